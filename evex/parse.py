@@ -1,0 +1,133 @@
+"""Parse: Stanza's French pipeline, loaded once per process, many documents per call.
+
+The parse is stored as CoNLL-U (with character offsets and NER tags) so that extraction can be
+re-run later without parsing again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
+LANG = "fr"
+
+
+class ParseError(Exception):
+    """Stanza could not parse one document."""
+
+
+@dataclass
+class ParseResult:
+    conllu: str | None
+    error: str | None = None
+
+
+def for_models(text: str) -> str:
+    """The models saw mostly straight apostrophes; same length, so offsets still hold."""
+    return text.replace("\u2019", "'")
+
+
+def resources_dir(configured: Path | None) -> Path:
+    folder = configured or os.environ.get("STANZA_RESOURCES_DIR")
+    if not folder:
+        raise ParseError("no Stanza models: set STANZA_RESOURCES_DIR (or EVEX_STANZA_RESOURCES_DIR)")
+    folder = Path(folder).expanduser().resolve()
+    if not (folder / "resources.json").is_file():
+        raise ParseError(f"{folder}: not a Stanza resources folder (no resources.json)")
+    return folder
+
+
+def available_processors(folder: Path) -> tuple[str, ...]:
+    """The processors whose French model is present (`ner` is optional)."""
+    return tuple(p for p in PROCESSORS if (folder / LANG / p).is_dir())
+
+
+def gpu_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+@cache
+def load_pipeline(folder: Path, use_gpu: bool):
+    """One Stanza pipeline per process and settings: loading takes seconds, parsing reuses it."""
+    import stanza
+
+    processors = available_processors(folder)
+    log.info("loading Stanza %s (%s) from %s, gpu=%s", stanza.__version__, ",".join(processors), folder, use_gpu)
+    return stanza.Pipeline(
+        LANG,
+        dir=str(folder),
+        processors=",".join(processors),
+        download_method=None,
+        use_gpu=use_gpu,
+        logging_level="WARN",
+    )
+
+
+@cache
+def model_versions(folder: Path) -> dict[str, str]:
+    """Stanza version and a short hash of each model file, stored with every parse."""
+    import stanza
+
+    versions = {"stanza": stanza.__version__}
+    resources = json.loads((folder / "resources.json").read_text(encoding="utf-8"))
+    packages = resources.get(LANG, {}).get("default_processors", {})
+    for processor in available_processors(folder) + ("pretrain",):
+        package = packages.get(processor, "default")
+        digest = hashlib.sha256()
+        for model_file in sorted((folder / LANG / processor).glob("*.pt")):
+            digest.update(model_file.read_bytes())
+        versions[processor] = f"{package}:{digest.hexdigest()[:12]}"
+    return versions
+
+
+def batches_by_words(texts: list[str], max_words: int) -> Iterator[list[int]]:
+    """Indices of `texts` grouped so that each group holds about `max_words` words."""
+    group: list[int] = []
+    words = 0
+    for index, text in enumerate(texts):
+        n = len(text.split())
+        if group and words + n > max_words:
+            yield group
+            group, words = [], 0
+        group.append(index)
+        words += n
+    if group:
+        yield group
+
+
+def parse_texts(texts: list[str], folder: Path, use_gpu: bool, max_words: int) -> list[ParseResult]:
+    """CoNLL-U for each text; a document Stanza fails on gets an error and the others go on."""
+    import stanza
+
+    nlp = load_pipeline(folder, use_gpu)
+    results: list[ParseResult] = [ParseResult(None)] * len(texts)
+    for group in batches_by_words(texts, max_words):
+        documents = [stanza.Document([], text=for_models(texts[i])) for i in group]
+        try:
+            parsed = nlp.bulk_process(documents)
+        except Exception as exc:  # noqa: BLE001 - isolate the failing document below
+            log.warning("batch of %d documents failed (%s); parsing them one by one", len(group), exc)
+            parsed = [_parse_one(nlp, texts[i]) for i in group]
+        for i, doc in zip(group, parsed, strict=True):
+            results[i] = doc if isinstance(doc, ParseResult) else ParseResult("{:C}".format(doc) + "\n")
+    return results
+
+
+def _parse_one(nlp, text: str) -> object:
+    import stanza
+
+    try:
+        return nlp.bulk_process([stanza.Document([], text=for_models(text))])[0]
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+        return ParseResult(None, error=f"Stanza failed: {type(exc).__name__}: {exc}".splitlines()[0])

@@ -1,0 +1,107 @@
+"""The pipeline's stages as plain functions (no Prefect here): the flow in `flows/` orchestrates them.
+
+A drop is processed in batches of files, so memory stays flat however large the drop is:
+ingest → parse → extract → load per batch, each stage callable (and retried) on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from evex import parse
+from evex.conllu import read_conllu
+from evex.extract import extract_events
+from evex.ingest import Article, IngestError, article_hash, discover, read_article
+from evex.load import LoadResult, ProcessedArticle, known_hashes, load_batch, record_ingest_errors
+from evex.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestOutcome:
+    new: list[Article] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+
+def plan_batches(paths: list[str], batch_size: int) -> list[list[str]]:
+    """The drop's article files, in batches; a missing path is an error for the whole run."""
+    roots = [Path(p) for p in paths]
+    missing = [str(p) for p in roots if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    files = [str(p) for p in discover(roots)]
+    return [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
+
+
+def ingest_batch(files: list[str], engine: Engine, run_id: int | None, default_date: str | None) -> IngestOutcome:
+    """Read and clean files; skip articles already stored (or twice in this batch); record bad files.
+
+    Batches run one after the other and each is loaded before the next is read, so a duplicate in
+    a later batch is found in the database.
+    """
+    outcome = IngestOutcome()
+    articles: list[Article] = []
+    failures: list[tuple[str, str, str]] = []
+    for name in files:
+        try:
+            articles.append(read_article(Path(name), default_date))
+        except IngestError as exc:
+            log.error("%s: %s", exc.path, exc.reason)
+            outcome.errors.append((exc.path, exc.reason))
+            failures.append((exc.path, exc.reason, _content_hash(exc.path)))
+    stored = known_hashes(engine, (a.sha256 for a in articles))
+    seen: set[str] = set()
+    for article in articles:
+        if article.sha256 in stored or article.sha256 in seen:
+            outcome.skipped += 1
+        else:
+            seen.add(article.sha256)
+            outcome.new.append(article)
+    record_ingest_errors(engine, run_id, failures)
+    return outcome
+
+
+def _content_hash(path: str) -> str:
+    try:
+        return article_hash(Path(path).read_bytes().decode("utf-8", errors="replace")[:100_000])
+    except OSError:
+        return ""
+
+
+def parse_articles(articles: list[Article], settings: Settings) -> list[ProcessedArticle]:
+    """Parse a batch with Stanza in as few calls as the batch size allows."""
+    if not articles:
+        return []
+    folder = parse.resources_dir(settings.stanza_resources_dir)
+    use_gpu = parse.gpu_available() if settings.stanza_use_gpu is None else settings.stanza_use_gpu
+    versions = parse.model_versions(folder)
+    results = parse.parse_texts([a.text for a in articles], folder, use_gpu, settings.parse_batch_words)
+    processed = []
+    for article, result in zip(articles, results, strict=True):
+        if result.error:
+            log.error("%s: %s", article.source, result.error)
+        processed.append(ProcessedArticle(article, result.conllu, versions, error=result.error))
+    return processed
+
+
+def extract_articles(batch: list[ProcessedArticle]) -> list[ProcessedArticle]:
+    """Event frames from each stored parse; an article the extractor fails on is marked failed."""
+    for item in batch:
+        if item.error or item.conllu is None:
+            continue
+        try:
+            item.frames = extract_events(read_conllu(item.conllu), item.article.text, item.article.doc_date)
+        except Exception as exc:  # noqa: BLE001 - one article must not stop the batch
+            item.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
+            log.error("%s: %s", item.article.source, item.error)
+    return batch
+
+
+def load_articles(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
+    return load_batch(engine, run_id, batch)

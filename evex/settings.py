@@ -1,0 +1,34 @@
+"""All settings in one place, read from the environment (prefix `EVEX_`) and an optional `.env` file."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EVEX_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///evex.db",
+        description="SQLAlchemy URL of the event database (SQLite file or postgresql+psycopg://...).",
+    )
+    stanza_resources_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("EVEX_STANZA_RESOURCES_DIR", "STANZA_RESOURCES_DIR"),
+        description="Stanza model folder; Stanza's own STANZA_RESOURCES_DIR is honoured.",
+    )
+    stanza_use_gpu: bool | None = Field(default=None, description="None: use a GPU when one is present.")
+    parse_batch_words: int = Field(default=3000, ge=100, description="Words per Stanza call.")
+    batch_articles: int = Field(default=64, ge=1, description="Articles per ingest→load batch.")
+    task_retries: int = Field(default=2, ge=0)
+    task_retry_delay_s: float = Field(default=2.0, ge=0)
+    default_doc_date: str | None = Field(default=None, description="Article date when none is found.")
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Prefect flows of evex: thin orchestration over the domain modules in `evex`."""

@@ -1,0 +1,87 @@
+"""The evex flow: ingest → parse → extract → load, batch after batch, each stage a retried task."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from prefect import flow, get_run_logger, runtime, task
+from prefect.cache_policies import NONE
+from prefect.tasks import exponential_backoff
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from evex import pipeline, progress
+from evex.db import get_engine, masked
+from evex.settings import get_settings
+from evex.summary import RunSummary
+
+TRANSIENT = (OperationalError, DBAPIError, OSError, TimeoutError)
+
+
+def retry_if_transient(_task, _task_run, state) -> bool:
+    """Retry I/O and database errors; a deterministic failure fails at once."""
+    try:
+        state.result()
+    except TRANSIENT:
+        return True
+    except Exception:  # noqa: BLE001 - anything else is deterministic
+        return False
+    return False
+
+
+def stage(name: str):
+    return task(name=name, task_run_name=name + " · batch {batch_no}", cache_policy=NONE,
+                retry_condition_fn=retry_if_transient)
+
+
+@stage("ingest")
+def ingest(files, engine, run_id, default_date, batch_no):
+    return pipeline.ingest_batch(files, engine, run_id, default_date)
+
+
+@stage("parse")
+def parse(articles, settings, batch_no):
+    return pipeline.parse_articles(articles, settings)
+
+
+@stage("extract")
+def extract(parsed, batch_no):
+    return pipeline.extract_articles(parsed)
+
+
+@stage("load")
+def load(extracted, engine, run_id, batch_no):
+    return pipeline.load_articles(engine, run_id, extracted)
+
+
+def drop_run_name() -> str:
+    paths = runtime.flow_run.parameters.get("paths") or ["inbox"]
+    return f"{Path(paths[0]).name or paths[0]} {dt.datetime.now():%Y-%m-%d %H:%M}"
+
+
+@flow(name="evex", flow_run_name=drop_run_name, log_prints=True)
+def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSummary:
+    """Process a drop of article files into the event database (EVEX_DATABASE_URL)."""
+    logger = get_run_logger()
+    settings = get_settings()
+    engine = get_engine(settings.database_url)
+    options = dict(retries=settings.task_retries, retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s))
+    batches = pipeline.plan_batches(paths, settings.batch_articles)
+    summary = RunSummary.start(engine, str(runtime.flow_run.id), paths, sum(map(len, batches)))
+    logger.info("%d files in %d batches → %s", summary.files, len(batches), masked(settings.database_url))
+    progress.set_total(summary.files)
+    for batch_no, files in enumerate(batches, 1):
+        with summary.timer("ingest"):
+            ingested = ingest.with_options(**options)(files, engine, summary.run_id, default_date, batch_no)
+        with summary.timer("parse"):
+            parsed = parse.with_options(**options)(ingested.new, settings, batch_no)
+        with summary.timer("extract"):
+            extracted = extract.with_options(**options)(parsed, batch_no)
+        with summary.timer("load"):
+            loaded = load.with_options(**options)(extracted, engine, summary.run_id, batch_no)
+        summary.add_batch(ingested, loaded, parsed[0].model_versions if parsed else None)
+        logger.info("batch %d: %s", batch_no, summary.batch_line(ingested, loaded))
+        progress.advance(len(files))
+    summary.finish(engine)
+    logger.info(summary.text(masked(settings.database_url)))
+    return summary

@@ -1,0 +1,1 @@
+"""Alembic migrations of the evex database (shipped as a package so `evex db` finds them)."""

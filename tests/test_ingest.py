@@ -1,0 +1,131 @@
+"""Ingest on the seeds and on messy variants: decoding, cleaning, dates, identity, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evex.ingest import IngestError, discover, drop_repeated_paragraphs, normalise_text, read_article
+from tests.conftest import SEEDS
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def test_discover_finds_the_five_seed_articles_and_not_their_metadata():
+    found = discover([SEEDS])
+    assert [p.name[:3] for p in found] == ["000", "001", "002", "003", "004"]
+
+
+def test_leading_date_marker_is_removed_and_metadata_date_wins():
+    article = read_article(seed("000"))
+    assert article.text.startswith("La menace persistante")
+    assert article.doc_date == "2023-12-07"  # from the sidecar; the marker alone gives the month
+
+
+def test_date_marker_gives_the_month_without_metadata(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(" date 2023-12 La réunion a eu lieu à Alger.", encoding="utf-8")
+    article = read_article(path)
+    assert (article.doc_date, article.text) == ("2023-12", "La réunion a eu lieu à Alger.")
+
+
+def test_scraping_debris_is_dropped():
+    article = read_article(seed("003"))
+    assert "Lire la suite" not in article.text
+    assert "Publié le" not in article.text
+    assert article.text.startswith("président Abdelmadjid Tebboune")
+
+
+def test_paragraphs_repeated_verbatim_are_kept_once():
+    article = read_article(seed("004"))
+    assert article.repeated_paragraphs == 7
+    assert article.text.count("Il doit coprésider vendredi") == 1
+
+
+def test_short_repeated_lines_are_kept():
+    text, dropped = drop_repeated_paragraphs("Photo\nUn long paragraphe qui dit des choses.\nPhoto")
+    assert dropped == 0 and text.count("Photo") == 2
+
+
+def test_identity_is_the_hash_of_the_normalised_text(tmp_path):
+    original = read_article(seed("001"))
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(seed("001").read_bytes().replace(b"\n", b"\r\n"))
+    assert read_article(copy).sha256 == original.sha256
+
+
+def test_normalisation_is_nfc_and_keeps_apostrophes():
+    decomposed = "l’Alge\u0301rie"
+    assert normalise_text(decomposed) == "l’Algérie"
+
+
+def test_cp1252_file_is_decoded_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "ancien.txt"
+    path.write_bytes("Le ministre a visité l'école d'Oran en février.".encode("cp1252"))
+    article = read_article(path)
+    assert article.encoding == "cp1252"
+    assert "février" in article.text
+    assert any("cp1252" in w for w in article.warnings)
+
+
+def test_json_article_with_metadata(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"title": "T", "date": "2024-05-02", "url": "https://ex.fr/a", "text": "Texte."}))
+    article = read_article(path)
+    assert (article.title, article.doc_date, article.url, article.text) == ("T", "2024-05-02", "https://ex.fr/a", "Texte.")
+
+
+def test_html_article_is_stripped_to_text(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Visite</title><script>var x=1;</script></head>"
+        "<body><nav>Menu</nav><p>Le ministre est arrivé à Rabat.</p><p>Il a rencontré son homologue.</p></body></html>",
+        encoding="utf-8",
+    )
+    article = read_article(path)
+    assert article.title == "Visite"
+    assert article.text == "Le ministre est arrivé à Rabat.\nIl a rencontré son homologue."
+
+
+def test_header_publication_date_is_used(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Titre\nPublié le 12 mars 2024\nLe ministre est arrivé hier.", encoding="utf-8")
+    assert read_article(path).doc_date == "2024-03-12"
+
+
+def test_default_date_when_the_article_gives_none(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Le ministre est arrivé hier.", encoding="utf-8")
+    assert read_article(path, default_date="2024-01-31").doc_date == "2024-01-31"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n ", "empty file"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary content"),
+        ("doc.txt", b"%PDF-1.7 ...", "binary content"),
+        ("bad.json", b"{not json", "invalid JSON"),
+        ("notext.json", b'{"title": "x"}', "no 'text'"),
+        ("wrongtype.json", b'{"text": "x", "date": 2024}', "field 'date' must be a string"),
+        ("baddate.json", b'{"text": "x", "date": "12/03/2024"}', "invalid date"),
+        ("debris.txt", "Lire la suite »\n".encode(), "no text after cleaning"),
+    ],
+)
+def test_bad_files_raise_one_line_naming_the_file(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(IngestError) as error:
+        read_article(path)
+    message = str(error.value)
+    assert message.startswith(str(path)) and reason in message and "\n" not in message
+
+
+def test_missing_file_is_reported_as_disappeared(tmp_path):
+    with pytest.raises(IngestError, match="disappeared"):
+        read_article(tmp_path / "gone.txt")

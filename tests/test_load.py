@@ -1,0 +1,95 @@
+"""Load into real databases (a SQLite file and a fresh Postgres database): idempotent, transactional, linked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import models
+from evex.db import get_engine
+from evex.frames import EventFrame, Mention, Participant, Span
+from evex.ingest import Article, article_hash
+from evex.load import ProcessedArticle, count_rows, known_hashes, load_batch, record_ingest_errors
+
+SENTENCE = "Le dialogue conjoint s'est tenu à Washington du 4 au 6 décembre."
+
+
+def processed(doc_id: str, text: str = SENTENCE, *, status: str = "occurred", error: str | None = None):
+    article = Article(doc_id=doc_id, source=f"drop/{doc_id}.txt", sha256=article_hash(text), text=text, doc_date="2023-12-07")
+    frame = EventFrame(
+        local_id="e1",
+        type="MEETING",
+        mentions=[Mention("dialogue conjoint", 3, 20, text, 0, "dialogue")],
+        participants=[
+            Participant("Mounir Zahi", "PER", title="général-major", role="nsubj", evidence=Span(0, 10, text)),
+            Participant("Algérie", "GPE"),
+            Participant("États-Unis", "GPE"),
+        ],
+        location="Washington",
+        location_evidence=Span(34, 44, text),
+        start="2023-12-04",
+        end="2023-12-06",
+        status=status,
+    )
+    return ProcessedArticle(article, "# text = x\n", {"stanza": "1.15.0"}, [] if error else [frame], error)
+
+
+def test_batch_is_stored_with_its_arguments_and_evidence(migrated_url):
+    engine = get_engine(migrated_url)
+    result = load_batch(engine, None, [processed("a")])
+    assert (result.n_articles, result.n_events, result.events_by_type) == (1, 1, {"MEETING": 1})
+    with Session(engine) as session:
+        report = session.scalars(select(models.EventReport)).one()
+        assert (report.type, report.location, report.start, report.end, report.status) == (
+            "MEETING", "Washington", "2023-12-04", "2023-12-06", "occurred")
+        assert report.mentions[0].trigger == "dialogue conjoint" and report.mentions[0].sentence == SENTENCE
+        zahi = next(p for p in report.participants if p.entity.name == "Mounir Zahi")
+        assert (zahi.title, zahi.entity.kind, zahi.evidence_start) == ("général-major", "PER", 0)
+        assert session.get(models.Parse, 1).model_versions == {"stanza": "1.15.0"}
+
+
+def test_loading_the_same_batch_twice_adds_nothing(migrated_url):
+    engine = get_engine(migrated_url)
+    load_batch(engine, None, [processed("a"), processed("b", SENTENCE + " Fin.")])
+    before = count_rows(engine)
+    again = load_batch(engine, None, [processed("a"), processed("b", SENTENCE + " Fin.")])
+    assert again.n_articles == 0 and count_rows(engine) == before
+    assert known_hashes(engine, [article_hash(SENTENCE), "f" * 64]) == {article_hash(SENTENCE)}
+
+
+def test_two_articles_reporting_one_event_share_one_event_row(migrated_url):
+    engine = get_engine(migrated_url)
+    load_batch(engine, None, [processed("a"), processed("b", SENTENCE + " Autre source.", status="ongoing")])
+    with Session(engine) as session:
+        event = session.scalars(select(models.Event)).one()
+        assert event.n_articles == 2
+        rules = sorted(r.link_rule for r in event.reports)
+        assert rules[0] == "new event" and "same place Washington" in rules[1]
+        assert sorted(r.status for r in event.reports) == ["occurred", "ongoing"]
+
+
+def test_failed_article_is_recorded_without_events(migrated_url):
+    engine = get_engine(migrated_url)
+    result = load_batch(engine, None, [processed("bad", error="Stanza failed: boom")])
+    assert (result.n_articles, result.n_failed) == (0, 1)
+    with Session(engine) as session:
+        article = session.scalars(select(models.Article)).one()
+        assert (article.status, article.error) == ("failed", "Stanza failed: boom")
+
+
+def test_a_failing_batch_leaves_nothing_half_written(migrated_url):
+    engine = get_engine(migrated_url)
+    broken = processed("b", SENTENCE + " Deux.")
+    broken.frames[0].mentions[0] = Mention(None, 0, 1, "x", 0)  # NOT NULL violation mid-batch
+    with pytest.raises(Exception):
+        load_batch(engine, None, [processed("a"), broken])
+    assert count_rows(engine)["articles"] == 0 and count_rows(engine)["events"] == 0
+
+
+def test_ingest_errors_are_recorded_once(migrated_url):
+    engine = get_engine(migrated_url)
+    errors = [("drop/x.png", "binary content, not text", "h1")]
+    assert record_ingest_errors(engine, None, errors) == 1
+    assert record_ingest_errors(engine, None, errors) == 0
+    assert count_rows(engine)["ingest_errors"] == 1

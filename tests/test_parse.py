@@ -1,0 +1,51 @@
+"""Parse with the real Stanza French models: words, offsets into the original text, batching, versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from evex.conllu import read_conllu
+from evex.parse import batches_by_words, model_versions, parse_texts
+
+TEXTS = [
+    "Le ministre s’est rendu au siège du ministère à Alger.",
+    "Jeudi, M. Kerry et Ramtane Lamamra ont discuté à Alger.",
+    "Un protocole d’accord sera signé l’année prochaine.",
+]
+
+
+@pytest.fixture(scope="module")
+def parsed(stanza_dir):
+    return parse_texts(TEXTS, stanza_dir, use_gpu=False, max_words=15)
+
+
+def test_every_text_is_parsed_into_words_with_lemmas_and_heads(parsed):
+    assert all(result.error is None for result in parsed)
+    sentence = read_conllu(parsed[0].conllu).sentences[0]
+    forms = [w.text for w in sentence.words]
+    assert forms[forms.index("à")+1] == "le" and "de" in forms  # au → à le, du → de le
+    assert sum(1 for w in sentence.words if w.head == 0) == 1
+    assert any(w.lemma == "rendre" for w in sentence.words)
+
+
+def test_offsets_point_into_the_original_text_with_curly_apostrophes(parsed):
+    for text, result in zip(TEXTS, parsed, strict=True):
+        for word in read_conllu(result.conllu).sentences[0].words:
+            assert text[word.start_char : word.end_char] == word.token_text.replace("'", "’") or (
+                text[word.start_char : word.end_char] == word.token_text
+            )
+
+
+def test_named_entities_are_kept(parsed):
+    words = read_conllu(parsed[1].conllu).sentences[0].words
+    assert any(w.ner.endswith("PER") for w in words if w.text in ("Kerry", "Lamamra"))
+
+
+def test_batches_are_sized_by_words():
+    assert list(batches_by_words(["a b c", "d e", "f g h i", "j"], max_words=5)) == [[0, 1], [2, 3]]
+
+
+def test_model_versions_name_each_processor(stanza_dir):
+    versions = model_versions(stanza_dir)
+    assert versions["stanza"] == "1.15.0"
+    assert {"tokenize", "mwt", "pos", "lemma", "depparse", "pretrain"} <= set(versions)
