@@ -46,6 +46,7 @@ def run(
 
     if date and not is_iso_date(date):
         raise typer.BadParameter(f"{date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--date")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
     url = _use_database(db)
     database.upgrade(url)
     drop = [str(p) for p in (paths or [Path("seeds")])]
@@ -56,6 +57,18 @@ def run(
         typer.echo(f"failed: {source}: {reason}", err=True)
     if summary.failed and not (summary.new or summary.skipped):
         raise typer.Exit(code=1)
+
+
+@app.command()
+def reextract(db: DbOption = None) -> None:
+    """Extract events again from the stored parses (after a rule change), without parsing again."""
+    from evex import db as database
+    from evex.pipeline import reextract_stored
+
+    url = _use_database(db)
+    database.upgrade(url)
+    articles, events = reextract_stored(database.get_engine(url))
+    typer.echo(f"{articles} articles re-extracted, {events} events")
 
 
 class ExportFormat(str, Enum):
@@ -110,6 +123,62 @@ def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1", db: DbOption
     url = _use_database(db)
     database.downgrade(url, revision)
     typer.echo(f"{database.masked(url)} at revision {database.current_revision(url)}")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"SELECT * FROM event_overview\".")],
+    db: DbOption = None,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Rows to print at most.")] = 1000,
+) -> None:
+    """Run one read-only SQL statement and print the rows as a table (the database refuses writes)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from evex.query import QueryError, run_query
+
+    try:
+        result = run_query(_use_database(db), sql, max_rows)
+    except QueryError as exc:
+        typer.echo(f"refused or failed: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+    table = Table(*result.columns, show_lines=False)
+    for row in result.rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    Console().print(table)
+    suffix = f" (first {max_rows} shown)" if result.truncated else ""
+    typer.echo(f"{len(result.rows)} rows{suffix}", err=True)
+
+
+@app.command()
+def serve(db: DbOption = None) -> None:
+    """Serve the inbox deployment: runs on a schedule (EVEX_SCHEDULE_*) and, unless EVEX_WATCH=false,
+    as soon as files land in EVEX_INBOX_DIR."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
+    from prefect.settings import PREFECT_API_URL
+
+    from evex import db as database
+    from flows.serve import serve_inbox
+
+    url = _use_database(db)
+    database.upgrade(url)
+    settings = get_settings()
+    if not PREFECT_API_URL.value():
+        typer.echo("warning: PREFECT_API_URL is not set; a temporary Prefect server schedules no runs "
+                   "(start `prefect server start` and point PREFECT_API_URL at it, see docs/operations.md)", err=True)
+    typer.echo(f"serving inbox {settings.inbox_dir} → {database.masked(url)}", err=True)
+    serve_inbox(settings)
+
+
+@app.command()
+def watch() -> None:
+    """Start a run of the served inbox deployment whenever a burst of new files has landed."""
+    from flows.serve import watch_inbox
+
+    settings = get_settings()
+    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    typer.echo(f"watching {settings.inbox_dir} (quiet time {settings.debounce_s}s)", err=True)
+    watch_inbox(settings)
 
 
 if __name__ == "__main__":

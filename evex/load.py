@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,7 @@ class LoadResult:
     n_failed: int = 0
     n_events: int = 0
     events_by_type: dict[str, int] = field(default_factory=dict)
+    events: list[dict] = field(default_factory=list)  # one row per stored event, for the run's report
 
 
 def _insert(session: Session, table):
@@ -104,56 +105,104 @@ def record_ingest_errors(engine: Engine, run_id: int | None, errors: list[tuple[
 
 
 def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
-    """Store a batch in one transaction: all of it or, on error, none of it."""
+    """Store a batch in one transaction: all of it or, on error, none of it.
+
+    Articles, parses and entities go in with one multi-row statement each (per-row round trips
+    were most of the load time); only event linking, which depends on the events stored before
+    it, runs frame by frame.
+    """
     result = LoadResult()
     with Session(engine) as session, session.begin():
-        for item in batch:
-            article_id = _insert_article(session, run_id, item)
-            if article_id is None:  # stored meanwhile by another run
-                continue
-            if item.error:
-                result.n_failed += 1
-                continue
-            result.n_articles += 1
-            session.add(
-                models.Parse(article_id=article_id, content=item.conllu, model_versions=item.model_versions)
+        stored = _insert_articles(session, run_id, batch)  # those stored meanwhile by another run are left out
+        parsed = [(item, article_id) for item, article_id in stored if not item.error]
+        result.n_failed = len(stored) - len(parsed)
+        result.n_articles = len(parsed)
+        if parsed:
+            session.execute(
+                insert(models.Parse),
+                [{"article_id": article_id, "content": item.conllu, "model_versions": item.model_versions}
+                 for item, article_id in parsed],
             )
+        entity_ids = _entity_ids(session, {(p.name, p.kind) for item, _ in parsed for f in item.frames
+                                           for p in f.participants})
+        for item, article_id in parsed:
             for frame in item.frames:
-                store_frame(session, article_id, item.article, frame)
+                report = store_frame(session, article_id, item.article, frame, entity_ids)
                 result.n_events += 1
                 result.events_by_type[frame.type] = result.events_by_type.get(frame.type, 0) + 1
+                result.events.append(_report_row(item.article, frame, report))
     return result
 
 
-def _insert_article(session: Session, run_id: int | None, item: ProcessedArticle) -> int | None:
-    article = item.article
-    values = {
-        "sha256": article.sha256,
-        "doc_id": article.doc_id,
-        "source": article.source,
-        "title": article.title,
-        "url": article.url,
-        "doc_date": article.doc_date,
-        "text": article.text,
-        "encoding": article.encoding,
-        "repeated_paragraphs": article.repeated_paragraphs,
-        "n_words": article.n_words,
-        "status": "failed" if item.error else "extracted",
-        "error": item.error,
-        "run_id": run_id,
+def _report_row(article: Article, frame: EventFrame, report: models.EventReport) -> dict:
+    return {
+        "article": article.doc_id,
+        "event": report.event_id,
+        "type": frame.type,
+        "trigger": frame.mentions[0].trigger if frame.mentions else "",
+        "participants": ", ".join(p.name for p in frame.participants),
+        "location": frame.location or "",
+        "start": frame.start or "",
+        "end": frame.end or "",
+        "status": frame.status,
+        "link": report.link_rule,
     }
-    statement = (
-        _insert(session, models.Article)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["sha256"])
-        .returning(models.Article.id)
+
+
+def _insert_articles(
+    session: Session, run_id: int | None, batch: list[ProcessedArticle]
+) -> list[tuple[ProcessedArticle, int]]:
+    """Insert the batch's articles in one statement; (item, id) for each one this call stored."""
+    items = list({item.article.sha256: item for item in reversed(batch)}.values())[::-1]  # first of each text
+    if not items:
+        return []
+    rows = [
+        {
+            "sha256": item.article.sha256,
+            "doc_id": item.article.doc_id,
+            "source": item.article.source,
+            "title": item.article.title,
+            "url": item.article.url,
+            "doc_date": item.article.doc_date,
+            "text": item.article.text,
+            "encoding": item.article.encoding,
+            "repeated_paragraphs": item.article.repeated_paragraphs,
+            "n_words": item.article.n_words,
+            "status": "failed" if item.error else "extracted",
+            "error": item.error,
+            "run_id": run_id,
+        }
+        for item in items
+    ]
+    statement = _insert(session, models.Article).on_conflict_do_nothing(index_elements=["sha256"])
+    ids = dict(session.execute(statement.returning(models.Article.sha256, models.Article.id), rows).all())
+    return [(item, ids[item.article.sha256]) for item in items if item.article.sha256 in ids]
+
+
+def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Ids of the (name, kind) entities, inserting the new ones in one statement (sorted: no deadlocks)."""
+    if not keys:
+        return {}
+    rows = [{"name": name, "kind": kind} for name, kind in sorted(keys)]
+    session.execute(_insert(session, models.Entity).on_conflict_do_nothing(index_elements=["name", "kind"]), rows)
+    found = session.execute(
+        select(models.Entity.name, models.Entity.kind, models.Entity.id).where(
+            models.Entity.name.in_({name for name, _ in keys})
+        )
     )
-    return session.execute(statement).scalar_one_or_none()
+    return {(name, kind): entity_id for name, kind, entity_id in found if (name, kind) in keys}
 
 
-def store_frame(session: Session, article_id: int, article: Article, frame: EventFrame) -> models.EventReport:
-    """Store one article's event frame, linked to the event it reports (an existing one or a new one)."""
-    entity_ids = [_entity_id(session, p.name, p.kind) for p in frame.participants]
+def store_frame(
+    session: Session, article_id: int, article: Article, frame: EventFrame,
+    known_entities: dict[tuple[str, str], int] | None = None,
+) -> models.EventReport:
+    """Store one article's event frame, linked to the event it reports (an existing one or a new one).
+
+    `known_entities` maps (name, kind) to the ids `load_batch` already resolved for the whole batch.
+    """
+    known = known_entities or {}
+    entity_ids = [known.get((p.name, p.kind)) or _entity_id(session, p.name, p.kind) for p in frame.participants]
     event, rule = _find_or_create_event(session, article_id, frame)
     report = models.EventReport(
         event_id=event.id,
@@ -280,6 +329,29 @@ def _refresh_counts(session: Session, event: models.Event) -> None:
     ).all()
     event.n_articles = len(rows)
     event.n_sources = len({urlparse(url).hostname if url else f"article:{aid}" for aid, url in rows})
+
+
+def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) -> int:
+    """Swap an article's event frames for new ones (re-extraction), in one transaction."""
+    with Session(engine) as session, session.begin():
+        article = session.get(models.Article, article_id)
+        old_events = set(
+            session.scalars(select(models.EventReport.event_id).where(models.EventReport.article_id == article_id))
+        )
+        session.execute(models.EventReport.__table__.delete().where(models.EventReport.article_id == article_id))
+        for event in session.scalars(select(models.Event).where(models.Event.id.in_(old_events))):
+            if session.scalar(select(func.count()).where(models.EventReport.event_id == event.id)):
+                _refresh_counts(session, event)
+            else:
+                session.delete(event)
+        session.flush()
+        ingested = Article(
+            doc_id=article.doc_id, source=article.source, sha256=article.sha256, text=article.text,
+            doc_date=article.doc_date, url=article.url,
+        )
+        for frame in frames:
+            store_frame(session, article_id, ingested, frame)
+        return len(frames)
 
 
 def count_rows(engine: Engine) -> dict[str, int]:

@@ -10,13 +10,16 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+import models
 
 from evex import parse
 from evex.conllu import read_conllu
 from evex.extract import extract_events
 from evex.ingest import Article, IngestError, article_hash, discover, read_article
-from evex.load import LoadResult, ProcessedArticle, known_hashes, load_batch, record_ingest_errors
+from evex.load import LoadResult, ProcessedArticle, known_hashes, load_batch, record_ingest_errors, replace_frames
 from evex.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,20 @@ def extract_articles(batch: list[ProcessedArticle]) -> list[ProcessedArticle]:
             item.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
             log.error("%s: %s", item.article.source, item.error)
     return batch
+
+
+def reextract_stored(engine: Engine) -> tuple[int, int]:
+    """Run extraction again on every stored parse (after a rule change): no parsing, no new articles."""
+    with Session(engine) as session:
+        article_ids = list(session.scalars(select(models.Parse.article_id).order_by(models.Parse.article_id)))
+    events = 0
+    for article_id in article_ids:  # one article in memory at a time
+        with Session(engine) as session:
+            article = session.get(models.Article, article_id)
+            doc = read_conllu(article.parse.content)
+            text, doc_date = article.text, article.doc_date
+        events += replace_frames(engine, article_id, extract_events(doc, text, doc_date))
+    return len(article_ids), events
 
 
 def load_articles(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:

@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     task_retries: int = Field(default=2, ge=0)
     task_retry_delay_s: float = Field(default=2.0, ge=0)
     default_doc_date: str | None = Field(default=None, description="Article date when none is found.")
+    inbox_dir: Path = Field(default=Path("inbox"), description="Folder `evex serve` watches for new articles.")
+    archive_dir: Path | None = Field(
+        default=None, description="Where processed inbox files are moved; None: they stay in the inbox."
+    )
+    schedule_interval_s: float = Field(default=300.0, gt=0, description="Seconds between scheduled inbox runs.")
+    schedule_cron: str | None = Field(default=None, description="Cron schedule; replaces the interval when set.")
+    watch: bool = Field(default=True, description="`evex serve` also starts a run as soon as files land.")
+    watch_poll_s: float = Field(default=1.0, gt=0, description="How often the watcher looks at the inbox.")
+    debounce_s: float = Field(
+        default=5.0, ge=0, description="Quiet time before a burst of files makes one run; younger files wait."
+    )
 
 
 @cache

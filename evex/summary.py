@@ -24,6 +24,7 @@ class RunSummary:
     events_by_type: Counter = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
     model_versions: dict[str, str] = field(default_factory=dict)
+    events: list[dict] = field(default_factory=list)
 
     @classmethod
     def start(cls, engine: Engine, flow_run_id: str | None, sources: list[str], files: int) -> RunSummary:
@@ -37,14 +38,13 @@ class RunSummary:
         finally:
             self.timings[stage] = round(self.timings.get(stage, 0.0) + time.perf_counter() - started, 3)
 
-    def add_batch(self, ingested, loaded: LoadResult, model_versions: dict | None) -> None:
+    def add_batch(self, ingested, loaded: LoadResult) -> None:
         self.new += loaded.n_articles
         self.skipped += ingested.skipped + (len(ingested.new) - loaded.n_articles - loaded.n_failed)
         self.failed += len(ingested.errors) + loaded.n_failed
         self.errors.extend(ingested.errors)
         self.events_by_type.update(loaded.events_by_type)
-        if model_versions:
-            self.model_versions = model_versions
+        self.events.extend(loaded.events)
 
     @property
     def n_events(self) -> int:
@@ -61,6 +61,9 @@ class RunSummary:
         counts = {"new": self.new, "skipped": self.skipped, "failed": self.failed, "events": self.n_events}
         finish_run(engine, self.run_id, status="completed", counts=counts, timings=self.timings,
                    model_versions=self.model_versions)
+
+    def run_name_suffix(self) -> str:
+        return f"{self.new} new" + (f", {self.failed} failed" if self.failed else "")
 
     def batch_line(self, ingested, loaded: LoadResult) -> str:
         return (f"{loaded.n_articles} new, {ingested.skipped} skipped, "

@@ -6,15 +6,19 @@ import datetime as dt
 from pathlib import Path
 
 from prefect import flow, get_run_logger, runtime, task
+from prefect.artifacts import create_table_artifact
+from prefect.client.orchestration import get_client
 from prefect.cache_policies import NONE
 from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from evex import pipeline, progress
 from evex.db import get_engine, masked
+from evex.load import LoadResult
 from evex.settings import get_settings
 from evex.summary import RunSummary
 
+ARTIFACT_ROWS = 500
 TRANSIENT = (OperationalError, DBAPIError, OSError, TimeoutError)
 
 
@@ -73,15 +77,30 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     for batch_no, files in enumerate(batches, 1):
         with summary.timer("ingest"):
             ingested = ingest.with_options(**options)(files, engine, summary.run_id, default_date, batch_no)
-        with summary.timer("parse"):
-            parsed = parse.with_options(**options)(ingested.new, settings, batch_no)
-        with summary.timer("extract"):
-            extracted = extract.with_options(**options)(parsed, batch_no)
-        with summary.timer("load"):
-            loaded = load.with_options(**options)(extracted, engine, summary.run_id, batch_no)
-        summary.add_batch(ingested, loaded, parsed[0].model_versions if parsed else None)
+        loaded = LoadResult()
+        if ingested.new:  # an unchanged drop costs one ingest task per batch, no parse
+            with summary.timer("parse"):
+                parsed = parse.with_options(**options)(ingested.new, settings, batch_no)
+            with summary.timer("extract"):
+                extracted = extract.with_options(**options)(parsed, batch_no)
+            with summary.timer("load"):
+                loaded = load.with_options(**options)(extracted, engine, summary.run_id, batch_no)
+            summary.model_versions = parsed[0].model_versions
+        summary.add_batch(ingested, loaded)
         logger.info("batch %d: %s", batch_no, summary.batch_line(ingested, loaded))
         progress.advance(len(files))
     summary.finish(engine)
+    publish_report(summary)
     logger.info(summary.text(masked(settings.database_url)))
     return summary
+
+
+def publish_report(summary: RunSummary) -> None:
+    """Name the run after what it did and attach the events it found, for the Prefect UI."""
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(runtime.flow_run.id, name=f"{runtime.flow_run.name} · {summary.run_name_suffix()}")
+    create_table_artifact(
+        table=summary.events[:ARTIFACT_ROWS] or [{"events": "none found"}],
+        key="evex-events",
+        description=f"Events found by this run ({summary.n_events}; first {ARTIFACT_ROWS} shown)",
+    )

@@ -1,0 +1,39 @@
+"""Event extraction from one parsed article: triggers -> mentions with arguments -> events.
+
+Pure functions over `evex.conllu` parses; rules and word lists live in `data/*.yaml`.
+"""
+
+from __future__ import annotations
+
+from evex.conllu import ParsedDoc
+from evex.extract.arguments import describe
+from evex.extract.entities import ArgumentContext, find_persons
+from evex.extract.grouping import group_mentions
+from evex.extract.resolve import attach_attendance, country_pair, event_participants, event_status, set_place_and_time
+from evex.extract.triggers import TriggerMatch, find_triggers
+from evex.frames import EventFrame
+
+__all__ = ["extract_events"]
+
+
+def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
+    """Events of one article; `text` is the article text the parse offsets refer to and
+    `doc_date` its ISO date (YYYY, YYYY-MM or YYYY-MM-DD) or None."""
+    entities = find_persons(doc, text)
+    ctx = ArgumentContext(doc=doc, text=text, entities=entities)
+    matches = find_triggers(doc, text)
+    by_sentence: dict[int, list[TriggerMatch]] = {}
+    for match in matches:
+        by_sentence.setdefault(match.sentence.index, []).append(match)
+    drafts = [describe(ctx, m, by_sentence[m.sentence.index], doc_date) for m in matches]
+    events = group_mentions(drafts, entities)
+    attach_attendance(ctx, doc, events)
+    pair = country_pair(doc)
+    frames = []
+    for number, event in enumerate(events, start=1):
+        frame = EventFrame(local_id=f"e{number}", type=event.type, mentions=[d.mention for d in event.drafts])
+        set_place_and_time(frame, event, events)
+        frame.participants = event_participants(event, entities.countries, pair)
+        frame.status = event_status(event, frame, doc_date)
+        frames.append(frame)
+    return frames

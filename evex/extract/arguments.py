@@ -1,0 +1,363 @@
+"""What one trigger occurrence says about its event: participants, place, time, tense, status cues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evex.conllu import Sentence, Word
+from evex.extract import timex
+from evex.extract.entities import ArgumentContext, participants_in
+from evex.extract.location import FoundPlace, locative_places, place_of
+from evex.extract.resources import fold, load, word_set
+from evex.extract.tree import ancestors, case_of, controller, determiner, governing_verb, keys, subtree
+from evex.extract.triggers import TriggerMatch, predicate_of
+from evex.frames import Mention, Participant, Span
+
+ARGUMENT_DEPRELS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
+COUNTERPART_CASES = ("avec", "entre", "par")
+MODALS = frozenset({"devoir", "aller", "pouvoir", "vouloir", "compter", "souhaiter", "envisager"})
+DEFINITE = frozenset({"le", "ce", "son", "leur", "notre", "votre", "mon"})
+
+
+@dataclass
+class Draft:
+    """One mention with the arguments found around it, before mentions are grouped into events."""
+
+    match: TriggerMatch
+    mention: Mention
+    participants: list[Participant] = field(default_factory=list)
+    place: FoundPlace | None = None  # a city, country or region
+    site: str | None = None  # a named site a visitor goes to (a memorial, a base)
+    start: str | None = None
+    end: str | None = None
+    time_evidence: Span | None = None
+    tense: str | None = None
+    planned: bool = False
+    ongoing: bool = False
+
+    @property
+    def type(self) -> str:
+        return self.match.type
+
+    @property
+    def sentence_index(self) -> int:
+        return self.match.sentence.index
+
+    @property
+    def definite(self) -> bool:
+        det = determiner(self.match.sentence, self.match.head)
+        return det is not None and fold(det.lemma) in DEFINITE
+
+    @property
+    def indefinite(self) -> bool:
+        """`un accord`, `des ateliers`, `deux conventions`: a noun introducing something new."""
+        sentence, head = self.match.sentence, self.match.head
+        det = determiner(sentence, head)
+        counted = any(c.deprel == "nummod" for c in sentence.children(head))
+        return head.upos != "VERB" and (counted or (det is not None and fold(det.lemma) == "un"))
+
+    @property
+    def named(self) -> list[Participant]:
+        return [p for p in self.participants if p.kind in ("PER", "ORG")]
+
+    @property
+    def has_own_arguments(self) -> bool:
+        return bool(self.start or self.place or self.site or self.named)
+
+
+def describe(ctx: ArgumentContext, match: TriggerMatch, siblings: list[TriggerMatch], doc_date: str | None) -> Draft:
+    sentence = match.sentence
+    others = {w.id for m in siblings if m is not match for w in [m.head, *m.words]}
+    others |= {w.id for w in sentence.words if fold(w.lemma) == "presence"}
+    draft = Draft(match=match, mention=_mention(ctx, match))
+    draft.tense = tense_of(sentence, match.head)
+    draft.planned = draft.tense == "future" or _has_planned_cue(match)
+    draft.ongoing = draft.tense == "present" and _has_ongoing_cue(sentence, match.head)
+    draft.participants = _participants(ctx, match, others)
+    _set_place(ctx, draft, others)
+    _set_time(ctx, draft, siblings, doc_date)
+    return draft
+
+
+def _mention(ctx: ArgumentContext, match: TriggerMatch) -> Mention:
+    sentence = match.sentence
+    start = min(w.start_char for w in match.words)
+    end = max(w.end_char for w in match.words)
+    return Mention(
+        trigger=ctx.text[start:end],
+        start=start,
+        end=end,
+        sentence=ctx.text[sentence.start_char : sentence.end_char],
+        sentence_index=sentence.index,
+        lemma=match.entry.key,
+    )
+
+
+def _participants(ctx: ArgumentContext, match: TriggerMatch, stop: set[int]) -> list[Participant]:
+    """Arguments of the trigger and of the verb it is an argument of, plus deeper `avec`/`entre` phrases."""
+    sentence, head = match.sentence, match.head
+    stop = stop | {w.id for w in match.words}
+    if head.upos == "VERB":
+        holders = _argument_holders(sentence, head)
+        found = _clause_arguments(ctx, sentence, holders, stop)
+    else:
+        described = _described_person(ctx, sentence, head, stop)
+        holders = [] if described else _argument_holders(sentence, head)
+        found = [
+            *described,
+            *_clause_arguments(ctx, sentence, holders, stop),
+            *_noun_participants(ctx, sentence, head, stop),
+        ]
+        if not found and head.deprel.startswith(("obl", "nmod")):
+            found = _frame_subjects(ctx, sentence, head, stop)
+    return found + _counterparts_below(ctx, sentence, [head, *holders], stop)
+
+
+def _clause_arguments(
+    ctx: ArgumentContext, sentence: Sentence, holders: list[Word], stop: set[int]
+) -> list[Participant]:
+    """Subjects, objects, agents and `avec`/`entre`/`par` phrases of the verbs carrying the event,
+    and the organiser in `à l'initiative de X`, `sous l'égide de X`."""
+    agent_nouns = word_set("entities", "agent_nouns")
+    found: list[Participant] = []
+    for verb in holders:
+        for child in sentence.children(verb):
+            if child.id in stop:
+                continue
+            if child.deprel in ARGUMENT_DEPRELS or case_of(sentence, child) in COUNTERPART_CASES:
+                found.extend(participants_in(ctx, sentence, child, child.deprel, stop))
+            elif keys(child) & agent_nouns:
+                for organiser in sentence.children(child):
+                    if organiser.deprel == "nmod" and organiser.id not in stop:
+                        found.extend(participants_in(ctx, sentence, organiser, "organiser", stop))
+    return found
+
+
+def _counterparts_below(
+    ctx: ArgumentContext, sentence: Sentence, roots: list[Word], stop: set[int]
+) -> list[Participant]:
+    """`avec X`/`entre X et Y` deeper in the phrase (`protocole sur la coopération entre X et Y`),
+    not inside relative clauses, which describe something else."""
+    relatives = {w.id for w in sentence.words if w.deprel == "acl:relcl"}
+    return [
+        participant
+        for root in roots
+        for word in subtree(sentence, root, stop | (relatives - {root.id}))
+        if word.id != root.id and word.head != root.id and case_of(sentence, word) in ("avec", "entre")
+        for participant in participants_in(ctx, sentence, word, "entre", stop)
+    ]
+
+
+def _frame_subjects(ctx: ArgumentContext, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
+    """`Dans le cadre d'une tournée au Maghreb, M. Esper s'est entretenu`: the clause subject makes the trip."""
+    verb = governing_verb(sentence, head)
+    if verb is None:
+        return []
+    return [
+        p
+        for child in sentence.children(verb)
+        if child.deprel.startswith("nsubj") and child.id not in stop
+        for p in participants_in(ctx, sentence, child, "frame", stop)
+    ]
+
+
+def _described_person(ctx: ArgumentContext, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
+    """`le ministre X, en visite au Sénégal`: a trip noun describing a person names its traveller."""
+    governor = sentence.head_of(head)
+    if governor is None or head.deprel not in ("nmod", "appos", "acl") or governor.id in stop:
+        return []
+    if not ctx.entities.names_person(sentence, governor) and not ctx.entities.person_at(sentence.index, governor):
+        return []
+    return participants_in(ctx, sentence, governor, "described", stop | {head.id})
+
+
+def _argument_holders(sentence: Sentence, head: Word) -> list[Word]:
+    """The trigger verb (and the verb controlling it), or the verb a trigger noun is an argument of."""
+    if head.upos == "VERB":
+        top = controller(sentence, head)
+        return [head] if top is head else [head, top]
+    predicate = predicate_of(sentence, head)
+    if predicate is None:
+        return []
+    governor = sentence.head_of(head)
+    return [governor, predicate] if governor is not None and governor is not predicate else [predicate]
+
+
+def _noun_participants(ctx: ArgumentContext, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
+    """`visite du ministre`, `discussions avec X`, `débats dirigés par X`, `celle du commandant`."""
+    found: list[Participant] = []
+    for child in sentence.children(head):
+        if child.id in stop:
+            continue
+        if child.deprel.startswith("nmod") and case_of(sentence, child) in ("de", *COUNTERPART_CASES):
+            found.extend(participants_in(ctx, sentence, child, "nmod", stop))
+        elif child.deprel == "conj" and ctx.entities.names_person(sentence, child):
+            found.extend(participants_in(ctx, sentence, child, "conj", stop))
+        elif child.deprel.startswith("nmod") and fold(child.lemma) in ("celui", "celle"):
+            found.extend(participants_in(ctx, sentence, child, "nmod", stop))
+        elif child.deprel in ("acl", "acl:relcl"):
+            for grandchild in sentence.children(child):
+                if grandchild.deprel in ("obl:agent", "nmod") and grandchild.id not in stop:
+                    found.extend(participants_in(ctx, sentence, grandchild, "agent", stop))
+    return found
+
+
+def _set_place(ctx: ArgumentContext, draft: Draft, stop: set[int]) -> None:
+    """The first city, country or region on the trigger or its verb; a trip also notes a named site."""
+    match = draft.match
+    sentence, head = match.sentence, match.head
+    roots = [head]
+    predicate = governing_verb(sentence, head)
+    if predicate is not None and predicate is not head:
+        roots.append(predicate)
+        roots.extend(c for c in sentence.children(predicate) if c.deprel == "xcomp")  # devraient reprendre à X
+    purpose = match.type == "VISIT"
+    if purpose and head.upos == "VERB":  # `rejoindra Lyon`, `a visité Dakar`
+        destination = next((c for c in sentence.children(head) if c.deprel == "obj" and c.upos == "PROPN"), None)
+        found = place_of(sentence, destination, ctx.text) if destination is not None else None
+        draft.place = found if found and found.place else None
+    for root in roots:
+        places = locative_places(sentence, root, ctx.text, stop | {head.id} - {root.id}, purpose)
+        draft.place = draft.place or next((p for p in places if p.place and (purpose or not p.place.region)), None)
+        if purpose and root is head:
+            draft.site = draft.site or next((p.site for p in places if p.site), None)
+
+
+def tense_of(sentence: Sentence, head: Word) -> str | None:
+    """past, future or present from the verb carrying the trigger (auxiliaries, modals, mood)."""
+    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    if verb is None:
+        return None
+    if verb.feat("VerbForm") == "Inf":
+        if any(fold(c.lemma) in ("pour", "afin") for c in sentence.children(verb) if c.deprel == "mark"):
+            return "future"  # `pour parvenir à un accord`: what the clause aims at has not happened
+        top = controller(sentence, verb)
+        if top is verb:
+            return None
+        if fold(top.lemma) in MODALS:
+            return "future"
+        verb = top
+    auxes = [c for c in sentence.children(verb) if c.deprel.startswith("aux")]
+    if any(fold(a.lemma) in MODALS for a in auxes):
+        return "future"
+    for aux in auxes:
+        if aux.feat("Tense") == "Fut" or aux.feat("Mood") == "Cnd":
+            return "future"
+    if auxes and verb.feat("VerbForm") == "Part":
+        return "past"
+    if verb.feat("Tense") == "Fut" or verb.feat("Mood") == "Cnd":
+        return "future"
+    if verb.feat("Tense") in ("Past", "Imp"):
+        return "past"
+    if verb.feat("Tense") == "Pres" and verb.feat("VerbForm") == "Fin":
+        return "present"
+    return None
+
+
+def _has_planned_cue(match: TriggerMatch) -> bool:
+    """prévu, projet de, se préparent à, mise en place, discussions futures, the invited trip."""
+    sentence, head = match.sentence, match.head
+    cues = word_set("triggers", "planned_cues")
+    near = [*sentence.children(head), *[c for s in match.satellites for c in sentence.children(s)]]
+    if any(keys(c) & cues for c in near if c.deprel in ("amod", "acl", "acl:relcl")):
+        return True
+    for hops, word in enumerate(ancestors(sentence, head)):
+        if hops >= 3:
+            break
+        if keys(word) & cues:
+            return True
+        if word.upos == "VERB":
+            top = controller(sentence, word)
+            return top is not word and bool(keys(top) & cues)
+    return False
+
+
+def _has_ongoing_cue(sentence: Sentence, head: Word) -> bool:
+    cues = {fold(c) for c in load("triggers")["ongoing_cues"]}
+    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    words = sentence.children(verb) if verb is not None else []
+    return any(fold(w.text) in cues for w in words)
+
+
+def _set_time(ctx: ArgumentContext, draft: Draft, siblings: list[TriggerMatch], doc_date: str | None) -> None:
+    """The time expression this trigger owns: the first one whose attachment path reaches it."""
+    match = draft.match
+    sentence = match.sentence
+    offset = sentence.start_char
+    sentence_text = ctx.text[offset : sentence.end_char]
+    for expression in timex.find_time_expressions(sentence_text, doc_date, draft.tense):
+        words = [
+            w
+            for w in sentence.words
+            if w.start_char < offset + expression.end and w.end_char > offset + expression.start
+        ]
+        if not words or (expression.value_start is None and expression.value_end is None):
+            continue
+        if _inside_since_phrase(sentence, words):
+            continue
+        if _owner(sentence, words, siblings) is match:
+            draft.start, draft.end = expression.value_start, expression.value_end
+            local_tense = _local_tense(sentence, words, match)
+            # `le mémorandum signé en janvier`: the participle's past, whatever the clause's tense
+            if local_tense and local_tense != draft.tense:
+                draft.start, draft.end = timex.normalise(expression.text, doc_date, local_tense)
+            draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
+            if _follows_since(sentence, words):  # `mènent depuis le 3 juin`: begun, not over
+                draft.end = None
+                draft.ongoing = draft.ongoing or draft.tense == "present"
+            return
+
+
+def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> str | None:
+    """Tense of a participle or relative clause inside the trigger's phrase that carries the date."""
+    ids = {w.id for w in words}
+    top = next((w for w in words if w.head not in ids), words[0])
+    for word in ancestors(sentence, top):
+        if word.id in match.word_ids:
+            return None
+        if word.upos == "VERB":
+            head = sentence.head_of(word)
+            inside = word.deprel in ("acl", "acl:relcl") and head is not None and head.id in match.word_ids
+            return tense_of(sentence, word) if inside else None
+    return None
+
+
+def _covers(match: TriggerMatch, word_id: int) -> bool:
+    return word_id in match.word_ids or any(s.id == word_id for s in match.satellites)
+
+
+def _follows_since(sentence: Sentence, words: list[Word]) -> bool:
+    """`depuis le 3 juin`, whether or not the expression includes its preposition."""
+    before = sentence.word(words[0].id - 1)
+    return any(w is not None and fold(w.lemma) == "depuis" for w in (words[0], before))
+
+
+def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
+    """`depuis X en février 2006` dates X, the start of a period; not when the event happened."""
+    top = next((w for w in words if w.head not in {x.id for x in words}), words[0])
+    head = sentence.head_of(top)
+    siblings = sentence.children(head) if head is not None else []
+    return not _follows_since(sentence, words) and any(
+        case_of(sentence, w) == "depuis" for w in [top, *siblings] if w.id < top.id or w is top
+    )
+
+
+def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -> TriggerMatch | None:
+    """Climb from the expression; the first trigger on the path, or hanging on a word of the path
+    (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it."""
+    ids = {w.id for w in words}
+    top = next((w for w in words if w.head not in ids), words[0])
+    for word in [top, *ancestors(sentence, top)]:
+        for match in matches:
+            if _covers(match, word.id):
+                return match
+        for child in sentence.children(word):
+            for match in matches:
+                if child.id == match.head.id or any(s.id == child.id for s in match.satellites):
+                    return match
+        holders = [m for m in matches if word in _argument_holders(sentence, m.head)]
+        if holders:
+            return holders[0]
+        if word.deprel in ("acl", "acl:relcl") and not any(_covers(m, word.head) for m in matches):
+            return None  # a relative clause dates what it describes, not an event further up
+    return None

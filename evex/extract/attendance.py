@@ -1,0 +1,61 @@
+"""Participants reported outside any trigger's clause: `X a pris part à l'évènement`,
+`dès l'ouverture des travaux, Y a souligné ...`. They join the event being reported."""
+
+from __future__ import annotations
+
+from evex.conllu import Sentence, Word
+from evex.extract.entities import ArgumentContext, participants_in
+from evex.extract.resources import fold, word_set
+from evex.extract.tree import ancestors, keys
+from evex.frames import Participant
+
+ATTENDANCE_KINDS = ("PER", "ORG")
+
+
+def attendance(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
+    """Persons and organisations a trigger-less sentence says took part in the current event."""
+    anaphors = [w for w in sentence.words if w.upos == "NOUN" and keys(w) & word_set("triggers", "neutral_anaphors")]
+    found: list[Participant] = []
+    for anaphor in anaphors:
+        verb = next((a for a in ancestors(sentence, anaphor) if a.upos == "VERB"), None)
+        if verb is None:
+            continue
+        if _is_participation(sentence, verb):
+            found.extend(_everyone(ctx, sentence, verb, anaphor))
+        elif anaphor.deprel.startswith(("obl", "nmod")):
+            found.extend(_subjects(ctx, sentence, verb))
+    return [p for p in found if p.kind in ATTENDANCE_KINDS]
+
+
+def _is_participation(sentence: Sentence, verb: Word) -> bool:
+    lemma = fold(verb.lemma)
+    if lemma == "prendre":
+        return any(fold(c.lemma) == "part" for c in sentence.children(verb))
+    return bool(keys(verb) & word_set("triggers", "participation_verbs"))
+
+
+def _subjects(ctx: ArgumentContext, sentence: Sentence, verb: Word) -> list[Participant]:
+    return [
+        p
+        for child in sentence.children(verb)
+        if child.deprel.startswith("nsubj")
+        for p in participants_in(ctx, sentence, child, "attendance", set())
+    ]
+
+
+def _everyone(ctx: ArgumentContext, sentence: Sentence, verb: Word, anaphor: Word) -> list[Participant]:
+    """All named in the clause: its arguments and every person of the sentence but the ones merely present."""
+    found: list[Participant] = []
+    for child in sentence.children(verb):
+        if child.id != anaphor.id and child.deprel.startswith(("nsubj", "obj", "obl")):
+            found.extend(participants_in(ctx, sentence, child, "attendance", set()))
+    for word in sentence.words:
+        if keys(word) & word_set("entities", "group_nouns") and word.deprel.startswith(("nmod", "conj", "appos")):
+            found.extend(participants_in(ctx, sentence, word, "attendance", set()))
+    present = {w.id for w in sentence.words if fold(w.lemma) == "presence"}
+    for person in ctx.entities.persons:
+        if person.sentence_index == sentence.index and not any(
+            a.id in present for a in ancestors(sentence, person.words[0])
+        ):
+            found.extend(participants_in(ctx, sentence, person.words[0], "attendance", set()))
+    return found

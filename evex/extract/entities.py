@@ -1,0 +1,446 @@
+"""Participants: persons, organisations and countries named in an argument phrase.
+
+Persons are found document-wide first (PROPN runs with a PER tag or a title), so that a surname
+alone (`M. Esper`) resolves to the full name first given and a person keeps the country of the
+title he was introduced with (`le ministre américain ... Mark Esper` -> États-Unis).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evex.conllu import ParsedDoc, Sentence, Word
+from evex.extract.gazetteer import gazetteer
+from evex.extract.location import place_of, proper_chain
+from evex.extract.resources import fold, fold_word, load, word_set
+from evex.extract.tree import ancestors, case_of, keys, subtree, surface
+from evex.frames import Participant, Span
+
+SUBJECT_PRONOUNS = frozenset({"il", "elle"})
+PAIR_NOUNS = frozenset(fold_word(w) for w in ("pays", "nation", "état", "partie", "gouvernement", "capitale"))
+PAIR = "<les deux pays>"  # placeholder for `les deux pays`, resolved once the event is known
+
+
+@dataclass
+class PersonMention:
+    sentence_index: int
+    words: list[Word]
+    name: str
+    title: str | None
+    country: str | None
+    title_id: int | None = None  # id of the title word in its sentence
+    subject: bool = False  # the name or its title is a clause subject: what `il` most likely refers to
+
+
+@dataclass
+class DocEntities:
+    """Persons of a document with their canonical names, and what pronouns can refer to."""
+
+    text: str
+    persons: list[PersonMention] = field(default_factory=list)
+    canonical: dict[str, str] = field(default_factory=dict)  # folded name as written -> full name
+    countries: dict[str, str] = field(default_factory=dict)  # full name -> country of the title
+    first_copy: dict[int, int] = field(default_factory=dict)  # sentence index -> index of its first copy
+
+    def person_at(self, sentence_index: int, word: Word) -> PersonMention | None:
+        for person in self.persons:
+            if person.sentence_index == sentence_index and any(w.id == word.id for w in person.words):
+                return person
+        return None
+
+    def names_person(self, sentence: Sentence, word: Word) -> bool:
+        """A word that is a person's name or a title introducing one (`le général Michael Langley`)."""
+        if self.person_at(sentence.index, word):
+            return True
+        return is_title(word) and any(
+            self.person_at(sentence.index, c) for c in sentence.children(word) if c.upos == "PROPN"
+        )
+
+    def full_name(self, name: str) -> str:
+        return self.canonical.get(fold(name), name)
+
+    def person_before(self, sentence_index: int, offset: int) -> PersonMention | None:
+        """The last person named before a pronoun; a repeated paragraph resolves like its first copy."""
+        original = self.first_copy.get(sentence_index, sentence_index)
+        if original != sentence_index:
+            return self.person_before(original, -1)
+        candidates = [
+            p
+            for p in self.persons
+            if p.sentence_index < sentence_index
+            or (p.sentence_index == sentence_index and (offset < 0 or p.words[-1].end_char <= offset))
+        ]
+        recent_subjects = [p for p in candidates if p.subject and p.sentence_index >= sentence_index - 1]
+        if recent_subjects:
+            return recent_subjects[-1]
+        return candidates[-1] if candidates else None
+
+
+def is_title(word: Word) -> bool:
+    return bool(keys(word) & (word_set("entities", "titles") | word_set("entities", "honorifics")))
+
+
+def _name_token(word: Word) -> bool:
+    if is_title(word) or not word.text[:1].isupper():
+        return False
+    return word.upos == "PROPN" or (word.ner.endswith("PER") and word.upos in ("NOUN", "X"))
+
+
+def _runs(sentence: Sentence) -> list[list[Word]]:
+    """Runs of name words; capitalised particles and words inside a PER entity continue a run
+    (`Jean-Yves Le Drian`)."""
+    runs: list[list[Word]] = []
+    for word in sentence.words:
+        open_run = bool(runs) and runs[-1][-1].id == word.id - 1
+        inside_person = open_run and word.ner in ("I-PER", "E-PER")
+        following = sentence.word(word.id + 1)
+        particle = (
+            open_run
+            and word.upos in ("DET", "ADP")
+            and word.text[:1].isupper()
+            and following is not None
+            and following.upos == "PROPN"
+        )
+        if _name_token(word) or particle or (inside_person and not is_title(word)):
+            if runs and runs[-1][-1].id == word.id - 1 and word.start_char - runs[-1][-1].end_char <= 1:
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+    return runs
+
+
+def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
+    """The title or honorific introducing a name: the nearest one before it in the same phrase
+    (`le Ministre algérien des Affaires étrangères, Ramtane Lamamra`), else the one it hangs on."""
+    for offset in range(1, 13):
+        word = sentence.word(run[0].id - offset)
+        if word is None or word.upos in ("VERB", "AUX") or word.text in (";", ":", ".", "«", "»", "(", ")"):
+            break
+        if is_title(word):
+            return word
+    run_ids = {w.id for w in run}
+    top = next((w for w in run if w.head not in run_ids), run[0])
+    for hops, head in enumerate(ancestors(sentence, top)):
+        if hops >= 3 or head.upos not in ("NOUN", "PROPN"):
+            break
+        if is_title(head):
+            return head
+    return None
+
+
+def _follows_honorific(sentence: Sentence, run: list[Word]) -> bool:
+    before = sentence.word(run[0].id - 1)
+    return before is not None and bool(keys(before) & word_set("entities", "honorifics"))
+
+
+def _is_title_part(sentence: Sentence, run: list[Word], text: str) -> bool:
+    """`Etat` in `secrétaire d'Etat` is part of a title, not a name."""
+    start = sentence.word(run[0].id - 2)
+    if start is None:
+        return False
+    phrase = fold(text[start.start_char : run[-1].end_char])
+    return phrase in {fold(t) for t in load("entities")["titles"]}
+
+
+def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text: str) -> str | None:
+    """Country stated in a title: a demonym (ministre algérien) or `de X` (ambassadrice des États-Unis)."""
+    if title is None:
+        return None
+    gaz = gazetteer()
+    blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
+    for word in subtree(sentence, title, blocked):
+        if word.deprel == "amod":
+            country = gaz.country_of_demonym(word.text, word.lemma)
+            if country:
+                return country
+        if word.deprel == "nmod" and case_of(sentence, word) == "de":
+            found = place_of(sentence, word, text)
+            if found and found.place and found.place.is_country:
+                return found.place.name
+    return None
+
+
+def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
+    entities = DocEntities(text=text)
+    seen_sentences: dict[str, int] = {}
+    gaz = gazetteer()
+    candidates: list[tuple[int, list[Word], Word | None]] = []
+    for sentence in doc.sentences:
+        key = fold(sentence.text)
+        entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
+        for run in _runs(sentence):
+            if gaz.lookup(surface(text, run)) or any(gaz.lookup(w.text) for w in run):
+                continue
+            if _is_title_part(sentence, run, text):
+                continue
+            candidates.append((sentence.index, run, _title_word(sentence, run)))
+    surnames = {
+        fold(run[-1].text)
+        for _, run, title in candidates
+        if any(w.ner.endswith("PER") for w in run) or (title is not None and len(run) > 1)
+    }
+    for index, run, title in candidates:
+        tagged = any(w.ner.endswith("PER") for w in run) or title is not None
+        other_entity = len(run) == 1 and run[0].ner != "O" and not run[0].ner.endswith("PER")
+        honorific = _follows_honorific(doc.sentences[index], run)
+        if other_entity and not honorific and fold(run[-1].text) not in surnames:
+            continue
+        if not tagged and fold(run[-1].text) not in surnames:
+            continue
+        sentence = doc.sentences[index]
+        name = surface(text, run)
+        country = _title_country(sentence, title, run, text)
+        subject = any(w.deprel.startswith("nsubj") for w in [*run, *([title] if title else [])])
+        entities.persons.append(
+            PersonMention(
+                index, run, name, title.text if title else None, country, title.id if title else None, subject
+            )
+        )
+    _canonicalise(entities)
+    return entities
+
+
+def _canonicalise(entities: DocEntities) -> None:
+    full_names: list[str] = []
+    for person in entities.persons:
+        if len(person.name.split()) > 1 and person.name not in full_names:
+            full_names.append(person.name)
+    for person in entities.persons:
+        folded = fold(person.name)
+        full = next((f for f in full_names if fold(f).split()[-1] == folded.split()[-1]), person.name)
+        entities.canonical.setdefault(folded, full)
+        if person.country:
+            entities.countries.setdefault(full, person.country)
+
+
+@dataclass
+class ArgumentContext:
+    doc: ParsedDoc
+    text: str
+    entities: DocEntities
+
+    def span(self, sentence: Sentence, words: list[Word]) -> Span:
+        start = min(w.start_char for w in words)
+        end = max(w.end_char for w in words)
+        return Span(start, end, self.text[sentence.start_char : sentence.end_char])
+
+
+def participants_in(
+    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+) -> list[Participant]:
+    """Persons, organisations and countries an argument phrase names (coordinations included)."""
+    found: dict[tuple[str, str], Participant] = {}
+    for head in _coordinated(sentence, word, stop):
+        for participant in _phrase_participants(ctx, sentence, head, role, stop):
+            found.setdefault((participant.name, participant.kind), participant)
+    return list(found.values())
+
+
+def _coordinated(sentence: Sentence, word: Word, stop: set[int]) -> list[Word]:
+    """The phrase and the phrases coordinated with it (also when the parser hangs them on the name)."""
+    heads = [word]
+    holders = [word, *[c for c in sentence.children(word) if c.upos == "PROPN" and c.deprel in ("nmod", "flat:name")]]
+    for holder in holders:
+        for child in sentence.children(holder):
+            if (
+                child.deprel in ("conj", "appos")
+                and child.id not in stop
+                and not _is_name_complement(sentence, word, child)
+            ):
+                heads.extend(_coordinated(sentence, child, stop))
+    return heads
+
+
+def _is_name_complement(sentence: Sentence, head: Word, conj: Word) -> bool:
+    """`bureau de la sécurité et de la non-prolifération`: a `de` complement coordinated to an
+    organisation noun belongs to its name, it is not a second participant."""
+    org_nouns = word_set("entities", "org_nouns")
+    return (
+        bool(keys(head) & org_nouns)
+        and not keys(conj) & org_nouns
+        and conj.deprel == "conj"
+        and case_of(sentence, conj) == "de"
+        and conj.upos == "NOUN"
+    )
+
+
+def known_organisation(sentence: Sentence, word: Word, text: str) -> list[Word] | None:
+    """The words of a well-known organisation's name (`Union européenne`, `ONU`) headed by this word."""
+    names = {fold(n) for n in load("entities")["organisations"]}
+    following = [c for c in sentence.children(word) if c.deprel in ("amod", "flat:name", "flat") and c.id > word.id]
+    for words in (proper_chain(sentence, word), [word, *following], [word]):
+        if fold(surface(text, words)) in names:
+            return words
+    return None
+
+
+def _phrase_participants(
+    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+) -> list[Participant]:
+    person = ctx.entities.person_at(sentence.index, word)
+    if person is not None:
+        return [_person(ctx, sentence, person, role)]
+    organisation = known_organisation(sentence, word, ctx.text)
+    if organisation is not None:
+        return [
+            Participant(surface(ctx.text, organisation), "ORG", role=role, evidence=ctx.span(sentence, organisation))
+        ]
+    if word.upos == "PRON" and fold(word.text) in SUBJECT_PRONOUNS and word.deprel.startswith("nsubj"):
+        antecedent = ctx.entities.person_before(sentence.index, word.start_char)
+        return [_person(ctx, sentence, antecedent, role)] if antecedent else []
+    if is_title(word) or keys(word) & word_set("entities", "group_nouns"):
+        return _described_participants(ctx, sentence, word, role, stop)
+    if keys(word) & word_set("entities", "org_nouns"):
+        return _organisations(ctx, sentence, word, role, stop)
+    if word.upos == "PROPN" or (word.upos == "NOUN" and word.text[:1].isupper()):
+        return _proper_participants(ctx, sentence, word, role)
+    if fold(word.lemma) in ("celui", "celle"):
+        return [
+            p
+            for c in sentence.children(word)
+            if c.deprel == "nmod"
+            for p in participants_in(ctx, sentence, c, role, stop)
+        ]
+    return []
+
+
+def _person(ctx: ArgumentContext, sentence: Sentence, person: PersonMention, role: str) -> Participant:
+    return Participant(
+        name=ctx.entities.full_name(person.name),
+        kind="PER",
+        title=person.title,
+        role=role,
+        evidence=ctx.span(sentence, person.words),
+    )
+
+
+def _country(ctx: ArgumentContext, sentence: Sentence, name: str, word: Word, role: str) -> Participant:
+    return Participant(name=name, kind="GPE", role=role, evidence=ctx.span(sentence, [word]))
+
+
+def _proper_participants(ctx: ArgumentContext, sentence: Sentence, word: Word, role: str) -> list[Participant]:
+    """A country, a capital standing for its government, every country of `Maroc-Etats-Unis`, or an ORG."""
+    gaz = gazetteer()
+    found = place_of(sentence, word, ctx.text)
+    if found and found.place:
+        country = found.place.name if found.place.is_country else gaz.capital_country(found.place.name)
+        return [_country(ctx, sentence, country, word, role)] if country else []
+    scanned = [p for p in gaz.scan(word.text) if p.is_country]
+    if scanned:
+        return [_country(ctx, sentence, p.name, word, role) for p in scanned]
+    if word.ner.endswith(("ORG", "MISC")) and word.upos == "PROPN":
+        return [Participant(word.text, "ORG", role=role, evidence=ctx.span(sentence, [word]))]
+    return []
+
+
+def _demonyms(sentence: Sentence, word: Word) -> list[tuple[Word, str]]:
+    """Nationality adjectives of a noun with their countries, coordinated ones included
+    (`forces armées malgaches et françaises`)."""
+    gaz = gazetteer()
+    found: list[tuple[Word, str]] = []
+    pending = [c for c in sentence.children(word) if c.deprel == "amod"]
+    while pending:
+        adj = pending.pop(0)
+        country = gaz.country_of_demonym(adj.text, adj.lemma)
+        if country:
+            found.append((adj, country))
+        pending.extend(c for c in sentence.children(adj) if c.deprel == "conj" and c.upos == "ADJ")
+    return found
+
+
+def _described_participants(
+    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+) -> list[Participant]:
+    """`le ministre algérien X`, `les délégués américains du bureau de ...`, `les deux pays`."""
+    found: list[Participant] = []
+    if is_pair(sentence, word):
+        return [Participant(PAIR, "GPE", role=role)]
+    named = _named_person_below(ctx, sentence, word, stop)
+    if named is not None:
+        found.append(_person(ctx, sentence, named, role))
+    elif is_title(word):
+        country = _title_country(sentence, word, [], ctx.text)  # `le chef de la diplomatie française`
+        if country:
+            found.append(_country(ctx, sentence, country, word, role))
+    found.extend(_country(ctx, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
+    for child in sentence.children(word):
+        if child.id in stop:
+            continue
+        if child.deprel == "nmod" and case_of(sentence, child) in ("de", "avec"):
+            if named is not None and not (child.upos == "PROPN" and child.ner.endswith(("ORG", "MISC"))):
+                continue
+            found.extend(participants_in(ctx, sentence, child, role, stop))
+    return found
+
+
+def _named_person_below(ctx: ArgumentContext, sentence: Sentence, word: Word, stop: set[int]) -> PersonMention | None:
+    """The name a title introduces, not crossing into coordinated or relative phrases; else the
+    name that follows the title in the text when the parser hung it elsewhere."""
+    blocked = set(stop) | {c.id for c in sentence.children(word) if c.deprel in ("conj", "acl:relcl", "acl")}
+    for candidate in subtree(sentence, word, blocked):
+        person = ctx.entities.person_at(sentence.index, candidate)
+        if person is not None:
+            return person
+    return next((p for p in ctx.entities.persons if p.sentence_index == sentence.index and p.title_id == word.id), None)
+
+
+def _organisations(
+    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+) -> list[Participant]:
+    """An organisation named by a common noun phrase, without nationality adjectives.
+
+    A plural head shares its coordinated complements (`départements de la défense et du commerce`
+    -> two departments); a singular head keeps them (`bureau de la sécurité et de la non-prolifération`).
+    """
+    gaz = gazetteer()
+    org_nouns = word_set("entities", "org_nouns")
+    found: list[Participant] = []
+    demonyms = [adj for adj, _ in _demonyms(sentence, word)]
+    found.extend(_country(ctx, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
+    complements = [c for c in sentence.children(word) if c.deprel in ("nmod", "flat:name", "flat") and c.id not in stop]
+    if any(is_pair(sentence, w) for c in complements for w in subtree(sentence, c, stop)):
+        return found + [Participant(PAIR, "GPE", role=role)]
+    if not complements:
+        return found
+    blocked = set(stop) | {d.id for d in demonyms}
+    blocked |= {
+        c.id
+        for c in sentence.children(word)
+        if c.deprel in ("appos", "acl", "acl:relcl", "punct", "det", "case")
+        or (c.deprel == "conj" and not _is_name_complement(sentence, word, c))
+    }
+
+    def trimmed(root: Word, extra: set[int]) -> list[Word]:
+        inner = blocked | extra
+        for w in subtree(sentence, root, inner):
+            if w.id != root.id and keys(w) & org_nouns and w.deprel in ("nmod", "conj"):
+                inner |= {w.id}
+                if w.deprel == "conj":
+                    coordinated.append(w)
+        words = subtree(sentence, root, inner)
+        return [w for w in words if not (w.deprel == "amod" and gaz.country_of_demonym(w.text, w.lemma))]
+
+    coordinated: list[Word] = []  # organisations coordinated inside the phrase, named on their own
+    plural = word.feat("Number") == "Plur"
+    nominal = [c for c in complements if c.deprel == "nmod"]
+    if plural and nominal and any(g.deprel == "conj" for g in sentence.children(nominal[0])):
+        first = nominal[0]
+        parts = [first, *[g for g in sentence.children(first) if g.deprel == "conj"]]
+        conj_ids = {p.id for p in parts}
+        for part in parts:
+            words = trimmed(part, conj_ids - {part.id})
+            words = [w for w in words if not (w.deprel == "cc" and sentence.head_of(w) is part)]
+            name = f"{word.lemma} {surface(ctx.text, words)}"
+            found.append(Participant(name, "ORG", role=role, evidence=ctx.span(sentence, [word, *words])))
+    else:
+        words = trimmed(word, set())
+        found.append(Participant(surface(ctx.text, words), "ORG", role=role, evidence=ctx.span(sentence, words)))
+    for other in coordinated:
+        found.extend(_organisations(ctx, sentence, other, role, stop))
+    return found
+
+
+def is_pair(sentence: Sentence, word: Word) -> bool:
+    return fold_word(word.lemma) in PAIR_NOUNS and any(
+        c.deprel == "nummod" and fold(c.lemma) == "deux" for c in sentence.children(word)
+    )

@@ -1,0 +1,133 @@
+"""Mentions into events: coreference by sentence, anaphora and compatible arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evex.extract.arguments import Draft
+from evex.extract.entities import PAIR, DocEntities
+from evex.extract.location import FoundPlace
+from evex.extract.resources import fold
+from evex.frames import Participant
+
+ANAPHOR_TYPES = {"MEETING": ("MEETING", "WORKSHOP")}  # a `rencontre` can refer back to an `atelier`
+
+
+@dataclass
+class EventDraft:
+    type: str
+    drafts: list[Draft] = field(default_factory=list)
+    attendees: list[Participant] = field(default_factory=list)  # reported outside the mentions' clauses
+
+    @property
+    def dates(self) -> tuple[str | None, str | None]:
+        """The first dates given; arriving somewhere (not at a site) starts a stay of unknown length."""
+        dated = next((d for d in self.drafts if d.start or d.end), None)
+        if dated is None:
+            return (None, None)
+        if dated.match.entry.arrival and not self.site:
+            return (dated.start, None)
+        return (dated.start, dated.end)
+
+    @property
+    def place(self) -> FoundPlace | None:
+        return next((d.place for d in self.drafts if d.place and d.place.place), None)
+
+    @property
+    def site(self) -> str | None:
+        return next((d.site for d in self.drafts if d.site), None)
+
+    @property
+    def sentences(self) -> set[int]:
+        return {d.sentence_index for d in self.drafts}
+
+
+def group_mentions(drafts: list[Draft], entities: DocEntities) -> list[EventDraft]:
+    events: list[EventDraft] = []
+    by_position: dict[tuple[int, int], EventDraft] = {}
+    for draft in drafts:
+        sentence = draft.match.sentence
+        position = (
+            entities.first_copy.get(draft.sentence_index, draft.sentence_index),
+            draft.mention.start - sentence.start_char,
+        )
+        event = by_position.get(position) or _same_sentence_event(draft, events) or _antecedent(draft, events)
+        if event is None:
+            event = EventDraft(type=draft.type)
+            events.append(event)
+        event.drafts.append(draft)
+        by_position.setdefault(position, event)
+    return events
+
+
+def _same_sentence_event(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
+    for event in reversed(events):
+        if event.type == draft.type and draft.sentence_index in event.sentences and _compatible(draft, event):
+            return event
+    return None
+
+
+def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
+    """The most recent earlier event this mention can refer to.
+
+    A mention with nothing of its own (`cette rencontre`, `des discussions`) refers back when its
+    noun can be anaphoric; one with its own date, place or named participants joins an event only
+    on positive evidence (same dates, a shared participant, the same place) or as a definite anaphor.
+    """
+    entry = draft.match.entry
+    if draft.type != "MEETING" and draft.indefinite:
+        return None  # `un accord`, `deux conventions`: a new agreement, not the one before
+    types = ANAPHOR_TYPES.get(draft.type, (draft.type,)) if entry.anaphoric and draft.definite else (draft.type,)
+    for event in reversed(events):
+        if event.type not in types or not _compatible(draft, event):
+            continue
+        if not draft.has_own_arguments:
+            if entry.anaphoric or (draft.definite and any(d.match.entry is entry for d in event.drafts)):
+                return event
+            continue
+        if (entry.anaphoric and draft.definite) or _shares_evidence(draft, event):
+            return event
+    return None
+
+
+def _compatible(draft: Draft, event: EventDraft) -> bool:
+    start, end = event.dates
+    if draft.start and start and (draft.start, draft.end) != (start, end):
+        return False
+    place = event.place
+    if draft.place and draft.place.place and place and not same_or_within(draft.place.place, place.place):
+        return False
+    countries = {p.name for d in event.drafts for p in d.participants if p.kind == "GPE" and p.name != PAIR}
+    own_countries = {p.name for p in draft.participants if p.kind == "GPE" and p.name != PAIR}
+    if countries and own_countries and not countries & own_countries:
+        return False
+    if event.type == "VISIT" and draft.site != event.site:
+        return False
+    return True
+
+
+def same_or_within(a, b) -> bool:
+    """Same place, or a city and the country it lies in."""
+    if fold(a.name) == fold(b.name):
+        return True
+    return (a.is_city and b.is_country and a.country == b.name) or (b.is_city and a.is_country and b.country == a.name)
+
+
+def _shares_evidence(draft: Draft, event: EventDraft) -> bool:
+    start, _ = event.dates
+    if draft.start and start == draft.start:
+        return True
+    place = event.place
+    if draft.place and draft.place.place and place and same_or_within(draft.place.place, place.place):
+        return True
+    names = {_surname(p.name) for d in event.drafts for p in d.named}
+    if any(_surname(p.name) in names for p in draft.named):
+        return True
+    if draft.match.entry.anaphoric and not draft.named:
+        countries = {p.name for d in event.drafts for p in d.participants if p.kind == "GPE"}
+        return any(p.name in countries for p in draft.participants if p.kind == "GPE")
+    return False
+
+
+def _surname(name: str) -> str:
+    return fold(name).split()[-1] if name.strip() else ""

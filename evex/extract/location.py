@@ -1,0 +1,105 @@
+"""Places in a clause: where an event happens or where a visitor goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evex.conllu import Sentence, Word
+from evex.extract.gazetteer import Place, gazetteer
+from evex.extract.resources import fold, word_set
+from evex.extract.tree import case_of, keys, surface
+
+LOCATIVE_CASES = ("a", "en", "dans", "vers", "chez", "a destination de", "au sein de")
+PLACE_NOUNS = frozenset({"capitale", "ville", "cite", "region", "province", "wilaya", "localite", "commune"})
+
+
+@dataclass(frozen=True)
+class FoundPlace:
+    place: Place | None  # None for a named site that is no city or country (a memorial, a base)
+    site: str | None
+    word: Word
+
+    @property
+    def name(self) -> str | None:
+        return self.place.name if self.place else None
+
+
+def proper_chain(sentence: Sentence, word: Word) -> list[Word]:
+    """The proper-noun run a word belongs to (Washington DC, Afrique du Nord, Mémorial des Martyrs)."""
+    words = sentence.words
+    i = word.id - 1
+    lo = hi = i
+    while lo > 0 and _continues_name(words[lo - 1], words[lo]):
+        lo -= 1
+    while hi + 1 < len(words) and _continues_name(words[hi], words[hi + 1]):
+        hi += 1
+    return words[lo : hi + 1]
+
+
+def _continues_name(left: Word, right: Word) -> bool:
+    if right.start_char - left.end_char > 1 and right.start_char != left.start_char:
+        return False
+    inside_entity = right.ner[:1] in ("I", "E") and left.ner[:1] in ("B", "I")
+    both_proper = left.upos == "PROPN" and right.upos == "PROPN"
+    return inside_entity or both_proper
+
+
+def place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
+    """The place a nominal names: a gazetteer entry, an unknown LOC entity, or a named site."""
+    gaz = gazetteer()
+    if fold(word.lemma) in PLACE_NOUNS:
+        for child in sentence.children(word):
+            if child.upos == "PROPN" and child.deprel in ("appos", "nmod", "flat:name", "flat"):
+                named = place_of(sentence, child, text)
+                if named is not None and named.place is None:  # `la ville de X`: X is a locality
+                    return FoundPlace(Place(named.site, "LOC", None), None, child)
+                return named
+        return None
+    if word.upos not in ("PROPN", "NOUN", "X") or (word.upos == "NOUN" and not word.text[:1].isupper()):
+        return None
+    chain = proper_chain(sentence, word)
+    name = surface(text, chain)
+    place = gaz.lookup(name) or gaz.lookup(surface(text, [word]))
+    if place is None:
+        scanned = gaz.scan(name)
+        place = scanned[0] if len(scanned) == 1 and fold(scanned[0].name) == fold(name.split()[0]) else None
+    if place:
+        return FoundPlace(place, None, word)
+    if any(w.ner.endswith("LOC") for w in chain) and word.upos == "PROPN":
+        return FoundPlace(Place(name, "LOC", None), None, word)
+    if word.text[:1].isupper() and not keys(word) & word_set("entities", "titles"):
+        return FoundPlace(None, name, word)
+    return None
+
+
+def locative_places(
+    sentence: Sentence, root: Word, text: str, stop: set[int], through_purpose: bool = False
+) -> list[FoundPlace]:
+    """Places introduced by à/en/dans/vers on the root itself or on its relative clauses
+    (`rencontre, qui s'est déroulée à Alger`), and for a trip on its purpose clause
+    (`arrive pour déposer une couronne au Mémorial`). Deeper places describe something else."""
+    clause_deprels = ("acl", "acl:relcl", "advcl") if through_purpose else ("acl", "acl:relcl")
+    holders = [root, *[c for c in sentence.children(root) if c.deprel in clause_deprels and c.id not in stop]]
+    found: list[FoundPlace] = []
+    for holder in holders:
+        for child in sentence.children(holder):
+            if child.id in stop or case_of(sentence, child) not in LOCATIVE_CASES:
+                continue
+            place = place_of(sentence, child, text)
+            if place is None:
+                continue
+            found.append(place)
+            if place.site:
+                found.extend(_places_inside(sentence, child, text))
+    return found
+
+
+def _places_inside(sentence: Sentence, site: Word, text: str) -> list[FoundPlace]:
+    """`au Mémorial des Martyrs dans la capitale Alger`: the city a named site lies in."""
+    return [
+        place
+        for child in sentence.children(site)
+        if case_of(sentence, child) in LOCATIVE_CASES
+        and (place := place_of(sentence, child, text)) is not None
+        and place.place is not None
+    ]

@@ -1,0 +1,166 @@
+"""Event-level values once mentions are grouped: participants, place, dates and status,
+with what an event inherits from the visit it happens in or the event it is part of."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from evex.conllu import ParsedDoc
+from evex.extract.arguments import Draft
+from evex.extract.attendance import attendance
+from evex.extract.entities import PAIR, ArgumentContext, is_pair
+from evex.extract.gazetteer import gazetteer
+from evex.extract.grouping import EventDraft, same_or_within
+from evex.extract.resources import fold
+from evex.frames import EventFrame, Participant, Span
+
+NEARBY_SENTENCES = 1  # how far back a meeting looks for the visit it takes place in
+
+
+def country_pair(doc: ParsedDoc) -> list[str]:
+    """What `les deux pays` means in a bilateral article: the two countries it names most
+    (by name or demonym); nothing when the article never speaks of two countries."""
+    if not any(is_pair(s, w) for s in doc.sentences for w in s.words):
+        return []
+    gaz = gazetteer()
+    counts: Counter[str] = Counter()
+    for sentence in doc.sentences:
+        for word in sentence.words:
+            place = gaz.lookup(word.text)
+            country = place.name if place and place.is_country else gaz.country_of_demonym(word.text, word.lemma)
+            if country:
+                counts[country] += 1
+    return [name for name, _ in counts.most_common(2)]
+
+
+def attach_attendance(ctx: ArgumentContext, doc: ParsedDoc, events: list[EventDraft]) -> None:
+    """Sentences without a trigger that report who took part join the latest attended event."""
+    with_triggers = {s for event in events for s in event.sentences}
+    for sentence in doc.sentences:
+        if sentence.index in with_triggers:
+            continue
+        earlier = [e for e in events if e.type != "AGREEMENT" and min(e.sentences) < sentence.index]
+        if earlier:
+            latest = max(earlier, key=lambda e: max(s for s in e.sentences if s < sentence.index))
+            latest.attendees.extend(attendance(ctx, sentence))
+
+
+def event_participants(event: EventDraft, person_countries: dict[str, str], pair: list[str]) -> list[Participant]:
+    """Union over mentions, one entry per name; persons bring their country; `les deux pays` resolved."""
+    merged: dict[str, Participant] = {}
+    wants_pair = False
+    for participant_list in [*(d.participants for d in event.drafts), event.attendees]:
+        for participant in participant_list:
+            if participant.name == PAIR:
+                wants_pair = True
+                continue
+            merged.setdefault(fold(participant.name), participant)
+            country = person_countries.get(participant.name) if participant.kind == "PER" else None
+            if country:
+                merged.setdefault(
+                    fold(country), Participant(country, "GPE", role="title", evidence=participant.evidence)
+                )
+    countries = [p for p in merged.values() if p.kind == "GPE"]
+    if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.type != "VISIT")):
+        for name in pair:
+            merged.setdefault(fold(name), Participant(name, "GPE", role="les deux pays"))
+    return list(merged.values())
+
+
+def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft]) -> None:
+    place_draft = _best_place(event)
+    frame.start, frame.end = event.dates
+    frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
+    if frame.type in ("MEETING", "WORKSHOP") and (place_draft is None or frame.start is None):
+        host = _host_event(event, events, frame.start)
+        if host is not None:
+            place_draft = place_draft or _best_place(host)
+            if frame.start is None and host.dates != (None, None):
+                frame.start, frame.end = host.dates
+                frame.end = frame.end or frame.start  # a meeting during an open-ended stay: that day
+    if frame.type == "VISIT" and (place_draft is None or frame.start is None):
+        guest = _meeting_during(event, events)
+        if guest is not None:
+            place_draft = place_draft or _best_place(guest)
+            start = guest.dates[0]
+            if frame.start is None and start:
+                frame.start = frame.end = start[:7]  # dated only through one day inside it: the month
+    if place_draft is not None:
+        frame.location = place_draft.place.place.name
+        frame.location_evidence = Span(
+            place_draft.place.word.start_char, place_draft.place.word.end_char, place_draft.mention.sentence
+        )
+
+
+def _meeting_during(visit: EventDraft, events: list[EventDraft]) -> EventDraft | None:
+    """A meeting reported in the same sentence as an undated or unplaced visit (`où il a eu des discussions`)."""
+    for other in events:
+        if other.type == "MEETING" and other.sentences & visit.sentences and (other.place or other.dates[0]):
+            return other
+    return None
+
+
+def _best_place(event: EventDraft) -> Draft | None:
+    """The first place given, refined to a city when a mention names a city in that country."""
+    placed = [d for d in event.drafts if d.place and d.place.place]
+    if not placed:
+        return None
+    first = placed[0].place.place
+    return next((d for d in placed if d.place.place.is_city and same_or_within(d.place.place, first)), placed[0])
+
+
+def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) -> EventDraft | None:
+    """The visit a meeting takes place in (same or recent sentence), or a longer event containing its date."""
+    first = min(event.sentences)
+    for other in reversed(events):
+        if other is event or other.type != "VISIT" or other.place is None or not other.place.place:
+            continue
+        if other.place.place.region:  # a regional tour does not say where the meeting is
+            continue
+        if any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(start, other.dates):
+            return other
+    if start is not None:
+        for other in events:
+            span = other.dates
+            if (
+                other is not event
+                and other.place
+                and span[0]
+                and span[1]
+                and span[0] < span[1]
+                and _within(start, span)
+            ):
+                return other
+    return None
+
+
+def _within(day: str | None, span: tuple[str | None, str | None]) -> bool:
+    start, end = span
+    if day is None or start is None:
+        return True
+    return start[: len(day)] <= day and (end is None or day[: len(end)] <= end)
+
+
+def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> str:
+    """Dates decide when they can (future -> planned, span over the article date -> ongoing);
+    otherwise the first mention with a tense or a cue does."""
+    if doc_date and frame.start:
+        n = min(len(frame.start), len(doc_date))
+        if frame.start[:n] > doc_date[:n]:
+            return "planned"
+        end = frame.end
+        if end and frame.start < end and frame.start[:n] <= doc_date[:n] and doc_date[: len(end)] <= end:
+            return "ongoing"
+    for draft in event.drafts:
+        if draft.planned:
+            return "planned"
+        if draft.ongoing:
+            return "ongoing"
+        if draft.tense == "past":
+            break
+    if doc_date and frame.start and frame.end is None and any(d.match.entry.arrival for d in event.drafts):
+        if frame.start == doc_date[: len(frame.start)]:
+            return "ongoing"
+    if frame.start is None and any(d.match.entry.open_trip for d in event.drafts):
+        return "ongoing"
+    return "occurred"

@@ -1,0 +1,285 @@
+"""Trigger detection: lexicon entries matched on lemmas, then the senses that are not events removed."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from evex.conllu import ParsedDoc, Sentence, Word
+from evex.extract.location import locative_places
+from evex.extract.resources import TriggerEntry, entries_by_first_word, fold, load, word_set
+from evex.extract.tree import (
+    ancestors,
+    case_of,
+    controller,
+    determiner,
+    governing_verb,
+    has_reflexive,
+    keys,
+    subtree,
+)
+
+MONTHS_AND_DAYS = frozenset(
+    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche".split()
+)
+NEGATION_ADVERBS = frozenset({"pas", "jamais", "plus", "point", "guere", "nullement"})
+
+
+@dataclass
+class TriggerMatch:
+    """One trigger occurrence: the lexicon entry, its head word and the words its span covers."""
+
+    sentence: Sentence
+    head: Word
+    words: list[Word]
+    entry: TriggerEntry
+    satellites: list[Word] = field(default_factory=list)  # words that stand for it (a signature)
+
+    @property
+    def type(self) -> str:
+        return self.entry.type
+
+    @property
+    def word_ids(self) -> set[int]:
+        return {w.id for w in self.words}
+
+
+def find_triggers(doc: ParsedDoc, text: str) -> list[TriggerMatch]:
+    matches: list[TriggerMatch] = []
+    for sentence in doc.sentences:
+        matches.extend(_sentence_triggers(sentence, text))
+    return matches
+
+
+def _sentence_triggers(sentence: Sentence, text: str) -> list[TriggerMatch]:
+    raw = _lexicon_matches(sentence)
+    heads = {m.head.id for m in raw}
+    has_agreement_noun = any(m.type == "AGREEMENT" and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
+    kept: list[TriggerMatch] = []
+    satellites: list[Word] = []
+    for match in raw:
+        if match.entry.needs == "no_agreement_noun" and has_agreement_noun:
+            satellites.append(match.head)
+            continue
+        if _is_event_sense(match, text, heads - {match.head.id}):
+            kept.append(match)
+    kept = _absorb_nested(kept)
+    for word in satellites:
+        agreements = [m for m in kept if m.type == "AGREEMENT"]
+        if agreements:
+            min(agreements, key=lambda m: abs(m.head.id - word.id)).satellites.append(word)
+    for match in kept:
+        _extend_span(match)
+    return kept
+
+
+def _lexicon_matches(sentence: Sentence) -> list[TriggerMatch]:
+    """Longest entries first at each position; a word belongs to one trigger at most."""
+    words = sentence.words
+    word_keys = [keys(w) for w in words]
+    index = entries_by_first_word()
+    candidates: list[tuple[int, int, TriggerEntry]] = []
+    for i, first in enumerate(word_keys):
+        for key in first:
+            for entry in index.get(key, ()):
+                size = len(entry.words)
+                window = word_keys[i : i + size]
+                if (
+                    len(window) == size
+                    and _pos_fits(entry, words[i])
+                    and all(p in k for p, k in zip(entry.words, window, strict=True))
+                ):
+                    candidates.append((-size, i, entry))
+    used: set[int] = set()
+    found: list[TriggerMatch] = []
+    for negative_size, i, entry in sorted(candidates, key=lambda c: (c[0], c[1])):
+        window = words[i : i - negative_size]
+        if not any(w.id in used for w in window):
+            found.append(TriggerMatch(sentence, window[0], list(window), entry))
+            used.update(w.id for w in window)
+    return sorted(found, key=lambda m: m.head.id)
+
+
+def _pos_fits(entry: TriggerEntry, word: Word) -> bool:
+    if entry.pos == "NOUN":
+        return word.upos in ("NOUN", "PROPN")
+    return word.upos == "VERB" or (word.upos == "ADJ" and word.feat("VerbForm") == "Part")
+
+
+def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    entry, sentence, head = match.entry, match.sentence, match.head
+    if entry.needs and not _need_met(entry.needs, match, text, other_heads):
+        return False
+    context = _context_keys(sentence, head)
+    if context & entry.exclude:
+        return False
+    if _inside_idiom(match, text) or is_negated(sentence, head) or _is_habitual(sentence, head):
+        return False
+    return not _is_unspecified_plural(sentence, head)
+
+
+def _context_keys(sentence: Sentence, head: Word) -> set[str]:
+    context: set[str] = set()
+    for child in sentence.children(head):
+        context |= keys(child)
+    governor = sentence.head_of(head)
+    if governor is not None:
+        context |= keys(governor)
+    return context
+
+
+def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    sentence, head = match.sentence, match.head
+    children = sentence.children(head)
+    if need == "reflexive":
+        return has_reflexive(sentence, head)
+    if need == "destination":
+        if head.upos == "VERB" and any(c.deprel == "xcomp" and c.feat("VerbForm") == "Inf" for c in children):
+            return False  # `nous allons travailler`, `je suis venu réaffirmer`: not a trip
+        return bool(locative_places(sentence, head, text, other_heads, through_purpose=True)) or (
+            fold(head.lemma) == "rejoindre" and any(c.deprel == "obj" and c.upos == "PROPN" for c in children)
+        )
+    if need == "person_object":
+        return has_reflexive(sentence, head) or any(
+            c.deprel in ("obj", "nsubj:pass", "obl:agent") and _names_people(sentence, c) for c in children
+        )
+    if need == "counterpart":
+        return any(case_of(sentence, c) in ("avec", "entre") for c in children) or any(
+            (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
+            or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
+            for c in children
+        )
+    if need == "anchor":
+        return any(
+            w.id != head.id
+            and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
+            for w in subtree(sentence, head, other_heads)
+        )
+    if need == "plural":
+        return head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x"))
+    if need == "joint":
+        joint = word_set("triggers", "joint_modifiers")
+        return any(keys(c) & joint for c in children if c.deprel in ("amod", "nmod"))
+    return True
+
+
+def _names_people(sentence: Sentence, word: Word) -> bool:
+    people = word_set("entities", "group_nouns") | word_set("entities", "titles") | word_set("entities", "honorifics")
+    return word.upos == "PROPN" or word.ner.endswith("PER") or bool(keys(word) & people)
+
+
+def _fold_chars(text: str) -> str:
+    """Fold case, accents and apostrophes character by character so offsets stay aligned."""
+    out = []
+    for char in text.replace("’", "'"):
+        base = unicodedata.normalize("NFKD", char)
+        stripped = "".join(c for c in base if not unicodedata.combining(c)) or char
+        out.append(stripped[0].lower())
+    return "".join(out)
+
+
+def _inside_idiom(match: TriggerMatch, text: str) -> bool:
+    lo = max(0, match.head.start_char - 30)
+    window = _fold_chars(text[lo : match.head.end_char + 30])
+    head_start, head_end = match.head.start_char - lo, match.head.end_char - lo
+    for idiom in load("triggers")["idioms"]:
+        needle = _fold_chars(idiom)
+        pos = window.find(needle)
+        while pos >= 0:
+            if pos < head_end and pos + len(needle) > head_start:
+                return True
+            pos = window.find(needle, pos + 1)
+    return False
+
+
+def predicate_of(sentence: Sentence, head: Word) -> Word | None:
+    """The verb that carries the event's assertion: the trigger verb, or the verb a noun is an argument of."""
+    if head.upos == "VERB":
+        return controller(sentence, head)
+    governor = sentence.head_of(head)
+    if governor is not None and governor.upos == "VERB" and head.deprel.startswith(("nsubj", "obj", "obl:arg")):
+        return controller(sentence, governor)
+    return None
+
+
+def is_negated(sentence: Sentence, head: Word) -> bool:
+    """n'a pas rencontré, aucune visite, la visite a été annulée."""
+    negators = word_set("triggers", "negators")
+    det = determiner(sentence, head)
+    if det is not None and keys(det) & negators:
+        return True
+    governor = sentence.head_of(head)
+    if governor is not None and keys(governor) & negators and governor.upos in ("VERB", "NOUN"):
+        return True
+    verbs = [v for v in (head if head.upos == "VERB" else None, predicate_of(sentence, head)) if v is not None]
+    for verb in verbs:
+        chain = [verb, *[a for a in ancestors(sentence, verb) if verb.deprel == "xcomp"][:1]]
+        for candidate in chain:
+            kids = sentence.children(candidate)
+            has_ne = any(fold(k.lemma) == "ne" for k in kids)
+            if has_ne and any(fold(k.lemma) in NEGATION_ADVERBS for k in kids):
+                return True
+    return False
+
+
+def _is_habitual(sentence: Sentence, head: Word) -> bool:
+    habitual = word_set("triggers", "habitual")
+    if any(keys(c) & habitual for c in sentence.children(head) if c.deprel in ("amod", "advmod")):
+        return True
+    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    return verb is not None and any(keys(c) & habitual for c in sentence.children(verb) if c.deprel == "advmod")
+
+
+def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
+    """`de nouveaux contrats`, `plusieurs réunions` (nobody named): a set, not one occurrence."""
+    if head.upos != "NOUN" or head.feat("Number") != "Plur":
+        return False
+    generic = word_set("triggers", "generic_plural_modifiers")
+    children = sentence.children(head)
+    if any(c.deprel == "nummod" for c in children):
+        return False
+    if any(keys(c) & generic for c in children if c.deprel in ("amod", "det")):
+        return True
+    vague = word_set("triggers", "vague_quantifiers")
+    names_someone = any(w.upos == "PROPN" for w in sentence.words)
+    return not names_someone and any(keys(c) & vague for c in children if c.deprel in ("amod", "det"))
+
+
+def _absorb_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
+    """`ateliers de dialogue`, `session du Dialogue`, `reçu en audience`: one trigger, not two."""
+    by_head = {m.head.id: m for m in matches}
+    absorbed: set[int] = set()
+    for match in matches:
+        sentence, head = match.sentence, match.head
+        governor = by_head.get(head.head)
+        if governor is None or governor is match:
+            continue
+        nested_noun = governor.entry.pos == "NOUN" and head.deprel == "nmod" and case_of(sentence, head) == "de"
+        bare_complement = (
+            governor.entry.pos == "VERB"
+            and governor.type == match.type
+            and head.deprel.startswith("obl")
+            and determiner(sentence, head) is None
+        )
+        if nested_noun or bare_complement:
+            first = min(w.id for w in governor.words)
+            governor.words.extend(w for w in sentence.words if first <= w.id <= head.id and w not in governor.words)
+            absorbed.add(head.id)
+    return [m for m in matches if m.head.id not in absorbed]
+
+
+def _extend_span(match: TriggerMatch) -> None:
+    """Noun: its directly following adjectives (visite officielle); verb: from its reflexive pronoun."""
+    sentence, head = match.sentence, match.head
+    if match.entry.pos == "NOUN":
+        nxt = head.id + len(match.entry.words)
+        for child in sorted(sentence.children(head), key=lambda w: w.id):
+            if child.id == nxt and child.deprel == "amod" and child.upos == "ADJ":
+                match.words.append(child)
+                nxt += 1
+    else:
+        for child in sentence.children(head):
+            if child.upos == "PRON" and child.id < head.id and child.deprel.startswith("expl"):
+                match.words.append(child)
+    match.words.sort(key=lambda w: w.id)
