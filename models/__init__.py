@@ -106,7 +106,7 @@ class Event(Base):
     start: Mapped[str | None] = mapped_column(ISO_DATE, index=True)
     end: Mapped[str | None] = mapped_column(ISO_DATE)
     first_day: Mapped[dt.date | None] = mapped_column(Date, index=True)  # the span start/end may cover
-    last_day: Mapped[dt.date | None] = mapped_column(Date)
+    last_day: Mapped[dt.date | None] = mapped_column(Date, index=True)
     location: Mapped[str | None] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(16))
     n_articles: Mapped[int] = mapped_column(Integer, default=1)
@@ -190,3 +190,4 @@ class EventParticipant(Base):
 
 
 Index("ix_event_reports_event_article", EventReport.event_id, EventReport.article_id)
+Index("ix_events_type_first_day", Event.type, Event.first_day)

@@ -1,0 +1,92 @@
+"""Scheduled and triggered runs on an inbox folder: a served deployment, and a watcher that starts it.
+
+`evex serve` serves the `evex-inbox/inbox` deployment (interval or cron from the settings) and, unless
+switched off, watches the inbox so that a drop gets a run seconds after it lands instead of at the
+next tick. Both paths run the same deployment; the runner runs one flow run at a time, so a
+scheduled run and a triggered one never process the same files side by side.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from prefect import flow, get_run_logger, serve
+from prefect.deployments import run_deployment
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.logging import get_logger
+
+from evex import serve as inbox
+from evex.settings import Settings
+from flows.pipeline import evex_pipeline
+
+DEPLOYMENT = "inbox"
+FULL_NAME = f"evex-inbox/{DEPLOYMENT}"
+
+
+@flow(name="evex-inbox")
+def process_inbox(inbox_dir: str, archive_dir: str | None = None, min_age_s: float = 0.0,
+                  default_date: str | None = None) -> int:
+    """Run the pipeline on the inbox files no finished run has read, then archive or record them."""
+    logger = get_run_logger()
+    folder, archive = Path(inbox_dir), Path(archive_dir) if archive_dir else None
+    files = inbox.pending(folder, min_age_s)
+    if not files:
+        logger.info("%s: nothing new", folder)
+        return 0
+    summary = evex_pipeline(paths=[str(f.path) for f in files], default_date=default_date)
+    archived = inbox.settle(folder, files, archive)
+    logger.info("%d files read (%d new articles); %s", len(files), summary.new,
+                f"{len(archived)} moved to {archive}" if archive else "left in the inbox")
+    return len(files)
+
+
+def inbox_deployment(settings: Settings) -> RunnerDeployment:
+    """The deployment `evex serve` serves: its schedule and folders come from the settings."""
+    inbox.check_folders(settings.inbox_dir, settings.archive_dir)
+    when = {"cron": settings.schedule_cron} if settings.schedule_cron else {"interval": settings.schedule_interval_s}
+    return process_inbox.to_deployment(
+        name=DEPLOYMENT,
+        **when,
+        parameters={
+            "inbox_dir": str(settings.inbox_dir.resolve()),
+            "archive_dir": str(settings.archive_dir.resolve()) if settings.archive_dir else None,
+            "min_age_s": settings.debounce_s,
+            "default_date": settings.default_doc_date,
+        },
+        description="Process the articles that landed in the inbox since the last run.",
+        tags=["evex"],
+        entrypoint_type=EntrypointType.MODULE_PATH,  # works from any working directory and in the image
+    )
+
+
+def serve_inbox(settings: Settings) -> None:
+    """Serve the inbox deployment until interrupted, with the watcher beside it when enabled."""
+    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    deployment = inbox_deployment(settings)
+    if settings.watch:
+        threading.Thread(target=watch_inbox, args=(settings,), name="evex-watch", daemon=True).start()
+    serve(deployment, limit=1)
+
+
+def watch_inbox(settings: Settings, stop: threading.Event | None = None) -> None:
+    """Start a run of the served deployment once new files have stopped landing for `debounce_s`."""
+    logger = get_logger("evex.watch")
+    debouncer = inbox.Debouncer(settings.debounce_s)
+    stop = stop or threading.Event()
+    while not stop.wait(settings.watch_poll_s):
+        try:
+            files = inbox.pending(settings.inbox_dir)
+        except (OSError, ValueError) as exc:  # an unmounted folder, an unreadable ledger: look again
+            logger.warning("cannot read %s: %s", settings.inbox_dir, exc)
+            continue
+        if not debouncer.ready(files, time.monotonic()):
+            continue
+        try:
+            run = run_deployment(FULL_NAME, timeout=0, as_subflow=False, tags=["watch"])
+        except Exception as exc:  # noqa: BLE001 - the deployment may not be registered yet; try again
+            logger.warning("could not start a run of %s: %s", FULL_NAME, exc)
+            continue
+        debouncer.triggered()
+        logger.info("%d new files in %s: started flow run %s", len(files), settings.inbox_dir, run.name)
