@@ -222,7 +222,12 @@ def test_a_file_dropped_into_the_inbox_is_stored_by_the_next_scheduled_run(serve
     drop(root / "inbox", "tunis.txt", age_s=5, meta={"date": "2024-03-04"})
     # what `prefect server start`'s scheduler service does on its own (the test server runs no services)
     schedule = f"{PREFECT_API_URL.value()}/deployments/{deployment_id}/schedule"
-    httpx.post(schedule, json={"max_runs": 1}).raise_for_status()
+    for attempt in range(6):  # the test server answers 503 while its SQLite is busy, as Prefect's own client expects
+        response = httpx.post(schedule, json={"max_runs": 1}, timeout=30)
+        if response.status_code != 503:
+            break
+        time.sleep(2**attempt)
+    response.raise_for_status()
     _wait(lambda: "tunis" in stored_doc_ids(url), 180, "the scheduled run to store the file", root / "serve.log")
     runs = deployment_runs(deployment_id)
     assert [r.auto_scheduled for r in runs] == [True]
