@@ -165,7 +165,7 @@ def serve(db: DbOption = None) -> None:
     settings = get_settings()
     if not PREFECT_API_URL.value():
         typer.echo("warning: PREFECT_API_URL is not set; a temporary Prefect server schedules no runs "
-                   "(start `prefect server start` and point PREFECT_API_URL at it, see docs/operations.md)", err=True)
+                   "(start `prefect server start` and point PREFECT_API_URL at it, see the README)", err=True)
     typer.echo(f"serving inbox {settings.inbox_dir} → {database.masked(url)}", err=True)
     serve_inbox(settings)
 
