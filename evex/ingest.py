@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,6 +34,20 @@ _HEADER_DATE = re.compile(
     re.I,
 )
 _MIN_REPEATED_PARAGRAPH = 40  # shorter repeated lines (bylines, captions) are kept
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON escapes can smuggle them in; UTF-8 cannot hold them
+
+# Function words that belong to one language only (`de`, `la`, `en`, `il`, `y` are shared and left out):
+# a scraper's English or Spanish page has many of its own and few French ones.
+_FUNCTION_WORDS = {
+    "fr": frozenset("le les des du et est une dans pour qui sur au aux avec pas ce cette sont ont été mais leur ses "
+                    "nous vous ils elle".split()),
+    "en": frozenset("the and of to is that for with was were are by has have this from at be which its".split()),
+    "es": frozenset("el los las del por para con su al como más pero fue".split()),
+    "de": frozenset("der die das und ist nicht mit von zu den ein eine auf sich dem wurde".split()),
+    "it": frozenset("che della di gli nel sono degli alla anche questo".split()),
+}
+_MIN_FUNCTION_WORDS = 8  # fewer than this: too short to tell, kept as French
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 class IngestError(Exception):
@@ -63,7 +78,11 @@ class Article:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Article files under `paths` (files or folders, recursively), sorted, hidden files skipped."""
+    """Article files under `paths` (files or folders, recursively), sorted, hidden files skipped.
+
+    Linked folders are not entered; a linked file is listed (not read) so that `read_article` can
+    refuse it with a reason when it leads out of the drop.
+    """
     found: set[Path] = set()
     for root in paths:
         if root.is_dir():
@@ -79,8 +98,13 @@ def discover(paths: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def read_article(path: Path, default_date: str | None = None) -> Article:
-    """Read one article file; raise IngestError with a one-line reason when it is unusable."""
+def read_article(path: Path, default_date: str | None = None, roots: Sequence[Path] | None = None) -> Article:
+    """Read one article file; raise IngestError with a one-line reason when it is unusable.
+
+    `roots` are the folders (or files) of the drop: a symbolic link may only lead to a file inside
+    one of them (a file root stands for its folder). Without roots, the file's own folder is the drop.
+    """
+    _check_link(path, roots if roots is not None else [path.parent])
     raw = _read_bytes(path)
     text, encoding, warnings = _decode(path, raw)
     metadata: dict = {}
@@ -101,6 +125,8 @@ def read_article(path: Path, default_date: str | None = None) -> Article:
     doc_date = metadata.get("date") or marker_date or header_date(text) or default_date
     if doc_date is not None and not is_iso_date(str(doc_date)):
         raise IngestError(path, f"invalid date {doc_date!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    if (foreign := foreign_language(text)) is not None:
+        raise IngestError(path, f"not French ({foreign})")
     return Article(
         doc_id=path.name[: -len(path.suffix)] if path.suffix else path.name,
         source=str(path),
@@ -120,12 +146,26 @@ def article_hash(text: str) -> str:
 
 
 def normalise_text(text: str) -> str:
-    """NFC, one kind of line break, no invisible characters; meaning and apostrophes unchanged."""
-    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
+    """NFC, one kind of line break, no invisible characters, valid Unicode; meaning and apostrophes unchanged."""
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text).lstrip("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u202f", " ")
     text = re.sub(r"[\u200b\u200c\u200d\u2060]", "", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def foreign_language(text: str) -> str | None:
+    """Why `text` is clearly not French (`looks like en`, `non-Latin script`); None when it is French
+    or too short to tell. A cheap count of function words, enough to keep foreign pages out."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) >= 40 and sum(1 for ch in letters if ch < "\u0250") < len(letters) / 2:
+        return "non-Latin script"
+    words = _WORD.findall(text.lower())
+    counts = {language: sum(1 for w in words if w in vocabulary) for language, vocabulary in _FUNCTION_WORDS.items()}
+    best = max(counts, key=counts.__getitem__)
+    if best == "fr" or counts[best] < _MIN_FUNCTION_WORDS or counts[best] <= 2 * counts["fr"]:
+        return None
+    return f"looks like {best}"
 
 
 def drop_debris(text: str) -> str:
@@ -208,6 +248,18 @@ def html_to_text(markup: str) -> tuple[str | None, str]:
     text = "".join(parser.parts)
     paragraphs = [re.sub(r"[ \t]+", " ", html.unescape(p)).strip() for p in text.split("\n")]
     return parser.title, "\n".join(p for p in paragraphs if p)
+
+
+def _check_link(path: Path, roots: Sequence[Path]) -> None:
+    """A symbolic link is read only when it leads to a file inside the drop (never to /etc, say)."""
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if not target.exists():
+        raise IngestError(path, "broken symbolic link")
+    allowed = [(root if root.is_dir() else root.parent).resolve() for root in roots]
+    if not any(target.is_relative_to(folder) for folder in allowed):
+        raise IngestError(path, "symbolic link points outside the inbox")
 
 
 def _read_bytes(path: Path) -> bytes:

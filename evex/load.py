@@ -21,6 +21,8 @@ from evex.frames import EventFrame
 from evex.ingest import Article
 from evex.link import EventSummary, day_span, link_reason
 
+LOAD_LOCK = 0x65766578  # "evex": the Postgres advisory lock that serialises loads
+
 
 @dataclass
 class ProcessedArticle:
@@ -45,6 +47,20 @@ class LoadResult:
 def _insert(session: Session, table):
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
+
+
+def _serialise_writers(session: Session) -> None:
+    """Take the database's write lock before reading what the writes depend on.
+
+    Event linking reads the events stored so far, then writes: two loads side by side (two runs
+    on one inbox) could each miss the other's new event and store one real event twice. Postgres:
+    a transaction-scoped advisory lock, released at commit or rollback (or when the process dies).
+    SQLite: BEGIN IMMEDIATE takes its single write lock at once, so the reads happen under it.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(LOAD_LOCK)))
+    else:
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:
@@ -105,7 +121,7 @@ def record_ingest_errors(engine: Engine, run_id: int | None, errors: list[tuple[
 
 
 def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
-    """Store a batch in one transaction: all of it or, on error, none of it.
+    """Store a batch in one transaction, one load at a time: all of it or, on error, none of it.
 
     Articles, parses and entities go in with one multi-row statement each (per-row round trips
     were most of the load time); only event linking, which depends on the events stored before
@@ -113,6 +129,7 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
     """
     result = LoadResult()
     with Session(engine) as session, session.begin():
+        _serialise_writers(session)
         stored = _insert_articles(session, run_id, batch)  # those stored meanwhile by another run are left out
         parsed = [(item, article_id) for item, article_id in stored if not item.error]
         result.n_failed = len(stored) - len(parsed)
@@ -334,6 +351,7 @@ def _refresh_counts(session: Session, event: models.Event) -> None:
 def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) -> int:
     """Swap an article's event frames for new ones (re-extraction), in one transaction."""
     with Session(engine) as session, session.begin():
+        _serialise_writers(session)
         article = session.get(models.Article, article_id)
         old_events = set(
             session.scalars(select(models.EventReport.event_id).where(models.EventReport.article_id == article_id))

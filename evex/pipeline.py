@@ -7,6 +7,7 @@ ingest → parse → extract → load per batch, each stage callable (and retrie
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,18 +43,22 @@ def plan_batches(paths: list[str], batch_size: int) -> list[list[str]]:
     return [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
 
 
-def ingest_batch(files: list[str], engine: Engine, run_id: int | None, default_date: str | None) -> IngestOutcome:
+def ingest_batch(
+    files: list[str], engine: Engine, run_id: int | None, default_date: str | None, roots: list[str] | None = None
+) -> IngestOutcome:
     """Read and clean files; skip articles already stored (or twice in this batch); record bad files.
 
     Batches run one after the other and each is loaded before the next is read, so a duplicate in
-    a later batch is found in the database.
+    a later batch is found in the database. `roots` (the drop's paths) bound where a symbolic link
+    may lead.
     """
     outcome = IngestOutcome()
     articles: list[Article] = []
     failures: list[tuple[str, str, str]] = []
+    drop = [Path(r) for r in roots] if roots else None
     for name in files:
         try:
-            articles.append(read_article(Path(name), default_date))
+            articles.append(read_article(Path(name), default_date, drop))
         except IngestError as exc:
             log.error("%s: %s", exc.path, exc.reason)
             outcome.errors.append((exc.path, exc.reason))
@@ -67,6 +72,8 @@ def ingest_batch(files: list[str], engine: Engine, run_id: int | None, default_d
             seen.add(article.sha256)
             outcome.new.append(article)
     record_ingest_errors(engine, run_id, failures)
+    log.info("ingest: %d files → %d new, %d skipped, %d failed", len(files), len(outcome.new), outcome.skipped,
+             len(outcome.errors))
     return outcome
 
 
@@ -84,7 +91,12 @@ def parse_articles(articles: list[Article], settings: Settings) -> list[Processe
     folder = parse.resources_dir(settings.stanza_resources_dir)
     use_gpu = parse.gpu_available() if settings.stanza_use_gpu is None else settings.stanza_use_gpu
     versions = parse.model_versions(folder)
+    started = time.perf_counter()
     results = parse.parse_texts([a.text for a in articles], folder, use_gpu, settings.parse_batch_words)
+    elapsed = time.perf_counter() - started
+    words = sum(a.n_words for a in articles)
+    log.info("parse: %d articles, %d words in %.1f s (%.0f words/s, gpu=%s)", len(articles), words, elapsed,
+             words / max(elapsed, 1e-9), use_gpu)
     processed = []
     for article, result in zip(articles, results, strict=True):
         if result.error:
@@ -103,6 +115,7 @@ def extract_articles(batch: list[ProcessedArticle]) -> list[ProcessedArticle]:
         except Exception as exc:  # noqa: BLE001 - one article must not stop the batch
             item.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
             log.error("%s: %s", item.article.source, item.error)
+    log.info("extract: %d events from %d articles", sum(len(i.frames) for i in batch), len(batch))
     return batch
 
 
@@ -121,4 +134,8 @@ def reextract_stored(engine: Engine) -> tuple[int, int]:
 
 
 def load_articles(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
-    return load_batch(engine, run_id, batch)
+    started = time.perf_counter()
+    result = load_batch(engine, run_id, batch)
+    log.info("load: %d articles, %d failed, %d events in %.2f s", result.n_articles, result.n_failed,
+             result.n_events, time.perf_counter() - started)
+    return result

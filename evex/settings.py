@@ -22,8 +22,10 @@ class Settings(BaseSettings):
         description="Stanza model folder; Stanza's own STANZA_RESOURCES_DIR is honoured.",
     )
     stanza_use_gpu: bool | None = Field(default=None, description="None: use a GPU when one is present.")
-    parse_batch_words: int = Field(default=3000, ge=100, description="Words per Stanza call.")
-    batch_articles: int = Field(default=64, ge=1, description="Articles per ingest→load batch.")
+    parse_batch_words: int = Field(
+        default=20000, ge=100, description="Words per Stanza call: big calls cost less per word (bench/)."
+    )
+    batch_articles: int = Field(default=128, ge=1, description="Articles per ingest→load batch.")
     task_retries: int = Field(default=2, ge=0)
     task_retry_delay_s: float = Field(default=2.0, ge=0)
     default_doc_date: str | None = Field(default=None, description="Article date when none is found.")

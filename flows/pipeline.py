@@ -39,8 +39,8 @@ def stage(name: str):
 
 
 @stage("ingest")
-def ingest(files, engine, run_id, default_date, batch_no):
-    return pipeline.ingest_batch(files, engine, run_id, default_date)
+def ingest(files, engine, run_id, default_date, batch_no, roots=None):
+    return pipeline.ingest_batch(files, engine, run_id, default_date, roots)
 
 
 @stage("parse")
@@ -76,7 +76,7 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     progress.set_total(summary.files)
     for batch_no, files in enumerate(batches, 1):
         with summary.timer("ingest"):
-            ingested = ingest.with_options(**options)(files, engine, summary.run_id, default_date, batch_no)
+            ingested = ingest.with_options(**options)(files, engine, summary.run_id, default_date, batch_no, paths)
         loaded = LoadResult()
         if ingested.new:  # an unchanged drop costs one ingest task per batch, no parse
             with summary.timer("parse"):

@@ -1,0 +1,79 @@
+"""`python -m bench run --articles 1000`: measure evex on this machine and write bench/RESULTS.md.
+
+`python -m bench gpu CORPUS OUT.json` is the GPU part, run on the accelerator machine; `run
+--gpu-json OUT.json` then puts its figures in RESULTS.md (a later run keeps them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.corpus import build_corpus
+from bench.report import RESULTS_JSON, RESULTS_MD, render
+from bench.run import STANZA_DIR, Options, run
+
+POSTGRES_URL = os.environ.get("EVEX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="the whole benchmark; writes bench/RESULTS.md and results.json")
+    run_parser.add_argument("--articles", type=int, default=1000, help="drop size for the timed runs")
+    run_parser.add_argument("--memory-sizes", type=sizes, default=[100, 1000, 5000],
+                            help="drop sizes for the peak-RSS series (comma-separated; empty to skip)")
+    run_parser.add_argument("--seed", type=int, default=1, help="corpus seed")
+    run_parser.add_argument("--bare-batch-words", type=int, default=20000, help="words per Stanza call, yardstick")
+    run_parser.add_argument("--postgres-url", default=POSTGRES_URL, help="admin URL of a Postgres server")
+    run_parser.add_argument("--skip-postgres", action="store_true", help="measure SQLite loading only")
+    run_parser.add_argument("--workdir", type=Path, default=None, help="corpora, databases, logs (default: a temp dir)")
+    run_parser.add_argument("--stanza-dir", type=Path, default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+    run_parser.add_argument("--gpu-json", type=Path, help="figures from `python -m bench gpu` to include")
+    run_parser.add_argument("--out", type=Path, default=RESULTS_MD, help="the Markdown report")
+    corpus_parser = commands.add_parser("corpus", help="only build a corpus (e.g. to carry to the GPU machine)")
+    corpus_parser.add_argument("folder", type=Path)
+    corpus_parser.add_argument("--articles", type=int, default=1000)
+    corpus_parser.add_argument("--seed", type=int, default=1)
+    report_parser = commands.add_parser("report", help="write RESULTS.md again from results.json")
+    report_parser.add_argument("--out", type=Path, default=RESULTS_MD)
+    gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
+    gpu_parser.add_argument("corpus", type=Path)
+    gpu_parser.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "report":
+        results = json.loads(args.out.with_name(RESULTS_JSON).read_text())
+        args.out.write_text(render(results))
+    elif args.command == "corpus":
+        print(build_corpus(args.folder, args.articles, args.seed))
+    elif args.command == "gpu":
+        from bench.gpu import measure
+
+        args.out.write_text(json.dumps(measure(args.corpus), indent=2))
+    else:
+        workdir = args.workdir or Path(tempfile.mkdtemp(prefix="evex-bench-"))
+        options = Options(args.articles, args.memory_sizes, workdir, args.seed, args.bare_batch_words,
+                          None if args.skip_postgres else args.postgres_url, args.stanza_dir.resolve())
+        results = {"command": "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv), **run(options)}
+        json_path = args.out.with_name(RESULTS_JSON)
+        previous = json.loads(json_path.read_text()) if json_path.is_file() else {}
+        results["gpu"] = json.loads(args.gpu_json.read_text()) if args.gpu_json else previous.get("gpu")
+        markdown = render(results)  # adds the headline figures to results
+        json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        args.out.write_text(markdown)
+        print(args.out.read_text())
+
+
+if __name__ == "__main__":
+    main()

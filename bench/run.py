@@ -1,0 +1,163 @@
+"""One benchmark run: corpus, bare Stanza, evex end to end, re-run, memory series, load throughput.
+
+Every timed piece runs in a fresh child process (`bench.child`) against one Prefect server
+started here for the whole run, so the server's start-up is no stage's cost and each child's
+peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.corpus import REPO, build_corpus
+from bench.machine import describe
+
+STANZA_DIR = REPO.parent / "shared" / "stanza_resources"
+
+
+@dataclass
+class Options:
+    articles: int
+    memory_sizes: list[int]
+    workdir: Path
+    seed: int
+    bare_batch_words: int
+    postgres_url: str | None  # None: skip the Postgres load measurement
+    stanza_dir: Path
+
+
+@contextmanager
+def prefect_server() -> Iterator[tuple[str, float]]:
+    """One temporary Prefect API (SQLite-backed) for all children; yields its URL and start-up time."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from a closed network
+    started = time.perf_counter()
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value(), round(time.perf_counter() - started, 1)
+
+
+def child(mode: str, corpus: Path, options: Options, env: dict[str, str], tag: str, *extra: str) -> dict:
+    """Run `bench.child` in a fresh interpreter; its log goes to the work folder."""
+    out = options.workdir / f"{tag}.json"
+    log = options.workdir / f"{tag}.log"
+    command = [sys.executable, "-m", "bench.child", mode, str(corpus), str(out), *extra]
+    environment = {**os.environ, "STANZA_RESOURCES_DIR": str(options.stanza_dir),
+                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PYTHONUNBUFFERED": "1", **env}
+    print(f"[bench] {tag}: {' '.join(command[1:])}", flush=True)
+    started = time.perf_counter()
+    with log.open("w") as stream:
+        code = subprocess.run(command, cwd=REPO, env=environment, stdout=stream, stderr=subprocess.STDOUT).returncode
+    if code:
+        tail = log.read_text(errors="replace").splitlines()[-30:]
+        raise RuntimeError(f"{tag} failed (exit {code}); end of {log}:\n" + "\n".join(tail))
+    result = json.loads(out.read_text())
+    result["process_s"] = round(time.perf_counter() - started, 1)
+    print(f"[bench] {tag}: done in {result['process_s']} s", flush=True)
+    return result
+
+
+def sqlite_url(options: Options, tag: str) -> str:
+    path = options.workdir / f"{tag}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def run(options: Options) -> dict:
+    """Every measurement of the issue, in one process tree; returns the figures (see report.py).
+
+    The figures so far are saved to the work folder after each step, should a long run be cut short.
+    """
+
+    def save(results: dict) -> None:
+        (options.workdir / "partial.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+    options.workdir.mkdir(parents=True, exist_ok=True)
+    results: dict = {"started": dt.datetime.now().isoformat(timespec="seconds"), "machine": describe(),
+                     "articles": options.articles}
+    started = time.perf_counter()
+    corpus = build_corpus(options.workdir / f"corpus-{options.articles}", options.articles, options.seed)
+    results["corpus"] = {"articles": corpus.articles, "words": corpus.words, "seed_articles": corpus.seeds,
+                         "seed": options.seed, "build_s": round(time.perf_counter() - started, 2)}
+    save(results)
+    with prefect_server() as (api_url, startup_s):
+        results["prefect_server_startup_s"] = startup_s
+        prefect = {"PREFECT_API_URL": api_url}
+        bare = ["--batch-words", str(options.bare_batch_words)]
+        halves = [child("bare", corpus.folder, options, {}, f"bare-{options.articles}-a", *bare, "--slice", "0/2")]
+        flow_env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"flow-{options.articles}")}
+        results["evex"] = child("flow", corpus.folder, options, flow_env, f"flow-{options.articles}", "--rerun")
+        halves.append(child("bare", corpus.folder, options, {}, f"bare-{options.articles}-b", *bare, "--slice", "1/2"))
+        results["bare"] = combine(halves)
+        results["load_average_after_timed_runs"] = [round(x, 2) for x in os.getloadavg()]
+        save(results)
+        results["memory"] = memory_series(options, prefect, results["evex"],
+                                          lambda series: save(results | {"memory": series}))
+    results["load"] = load_throughput(options, results["evex"])
+    results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    return results
+
+
+def combine(halves: list[dict]) -> dict:
+    """The yardstick from its two halves, parsed just before and just after the evex run.
+
+    On a shared machine the load drifts; splitting the yardstick around the run it is compared with
+    exposes both to the same drift (the halves alternate articles, so they hold alike texts).
+    """
+    summed = ("articles", "words", "parse_s", "parse_s_cpu", "tokens", "sentences", "stanza_calls")
+    out = {key: round(sum(h[key] for h in halves), 3) for key in summed}
+    out.update(batch_words=halves[0]["batch_words"], processors=halves[0]["processors"],
+               model_load_s=halves[0]["model_load_s"], peak_rss_mib=max(h["peak_rss_mib"] for h in halves),
+               halves=halves)
+    return out
+
+
+def memory_series(
+    options: Options, prefect: dict[str, str], main_run: dict, on_step: Callable[[list[dict]], None]
+) -> list[dict]:
+    """Peak RSS of the flow's process for each drop size, each in a fresh process and database."""
+    series = []
+    for n in options.memory_sizes:
+        if n == options.articles:  # the main run is the same measurement: reuse it
+            run_ = main_run
+        else:
+            corpus = build_corpus(options.workdir / f"corpus-{n}", n, options.seed)
+            env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"memory-{n}")}
+            run_ = child("flow", corpus.folder, options, env, f"memory-{n}")
+        first = run_["first"]
+        series.append({"articles": n, "peak_rss_mib": first["peak_rss_mib"], "new": first["new"],
+                       "failed": first["failed"], "events": first["events"], "wall_s": first["wall_s"]})
+        on_step(series)
+    return series
+
+
+def load_throughput(options: Options, main_run: dict) -> dict:
+    """Events per second that `load_batch` stores into empty SQLite and Postgres databases."""
+    from bench import loadbench
+
+    source = sqlite_url_of(options, f"flow-{options.articles}")
+    batches = loadbench.stored_batches(source, main_run["batch_articles"])
+    out = {"batch_articles": main_run["batch_articles"]}
+    target = sqlite_url(options, "load-sqlite")
+    loadbench.upgrade(target)
+    out["sqlite"] = loadbench.measure(target, batches)
+    if options.postgres_url:
+        with loadbench.fresh_postgres(options.postgres_url) as url:
+            out["postgres"] = loadbench.measure(url, batches)
+    return out
+
+
+def sqlite_url_of(options: Options, tag: str) -> str:
+    return f"sqlite:///{options.workdir / f'{tag}.db'}"
