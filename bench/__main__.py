@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> None:
     run_parser.add_argument("--articles", type=int, default=1000, help="drop size for the timed runs")
     run_parser.add_argument("--memory-sizes", type=sizes, default=[100, 1000, 5000],
                             help="drop sizes for the peak-RSS series (comma-separated; empty to skip)")
+    run_parser.add_argument("--light-memory-sizes", type=sizes, default=[],
+                            help="drop sizes for a second peak-RSS series that parses with --light-processors "
+                                 "only (when the full models are too slow for the largest size)")
+    run_parser.add_argument("--light-processors", default="tokenize,mwt", help="Stanza processors of that series")
+    run_parser.add_argument("--resume", action="store_true",
+                            help="keep the steps already measured in WORKDIR/partial.json (needs --workdir)")
     run_parser.add_argument("--seed", type=int, default=1, help="corpus seed")
     run_parser.add_argument("--bare-batch-words", type=int, default=20000, help="words per Stanza call, yardstick")
     run_parser.add_argument("--postgres-url", default=POSTGRES_URL, help="admin URL of a Postgres server")
@@ -64,8 +70,10 @@ def main(argv: list[str] | None = None) -> None:
     else:
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="evex-bench-"))
         options = Options(args.articles, args.memory_sizes, workdir, args.seed, args.bare_batch_words,
-                          None if args.skip_postgres else args.postgres_url, args.stanza_dir.resolve())
-        results = {"command": "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv), **run(options)}
+                          None if args.skip_postgres else args.postgres_url, args.stanza_dir.resolve(),
+                          args.light_memory_sizes, tuple(args.light_processors.split(",")), args.resume)
+        command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
+        results = run(options, command)
         json_path = args.out.with_name(RESULTS_JSON)
         previous = json.loads(json_path.read_text()) if json_path.is_file() else {}
         results["gpu"] = json.loads(args.gpu_json.read_text()) if args.gpu_json else previous.get("gpu")

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.corpus import REPO, build_corpus
@@ -33,6 +34,9 @@ class Options:
     bare_batch_words: int
     postgres_url: str | None  # None: skip the Postgres load measurement
     stanza_dir: Path
+    light_sizes: list[int] = field(default_factory=list)  # memory series with `light_processors` only
+    light_processors: tuple[str, ...] = ("tokenize", "mwt")
+    resume: bool = False  # keep the steps already saved in the work folder's partial.json
 
 
 @contextmanager
@@ -74,36 +78,49 @@ def sqlite_url(options: Options, tag: str) -> str:
     return f"sqlite:///{path}"
 
 
-def run(options: Options) -> dict:
+def run(options: Options, command: str) -> dict:
     """Every measurement of the issue, in one process tree; returns the figures (see report.py).
 
-    The figures so far are saved to the work folder after each step, should a long run be cut short.
+    The figures so far are saved to the work folder's partial.json after each step; `resume`
+    starts again from there (a long run on a shared machine can be cut short).
     """
-
-    def save(results: dict) -> None:
-        (options.workdir / "partial.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-
     options.workdir.mkdir(parents=True, exist_ok=True)
-    results: dict = {"started": dt.datetime.now().isoformat(timespec="seconds"), "machine": describe(),
-                     "articles": options.articles}
-    started = time.perf_counter()
-    corpus = build_corpus(options.workdir / f"corpus-{options.articles}", options.articles, options.seed)
-    results["corpus"] = {"articles": corpus.articles, "words": corpus.words, "seed_articles": corpus.seeds,
-                         "seed": options.seed, "build_s": round(time.perf_counter() - started, 2)}
-    save(results)
+    partial = options.workdir / "partial.json"
+    results: dict = json.loads(partial.read_text()) if options.resume and partial.is_file() else {}
+
+    def save() -> None:
+        partial.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+    results["commands"] = [*results.get("commands", []), command]
+    results.setdefault("started", dt.datetime.now().isoformat(timespec="seconds"))
+    results.setdefault("machine", describe())
+    results["articles"] = options.articles
+    folder = options.workdir / f"corpus-{options.articles}"
+    if "corpus" not in results:
+        started = time.perf_counter()
+        corpus = build_corpus(folder, options.articles, options.seed)
+        results["corpus"] = {"articles": corpus.articles, "words": corpus.words, "seed_articles": corpus.seeds,
+                             "seed": options.seed, "build_s": round(time.perf_counter() - started, 2)}
+        save()
     with prefect_server() as (api_url, startup_s):
-        results["prefect_server_startup_s"] = startup_s
+        results.setdefault("prefect_server_startup_s", startup_s)
         prefect = {"PREFECT_API_URL": api_url}
-        bare = ["--batch-words", str(options.bare_batch_words)]
-        halves = [child("bare", corpus.folder, options, {}, f"bare-{options.articles}-a", *bare, "--slice", "0/2")]
-        flow_env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"flow-{options.articles}")}
-        results["evex"] = child("flow", corpus.folder, options, flow_env, f"flow-{options.articles}", "--rerun")
-        halves.append(child("bare", corpus.folder, options, {}, f"bare-{options.articles}-b", *bare, "--slice", "1/2"))
-        results["bare"] = combine(halves)
-        results["load_average_after_timed_runs"] = [round(x, 2) for x in os.getloadavg()]
-        save(results)
-        results["memory"] = memory_series(options, prefect, results["evex"],
-                                          lambda series: save(results | {"memory": series}))
+        if "evex" not in results:
+            bare = ["--batch-words", str(options.bare_batch_words)]
+            halves = [child("bare", folder, options, {}, f"bare-{options.articles}-a", *bare, "--slice", "0/2")]
+            flow_env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"flow-{options.articles}")}
+            results["evex"] = child("flow", folder, options, flow_env, f"flow-{options.articles}", "--rerun")
+            halves.append(child("bare", folder, options, {}, f"bare-{options.articles}-b", *bare, "--slice", "1/2"))
+            results["bare"] = combine(halves)
+            results["load_average_after_timed_runs"] = [round(x, 2) for x in os.getloadavg()]
+            save()
+        if options.light_sizes:  # first: quick, so a run cut short during the full series still has one
+            results["memory_light_processors"] = list(options.light_processors)
+            results.setdefault("memory_light", [])
+            memory_series(options, prefect, results, "memory_light", options.light_sizes,
+                          light_models(options), save)
+        results.setdefault("memory", [])
+        memory_series(options, prefect, results, "memory", options.memory_sizes, None, save)
     results["load"] = load_throughput(options, results["evex"])
     results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -124,23 +141,36 @@ def combine(halves: list[dict]) -> dict:
     return out
 
 
-def memory_series(
-    options: Options, prefect: dict[str, str], main_run: dict, on_step: Callable[[list[dict]], None]
-) -> list[dict]:
-    """Peak RSS of the flow's process for each drop size, each in a fresh process and database."""
-    series = []
-    for n in options.memory_sizes:
-        if n == options.articles:  # the main run is the same measurement: reuse it
-            run_ = main_run
+def memory_series(options: Options, prefect: dict[str, str], results: dict, key: str, sizes: list[int],
+                  models: Path | None, save: Callable[[], None]) -> None:
+    """Peak RSS of the flow's process for each drop size, each in a fresh process and database,
+    appended to `results[key]`; `models`: a Stanza folder with fewer processors than the run's."""
+    done = {entry["articles"] for entry in results[key]}
+    for n in sizes:
+        if n in done:
+            continue
+        if n == options.articles and models is None:  # the end-to-end run is the same measurement
+            first = results["evex"]["first"]
         else:
             corpus = build_corpus(options.workdir / f"corpus-{n}", n, options.seed)
-            env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"memory-{n}")}
-            run_ = child("flow", corpus.folder, options, env, f"memory-{n}")
-        first = run_["first"]
-        series.append({"articles": n, "peak_rss_mib": first["peak_rss_mib"], "new": first["new"],
-                       "failed": first["failed"], "events": first["events"], "wall_s": first["wall_s"]})
-        on_step(series)
-    return series
+            env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"{key}-{n}")}
+            if models is not None:
+                env["STANZA_RESOURCES_DIR"] = str(models)
+            first = child("flow", corpus.folder, options, env, f"{key}-{n}")["first"]
+        results[key].append({"articles": n, "peak_rss_mib": first["peak_rss_mib"], "new": first["new"],
+                             "failed": first["failed"], "events": first["events"], "wall_s": first["wall_s"]})
+        save()
+
+
+def light_models(options: Options) -> Path:
+    """A Stanza folder holding only the light processors (links to the real models)."""
+    folder = options.workdir / "stanza-light"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "fr").mkdir(parents=True)
+    shutil.copy(options.stanza_dir / "resources.json", folder / "resources.json")
+    for processor in (*options.light_processors, "pretrain"):
+        (folder / "fr" / processor).symlink_to(options.stanza_dir / "fr" / processor)
+    return folder
 
 
 def load_throughput(options: Options, main_run: dict) -> dict:

@@ -146,12 +146,16 @@ def article_hash(text: str) -> str:
 
 
 def normalise_text(text: str) -> str:
-    """NFC, one kind of line break, no invisible characters, valid Unicode; meaning and apostrophes unchanged."""
-    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text).lstrip("\ufeff"))
+    """NFC, one kind of line break, no invisible characters, valid Unicode; meaning and apostrophes unchanged.
+
+    Idempotent (the article's identity is the hash of this text): NFC comes last, since removing an
+    invisible character can bring a letter and its accent together.
+    """
+    text = _SURROGATE.sub("\ufffd", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u202f", " ")
-    text = re.sub(r"[\u200b\u200c\u200d\u2060]", "", text)
+    text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
     lines = [line.rstrip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return unicodedata.normalize("NFC", re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())
 
 
 def foreign_language(text: str) -> str | None:

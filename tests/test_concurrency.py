@@ -64,9 +64,16 @@ def test_two_runs_started_together_on_postgres_store_everything_once(clean_run, 
 
 def test_side_by_side_loads_of_one_event_link_it_once(migrated_url):
     """Two loads started together, each of twenty articles reporting the same meeting: without the
-    load lock each would create the meeting before seeing the other's, storing it twice."""
-    batches = [[processed(f"{side}{i}", f"{SENTENCE} Source {side}{i}.") for i in range(20)] for side in "ab"]
+    load lock each would create the meeting before seeing the other's, storing it twice.
+
+    The participants are stored beforehand (by an older meeting): otherwise inserting the same new
+    entities would already make the second load wait for the first.
+    """
     engine = get_engine(migrated_url)
+    older = processed("older", f"{SENTENCE} Il y a trois ans.")
+    older.frames[0].start = older.frames[0].end = "2020-01-15"
+    load_batch(engine, None, [older])
+    batches = [[processed(f"{side}{i}", f"{SENTENCE} Source {side}{i}.") for i in range(20)] for side in "ab"]
     start = threading.Barrier(2)
 
     def load(batch):
@@ -77,5 +84,5 @@ def test_side_by_side_loads_of_one_event_link_it_once(migrated_url):
         results = list(pool.map(load, batches))
     assert [r.n_articles for r in results] == [20, 20]
     with engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(models.Event)) == 1
-        assert connection.scalar(select(models.Event.n_articles)) == 40
+        counts = connection.execute(select(models.Event.start, models.Event.n_articles).order_by(models.Event.id))
+        assert counts.all() == [("2020-01-15", 1), ("2023-12-04", 40)]
