@@ -33,10 +33,6 @@ def main(argv: list[str] | None = None) -> None:
     run_parser.add_argument("--articles", type=int, default=1000, help="drop size for the timed runs")
     run_parser.add_argument("--memory-sizes", type=sizes, default=[100, 1000, 5000],
                             help="drop sizes for the peak-RSS series (comma-separated; empty to skip)")
-    run_parser.add_argument("--light-memory-sizes", type=sizes, default=[],
-                            help="drop sizes for a second peak-RSS series that parses with --light-processors "
-                                 "only (when the full models are too slow for the largest size)")
-    run_parser.add_argument("--light-processors", default="tokenize,mwt", help="Stanza processors of that series")
     run_parser.add_argument("--resume", action="store_true",
                             help="keep the steps already measured in WORKDIR/partial.json (needs --workdir)")
     run_parser.add_argument("--seed", type=int, default=1, help="corpus seed")
@@ -70,8 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="evex-bench-"))
         options = Options(args.articles, args.memory_sizes, workdir, args.seed, args.bare_batch_words,
-                          None if args.skip_postgres else args.postgres_url, args.stanza_dir.resolve(),
-                          args.light_memory_sizes, tuple(args.light_processors.split(",")), args.resume)
+                          None if args.skip_postgres else args.postgres_url, args.stanza_dir.resolve(), args.resume)
         command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
         results = run(options, command)
         json_path = args.out.with_name(RESULTS_JSON)

@@ -34,10 +34,9 @@ def figures(results: dict) -> dict:
         rerun = evex["rerun"]
         out["rerun_s"] = rerun["wall_s"]
         out["rerun_parse_calls"] = rerun["calls"].get("parse_texts", 0) + rerun["calls"].get("stanza_bulk_process", 0)
-    for key in ("memory", "memory_light"):
-        series = results.get(key) or []
-        if len(series) > 1:
-            out[f"rss_ratio_{key}"] = round(series[-1]["peak_rss_mib"] / series[0]["peak_rss_mib"], 3)
+    series = results.get("memory") or []
+    if len(series) > 1:
+        out["rss_ratio"] = round(series[-1]["peak_rss_mib"] / series[0]["peak_rss_mib"], 3)
     return out
 
 
@@ -62,13 +61,10 @@ def render(results: dict) -> str:
         ok = f["rerun_s"] <= TARGET_RERUN_S and f["rerun_parse_calls"] == 0
         lines.append(f"| re-run of the unchanged drop ≤ {TARGET_RERUN_S:g} s, 0 parse calls "
                      f"| {f['rerun_s']} s, {f['rerun_parse_calls']} parse calls | {verdict(ok)} |")
-    for key in ("memory", "memory_light"):
-        if f"rss_ratio_{key}" in f:
-            series, ratio = results[key], f[f"rss_ratio_{key}"]
-            models = (f", parsing with {', '.join(results['memory_light_processors'])} only"
-                      if key == "memory_light" else ", all processors")
-            lines.append(f"| peak RSS at N = {series[-1]['articles']:,} ≤ {TARGET_RSS_RATIO} × at N = "
-                         f"{series[0]['articles']:,}{models} | {ratio} × | {verdict(ratio <= TARGET_RSS_RATIO)} |")
+    if "rss_ratio" in f:
+        series, ratio = results["memory"], f["rss_ratio"]
+        lines.append(f"| peak RSS at N = {series[-1]['articles']:,} ≤ {TARGET_RSS_RATIO} × at N = "
+                     f"{series[0]['articles']:,} | {ratio} × | {verdict(ratio <= TARGET_RSS_RATIO)} |")
     lines += ["", *machine_section(results), "", *corpus_section(corpus),
               "", "## 1. Bare Stanza (the yardstick)", "",
               f"The {bare['articles']:,} articles' texts, exactly as evex hands them to Stanza (ingested, "
@@ -174,29 +170,20 @@ def rerun_section(evex: dict) -> list[str]:
 
 
 def memory_section(results: dict) -> list[str]:
-    full, light = results.get("memory") or [], results.get("memory_light") or []
-    if not (full or light):
+    series = results.get("memory") or []
+    if not series:
         return ["## 4. Peak memory", "", "Not measured in this run (`--memory-sizes` was empty)."]
-    lines = [
+    return [
         "## 4. Peak memory (RSS) as the drop grows",
         "",
-        "Each size is a full evex flow (ingest → parse → extract → load, Prefect, CPU) in a fresh process on "
-        "a fresh SQLite database; the figure is that process's peak resident set (`getrusage` ru_maxrss), "
-        "the Prefect server being a separate process. The corpus of a smaller size is the first articles "
-        "of a larger one.",
+        "Each size is a full evex flow (ingest → parse → extract → load, Prefect, CPU, every Stanza processor) "
+        "in a fresh process on a fresh SQLite database; the figure is that process's peak resident set "
+        "(`getrusage` ru_maxrss), the Prefect server being a separate process. The corpus of a smaller size "
+        f"is the first articles of a larger one. The row for N = {results['articles']:,} is the end-to-end run "
+        "of section 2, its peak read after its first pass.",
+        "",
+        *memory_table(series),
     ]
-    if full:
-        lines += ["", "With all the Stanza processors (the row for "
-                  f"N = {results['articles']:,} is the end-to-end run of section 2, peak read after its first pass):",
-                  "", *memory_table(full)]
-    if light:
-        processors = ", ".join(results["memory_light_processors"])
-        lines += ["", f"Parsing with {processors} only, the flow, extraction and loading unchanged: much faster, "
-                  "this series reaches drop sizes the full models cannot parse in the time at hand on this "
-                  "shared 2-core machine. It checks that nothing in evex grows with the drop; the table above "
-                  "gives the absolute peak with every model. Extraction finds few events without "
-                  "part-of-speech tags and dependencies.", "", *memory_table(light)]
-    return lines
 
 
 def memory_table(series: list[dict]) -> list[str]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import REPO, build_corpus
@@ -34,8 +33,6 @@ class Options:
     bare_batch_words: int
     postgres_url: str | None  # None: skip the Postgres load measurement
     stanza_dir: Path
-    light_sizes: list[int] = field(default_factory=list)  # memory series with `light_processors` only
-    light_processors: tuple[str, ...] = ("tokenize", "mwt")
     resume: bool = False  # keep the steps already saved in the work folder's partial.json
 
 
@@ -114,13 +111,8 @@ def run(options: Options, command: str) -> dict:
             results["bare"] = combine(halves)
             results["load_average_after_timed_runs"] = [round(x, 2) for x in os.getloadavg()]
             save()
-        if options.light_sizes:  # first: quick, so a run cut short during the full series still has one
-            results["memory_light_processors"] = list(options.light_processors)
-            results.setdefault("memory_light", [])
-            memory_series(options, prefect, results, "memory_light", options.light_sizes,
-                          light_models(options), save)
         results.setdefault("memory", [])
-        memory_series(options, prefect, results, "memory", options.memory_sizes, None, save)
+        memory_series(options, prefect, results, options.memory_sizes, save)
     results["load"] = load_throughput(options, results["evex"])
     results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -141,36 +133,23 @@ def combine(halves: list[dict]) -> dict:
     return out
 
 
-def memory_series(options: Options, prefect: dict[str, str], results: dict, key: str, sizes: list[int],
-                  models: Path | None, save: Callable[[], None]) -> None:
+def memory_series(options: Options, prefect: dict[str, str], results: dict, sizes: list[int],
+                  save: Callable[[], None]) -> None:
     """Peak RSS of the flow's process for each drop size, each in a fresh process and database,
-    appended to `results[key]`; `models`: a Stanza folder with fewer processors than the run's."""
-    done = {entry["articles"] for entry in results[key]}
+    appended to `results["memory"]`."""
+    done = {entry["articles"] for entry in results["memory"]}
     for n in sizes:
         if n in done:
             continue
-        if n == options.articles and models is None:  # the end-to-end run is the same measurement
+        if n == options.articles:  # the end-to-end run is the same measurement
             first = results["evex"]["first"]
         else:
             corpus = build_corpus(options.workdir / f"corpus-{n}", n, options.seed)
-            env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"{key}-{n}")}
-            if models is not None:
-                env["STANZA_RESOURCES_DIR"] = str(models)
-            first = child("flow", corpus.folder, options, env, f"{key}-{n}")["first"]
-        results[key].append({"articles": n, "peak_rss_mib": first["peak_rss_mib"], "new": first["new"],
-                             "failed": first["failed"], "events": first["events"], "wall_s": first["wall_s"]})
+            env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"memory-{n}")}
+            first = child("flow", corpus.folder, options, env, f"memory-{n}")["first"]
+        results["memory"].append({"articles": n, "peak_rss_mib": first["peak_rss_mib"], "new": first["new"],
+                                  "failed": first["failed"], "events": first["events"], "wall_s": first["wall_s"]})
         save()
-
-
-def light_models(options: Options) -> Path:
-    """A Stanza folder holding only the light processors (links to the real models)."""
-    folder = options.workdir / "stanza-light"
-    shutil.rmtree(folder, ignore_errors=True)
-    (folder / "fr").mkdir(parents=True)
-    shutil.copy(options.stanza_dir / "resources.json", folder / "resources.json")
-    for processor in (*options.light_processors, "pretrain"):
-        (folder / "fr" / processor).symlink_to(options.stanza_dir / "fr" / processor)
-    return folder
 
 
 def load_throughput(options: Options, main_run: dict) -> dict:
