@@ -19,10 +19,15 @@ log = logging.getLogger(__name__)
 
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
 LANG = "fr"
-# Words per depparse batch. Stanza's default (5000) pads all of a call's sentences to its longest
+# Words per depparse batch. Stanza's default (5000) pads all of a batch's sentences to its longest
 # one and scores every word pair for every relation: on CPU, depparse ran 1.6x slower and the
-# process peaked at ~3.7 GB RSS instead of ~1.1 GB (issue 5, bench/). A GPU has parallelism to spare.
-DEPPARSE_BATCH_WORDS = {False: 1000, True: 5000}
+# process peaked at ~3.7 GB RSS instead of ~1.1 GB; at 500 words depparse took half the transient
+# memory of 1000 in the same time (issue 5, bench/). A GPU has parallelism to spare.
+DEPPARSE_BATCH_WORDS = {False: 500, True: 5000}
+# Words per part-of-speech batch. At Stanza's default (5000) one tagger batch briefly took ~500 MB,
+# by far the largest transient of a parse, and the peak RSS of a run grew with the drop (one batch
+# of unlucky sentences sets it); at 1000 it took ~50 MB for 5 % more tagging time (issue 5, bench/).
+POS_BATCH_WORDS = {False: 1000, True: 5000}
 
 
 class ParseError(Exception):
@@ -75,6 +80,7 @@ def load_pipeline(folder: Path, use_gpu: bool):
         download_method=None,
         use_gpu=use_gpu,
         depparse_batch_size=DEPPARSE_BATCH_WORDS[use_gpu],
+        pos_batch_maximum_tokens=POS_BATCH_WORDS[use_gpu],
         logging_level="WARN",
     )
 
