@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from bench.child import corpus_texts, peak_rss_mib
+from bench.child import corpus_texts, parse_in_groups, peak_rss_mib
 from bench.machine import describe
 
 
@@ -42,10 +44,8 @@ def measure(corpus: Path) -> dict:
     depparse = nlp.processors["depparse"]
 
     def bare(batch_words: int) -> dict:
-        tokens = 0
         started = time.perf_counter()
-        for group in parse.batches_by_words(texts, batch_words):
-            tokens += sum(d.num_words for d in nlp.bulk_process([stanza.Document([], text=texts[i]) for i in group]))
+        tokens = parse_in_groups(nlp, texts, batch_words)["tokens"]
         return {"batch_words": batch_words, "depparse_batch": depparse.config["batch_size"],
                 **_throughput(time.perf_counter() - started, articles, words, tokens)}
 
@@ -69,6 +69,16 @@ def measure(corpus: Path) -> dict:
     return out
 
 
+@contextmanager
+def adding_to(timings: dict[str, float], key: str) -> Iterator[None]:
+    """Adds the block's wall seconds to `timings[key]`."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[key] += time.perf_counter() - started
+
+
 def stages(corpus: Path, articles: int, words: int) -> dict:
     """evex's stages on the drop, as the flow runs them but without Prefect, into a fresh SQLite file."""
     from evex import pipeline
@@ -82,18 +92,14 @@ def stages(corpus: Path, articles: int, words: int) -> dict:
     events = 0
     started = time.perf_counter()
     for files in pipeline.plan_batches([str(corpus)], settings.batch_articles):
-        clock = time.perf_counter()
-        ingested = pipeline.ingest_batch(files, engine, None, None)
-        timings["ingest"] += time.perf_counter() - clock
-        clock = time.perf_counter()
-        parsed = pipeline.parse_articles(ingested.new, settings)
-        timings["parse"] += time.perf_counter() - clock
-        clock = time.perf_counter()
-        extracted = pipeline.extract_articles(parsed)
-        timings["extract"] += time.perf_counter() - clock
-        clock = time.perf_counter()
-        events += pipeline.load_articles(engine, None, extracted).n_events
-        timings["load"] += time.perf_counter() - clock
+        with adding_to(timings, "ingest"):
+            ingested = pipeline.ingest_batch(files, engine, None, None)
+        with adding_to(timings, "parse"):
+            parsed = pipeline.parse_articles(ingested.new, settings)
+        with adding_to(timings, "extract"):
+            extracted = pipeline.extract_articles(parsed)
+        with adding_to(timings, "load"):
+            events += pipeline.load_articles(engine, None, extracted).n_events
     return {"batch_articles": settings.batch_articles, "parse_batch_words": settings.parse_batch_words,
             "events": events, "stage_s": {k: round(v, 2) for k, v in timings.items()},
             **_throughput(time.perf_counter() - started, articles, words)}

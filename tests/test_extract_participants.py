@@ -101,6 +101,14 @@ def one_sentence(rows: list[tuple[str, str, str, int, str, str]]):
     return doc, text
 
 
+def subject_participants(rows: list[tuple[str, str, str, int, str, str]], subject: int) -> list:
+    """The participants that `participants_in` finds for the `nsubj` word at index `subject` of `rows`."""
+    doc, text = one_sentence(rows)
+    ctx = ArgumentContext(doc, text, find_persons(doc, text))
+    sentence = doc.sentences[0]
+    return participants_in(ctx, sentence, sentence.words[subject], "nsubj", set())
+
+
 def entity_tags(size: int, label: str) -> list[str]:
     if size == 1:
         return [f"S-{label}"]
@@ -121,12 +129,7 @@ def test_each_known_organisation_is_an_org_participant_as_written(name):
         (p, p, "PROPN", verb if i == 0 else 1, "nsubj" if i == 0 else "flat:name", tags[i]) for i, p in enumerate(parts)
     ]
     rows += [("participe", "participer", "VERB", 0, "root", "O"), (".", ".", "PUNCT", verb, "punct", "O")]
-    doc, text = one_sentence(rows)
-    ctx = ArgumentContext(doc, text, find_persons(doc, text))
-    sentence = doc.sentences[0]
-    assert [(p.name, p.kind) for p in participants_in(ctx, sentence, sentence.words[0], "nsubj", set())] == [
-        (name, "ORG")
-    ]
+    assert [(p.name, p.kind) for p in subject_participants(rows, 0)] == [(name, "ORG")]
 
 
 @pytest.mark.parametrize("title", TITLES)
@@ -138,11 +141,7 @@ def test_each_title_introduces_a_person_and_stays_apart_from_the_name(title):
         ("Dali", "Dali", "PROPN", 3, "flat:name", "E-PER"),
         ("parle", "parler", "VERB", 0, "root", "O"),
     ]
-    doc, text = one_sentence(rows)
-    ctx = ArgumentContext(doc, text, find_persons(doc, text))
-    sentence = doc.sentences[0]
-    found = participants_in(ctx, sentence, sentence.words[1], "nsubj", set())
-    assert [(p.name, p.kind, p.title) for p in found] == [("Karim Dali", "PER", title)]
+    assert [(p.name, p.kind, p.title) for p in subject_participants(rows, 1)] == [("Karim Dali", "PER", title)]
 
 
 @pytest.mark.parametrize("noun", ORG_NOUNS)
@@ -155,11 +154,7 @@ def test_each_organisation_noun_heads_an_org_name(noun):
         ("Culture", "culture", "NOUN", 2, "nmod", "O"),
         ("participe", "participer", "VERB", 0, "root", "O"),
     ]
-    doc, text = one_sentence(rows)
-    ctx = ArgumentContext(doc, text, find_persons(doc, text))
-    sentence = doc.sentences[0]
-    found = participants_in(ctx, sentence, sentence.words[1], "nsubj", set())
-    assert [(p.name, p.kind) for p in found] == [(f"{noun} de la Culture", "ORG")]
+    assert [(p.name, p.kind) for p in subject_participants(rows, 1)] == [(f"{noun} de la Culture", "ORG")]
 
 
 def test_organiser_after_a_l_initiative_de_is_a_participant():
