@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import platform
+
 import pytest
 
 from evex.conllu import read_conllu
-from evex.parse import batches_by_words, model_versions, parse_texts
+from evex.parse import batches_by_words, bound_heap_growth, model_versions, parse_texts, release_free_memory
 
 TEXTS = [
     "Le ministre s’est rendu au siège du ministère à Alger.",
@@ -49,3 +51,9 @@ def test_model_versions_name_each_processor(stanza_dir):
     versions = model_versions(stanza_dir)
     assert versions["stanza"] == "1.15.0"
     assert {"tokenize", "mwt", "pos", "lemma", "depparse", "pretrain"} <= set(versions)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the allocator is tuned on glibc only")
+def test_glibc_accepts_the_heap_settings_of_a_long_parse():
+    assert bound_heap_growth() is True
+    release_free_memory()  # malloc_trim: must be callable between Stanza calls
