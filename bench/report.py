@@ -36,7 +36,7 @@ def figures(results: dict) -> dict:
         out["rerun_parse_calls"] = rerun["calls"].get("parse_texts", 0) + rerun["calls"].get("stanza_bulk_process", 0)
     series = results.get("memory") or []
     if len(series) > 1:
-        out["rss_ratio"] = round(series[-1]["peak_rss_mib"] / series[0]["peak_rss_mib"], 3)
+        out["rss_ratio"] = round(series[-1]["peak_rss_mib"] / series[0]["peak_rss_mib"], 4)
     return out
 
 
@@ -64,7 +64,8 @@ def render(results: dict) -> str:
     if "rss_ratio" in f:
         series, ratio = results["memory"], f["rss_ratio"]
         lines.append(f"| peak RSS at N = {series[-1]['articles']:,} ≤ {TARGET_RSS_RATIO} × at N = "
-                     f"{series[0]['articles']:,} | {ratio} × | {verdict(ratio <= TARGET_RSS_RATIO)} |")
+                     f"{series[0]['articles']:,} | {series[-1]['peak_rss_mib']:,} / {series[0]['peak_rss_mib']:,} MiB "
+                     f"= {ratio} × | {verdict(ratio <= TARGET_RSS_RATIO)} |")
     lines += ["", *machine_section(results), "", *corpus_section(corpus),
               "", "## 1. Bare Stanza (the yardstick)", "",
               f"The {bare['articles']:,} articles' texts, exactly as evex hands them to Stanza (ingested, "
@@ -223,7 +224,7 @@ def gpu_section(gpu: dict | None) -> list[str]:
             "## GPU",
             "",
             "Not measured: no accelerator machine was lent to the task that ran this benchmark (the `device` "
-            "tool answered that none is lent in this task). On a GPU, `evex.parse` passes `use_gpu` to Stanza "
+            "tool's status reported `can_start_another: false`). On a GPU, `evex.parse` passes `use_gpu` to Stanza "
             "when torch sees CUDA and keeps Stanza's 5,000-word depparse batches; `python -m bench gpu CORPUS "
             "OUT.json` measures bare Stanza and evex's stages there, and `python -m bench run --gpu-json "
             "OUT.json` puts the figures here.",
