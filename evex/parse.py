@@ -32,9 +32,9 @@ DEPPARSE_BATCH_WORDS = {False: 500, True: 5000}
 POS_BATCH_WORDS = {False: 1000, True: 5000}
 # Allocations from 1 MiB up (Stanza's tensors) get their own mapping, handed back to the system
 # when freed. glibc's default threshold slides up to 32 MiB after the first large free, so such
-# tensors then come from the heap, which fragments and grows call after call: on 8 batches of
-# 128 articles the peak RSS of the parse grew from 760 to 903 MiB with the default, and from 733
-# to 799 MiB with this threshold and a trim after each call, in about the same time (issue 5).
+# tensors then come from the heap, which fragments and grows call after call: parsing 100, then
+# 7 x 128 articles in one process, the peak RSS grew from 760 to 903 MiB with the default (334.7 s)
+# and from 733 to 799 MiB with this threshold and a trim after each call (348.7 s) (issue 5).
 MMAP_THRESHOLD_BYTES = 1 << 20
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
 
@@ -79,11 +79,13 @@ def gpu_available() -> bool:
 def _glibc() -> ctypes.CDLL | None:
     """The C library when it is glibc (the one with `mallopt` and `malloc_trim`), else None."""
     name = ctypes.util.find_library("c")
+    if not name:
+        return None
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(name)
     except OSError:
         return None
-    return libc if libc is not None and hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
 def bound_heap_growth() -> bool:
