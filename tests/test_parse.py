@@ -57,3 +57,45 @@ def test_model_versions_name_each_processor(stanza_dir):
 def test_glibc_accepts_the_heap_settings_of_a_long_parse():
     assert bound_heap_growth() is True
     release_free_memory()  # malloc_trim: must be callable between Stanza calls
+
+
+LSTM_OVER_MANY_SHAPES = """
+import re, sys
+from pathlib import Path
+import evex.parse
+import torch
+
+def rss_mib():
+    return int(re.search(r"VmRSS:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
+
+torch.set_num_threads(1)
+lstm = torch.nn.LSTM(256, 256, num_layers=2, bidirectional=True, batch_first=True)
+with torch.no_grad():
+    lstm(torch.randn(4, 10, 256))
+    before = rss_mib()
+    for length in range(11, 111):  # a new input shape each time, as Stanza's tokenizer sees them
+        lstm(torch.randn(4, length, 256))
+print(rss_mib() - before)
+"""
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="reads the resident set from /proc")
+def test_a_long_parse_keeps_no_kernel_per_input_shape(tmp_path):
+    """evex turns oneDNN's kernel cache off (each shape's kernel kept its memory); a user's own
+    capacity still wins."""
+    import os
+    import subprocess
+    import sys
+
+    from evex.parse import ONEDNN_CACHE_VARIABLES
+
+    def growth_mib(**cache_setting: str) -> float:
+        env = {k: v for k, v in os.environ.items() if k not in ONEDNN_CACHE_VARIABLES} | cache_setting
+        done = subprocess.run([sys.executable, "-c", LSTM_OVER_MANY_SHAPES], env=env, capture_output=True,
+                              text=True, check=True, timeout=300)
+        return float(done.stdout.split()[-1])
+
+    evex_default = growth_mib()
+    users_cache = growth_mib(ONEDNN_PRIMITIVE_CACHE_CAPACITY="1024")
+    assert users_cache > 50, users_cache  # the cache the setting prevents is real on this build
+    assert evex_default < users_cache / 4, (evex_default, users_cache)
