@@ -38,11 +38,11 @@ POS_BATCH_WORDS = {False: 1000, True: 5000}
 MMAP_THRESHOLD_BYTES = 1 << 20
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
 # oneDNN, torch's CPU kernel library, keeps up to 1,024 compiled kernels ("primitives"), one per
-# input shape, each holding its own working memory. A plain LSTM (Stanza's tokenizer) sees a new
-# shape with almost every batch, so that cache only grew: 400 shapes of a 2-layer LSTM took a
-# process from 267 to 948 MiB; parsing 15 batches of 128 articles left 691 MiB resident after the
-# last call instead of 655 without the cache, peaks up to 854 MiB instead of 817, and the first five
-# batches took 318 s with it and 300 s without (issue 5, bench/). oneDNN reads the capacity once,
+# input shape, each holding its own working memory. Stanza's batches come in a new shape almost
+# every time, so that cache only grew: a 2-layer LSTM fed 400 shapes took a process from 267 to
+# 948 MiB; parsing 15 batches of 128 articles left 691 MiB resident after the last call instead
+# of 655 without the cache, peaks up to 854 MiB instead of 817, and the first five batches took
+# 318 s with it and 300 s without (issue 5, bench/). oneDNN reads the capacity once,
 # when it builds its first kernel, hence at import; a value the user set under either name wins.
 ONEDNN_CACHE_VARIABLES = ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY")
 ONEDNN_CACHE_CAPACITY = "0"

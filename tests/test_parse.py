@@ -73,7 +73,7 @@ lstm = torch.nn.LSTM(256, 256, num_layers=2, bidirectional=True, batch_first=Tru
 with torch.no_grad():
     lstm(torch.randn(4, 10, 256))
     before = rss_mib()
-    for length in range(11, 111):  # a new input shape each time, as Stanza's tokenizer sees them
+    for length in range(11, 111):  # a new input shape each time, as Stanza's batches come
         lstm(torch.randn(4, length, 256))
 print(rss_mib() - before)
 """
