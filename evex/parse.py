@@ -42,8 +42,8 @@ _M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
 # every time, so that cache only grew: a 2-layer LSTM fed 400 shapes took a process from 267 to
 # 948 MiB; parsing 15 batches of 128 articles left 691 MiB resident after the last call instead
 # of 655 without the cache, peaks up to 854 MiB instead of 817, and the first five batches took
-# 318 s with it and 300 s without (issue 5, bench/). oneDNN reads the capacity once,
-# when it builds its first kernel, hence at import; a value the user set under either name wins.
+# 318 s with it and 300 s without (issue 5, bench/). oneDNN reads the capacity once, when it
+# builds its first kernel, hence at import; a value the user set under either name wins.
 ONEDNN_CACHE_VARIABLES = ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "DNNL_PRIMITIVE_CACHE_CAPACITY")
 ONEDNN_CACHE_CAPACITY = "0"
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import subprocess
+import sys
 
 import pytest
 
 from evex.conllu import read_conllu
-from evex.parse import batches_by_words, bound_heap_growth, model_versions, parse_texts, release_free_memory
+from evex.parse import (
+    ONEDNN_CACHE_VARIABLES,
+    batches_by_words,
+    bound_heap_growth,
+    model_versions,
+    parse_texts,
+    release_free_memory,
+)
 
 TEXTS = [
     "Le ministre s’est rendu au siège du ministère à Alger.",
@@ -60,7 +70,7 @@ def test_glibc_accepts_the_heap_settings_of_a_long_parse():
 
 
 LSTM_OVER_MANY_SHAPES = """
-import re, sys
+import re
 from pathlib import Path
 import evex.parse
 import torch
@@ -80,14 +90,9 @@ print(rss_mib() - before)
 
 
 @pytest.mark.skipif(platform.system() != "Linux", reason="reads the resident set from /proc")
-def test_a_long_parse_keeps_no_kernel_per_input_shape(tmp_path):
+def test_importing_evex_parse_stops_torch_keeping_a_kernel_per_input_shape():
     """evex turns oneDNN's kernel cache off (each shape's kernel kept its memory); a user's own
     capacity still wins."""
-    import os
-    import subprocess
-    import sys
-
-    from evex.parse import ONEDNN_CACHE_VARIABLES
 
     def growth_mib(**cache_setting: str) -> float:
         env = {k: v for k, v in os.environ.items() if k not in ONEDNN_CACHE_VARIABLES} | cache_setting
