@@ -1,5 +1,7 @@
 """`python -m bench run --articles 1000`: measure evex on this machine and write bench/RESULTS.md.
 
+`python -m bench quality`: extraction quality on the seeds and the development set (bench/QUALITY.md).
+
 `python -m bench gpu CORPUS OUT.json` is the GPU part, run on the accelerator machine; `run
 --gpu-json OUT.json` then puts its figures in RESULTS.md (a later run keeps them).
 """
@@ -15,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from bench.corpus import build_corpus
+from bench.quality import QUALITY_MD, SHARED, run_quality, write_report
 from bench.report import RESULTS_JSON, RESULTS_MD, render
 from bench.run import STANZA_DIR, Options, run
 
@@ -49,12 +52,23 @@ def main(argv: list[str] | None = None) -> None:
     corpus_parser.add_argument("--seed", type=int, default=1)
     report_parser = commands.add_parser("report", help="write RESULTS.md again from results.json")
     report_parser.add_argument("--out", type=Path, default=RESULTS_MD)
+    quality_parser = commands.add_parser("quality", help="extraction quality on the seeds and the development set")
+    quality_parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "evex-quality",
+                                help="parse cache and drops without sidecars")
+    quality_parser.add_argument("--shared", type=Path, default=SHARED, help="the folder with seeds/, gold/")
+    quality_parser.add_argument("--stanza-dir", type=Path,
+                                default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+    quality_parser.add_argument("--out", type=Path, default=QUALITY_MD, help="the Markdown report")
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
     gpu_parser.add_argument("out", type=Path)
     args = parser.parse_args(argv)
 
-    if args.command == "report":
+    if args.command == "quality":
+        results = run_quality(args.workdir, args.shared.resolve(), args.stanza_dir.resolve())
+        write_report(results, args.out, "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv))
+        print(args.out.read_text())
+    elif args.command == "report":
         results = json.loads(args.out.with_name(RESULTS_JSON).read_text())
         args.out.write_text(render(results))
     elif args.command == "corpus":

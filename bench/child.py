@@ -43,9 +43,9 @@ def clock(into: dict[str, float], key: str) -> Iterator[None]:
 def corpus_texts(corpus: Path) -> list[str]:
     """The exact strings evex hands to Stanza: each article as ingested, apostrophes straightened."""
     from evex.ingest import discover, read_article
-    from evex.parse import for_models
+    from evex.parse import for_models, with_line_breaks_as_boundaries
 
-    return [for_models(read_article(path).text) for path in discover([corpus])]
+    return [with_line_breaks_as_boundaries(for_models(read_article(path).text))[0] for path in discover([corpus])]
 
 
 def bare(corpus: Path, use_gpu: bool, batch_words: int, part: int = 0, parts: int = 1) -> dict:

@@ -98,11 +98,37 @@ def export(
 def evaluate(
     gold: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gold JSONL.")],
     predicted: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Predicted JSONL (evex export).")],
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Then the error counts and, per gold event, what the prediction missed.")
+    ] = False,
+    by_type: Annotated[bool, typer.Option("--by-type", help="Then one score table per event type.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print scores and error counts as JSON instead.")] = False,
 ) -> None:
     """Score predicted events against gold events (mentions, events, arguments, overall)."""
-    from evex.evaluate import format_scores, score_files
+    import json
 
-    typer.echo(format_scores(score_files(gold, predicted)))
+    from evex import evaluate as scoring
+
+    gold_docs, pred_docs = scoring.load_jsonl(gold), scoring.load_jsonl(predicted)
+    scores = scoring.score_docs(gold_docs, pred_docs)
+    if as_json:
+        report = {"scores": scores, "errors": scoring.error_breakdown(gold_docs, pred_docs)}
+        if by_type:
+            report["by_type"] = scoring.score_by_type(gold_docs, pred_docs)
+        if explain:
+            report["explanation"] = scoring.explain(gold_docs, pred_docs).splitlines()
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    sections = [scoring.format_scores(scores)]
+    if by_type:
+        by_type_scores = scoring.score_by_type(gold_docs, pred_docs)
+        sections += [f"{event_type}:\n{scoring.format_scores(s)}" for event_type, s in by_type_scores.items()]
+    if explain:
+        sections += [
+            scoring.format_breakdown(scoring.error_breakdown(gold_docs, pred_docs)),
+            scoring.explain(gold_docs, pred_docs),
+        ]
+    typer.echo("\n\n".join(sections))
 
 
 @db_app.command("upgrade")

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 import models
+from evex.frames import EventFrame
 
 
 def article_records(engine: Engine) -> Iterator[dict]:
@@ -62,3 +63,21 @@ def write_jsonl(engine: Engine, out: TextIO) -> int:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def frame_record(frame: EventFrame) -> dict:
+    """An extracted event in the export's format before it is stored (one entry per entity, as the
+    load keeps them): what the quality benchmark scores without a database."""
+    participants = list({(p.name, p.kind): p for p in frame.participants}.values())
+    return {
+        "event_id": frame.local_id,
+        "type": frame.type,
+        "participants": [{"name": p.name, "kind": p.kind, **({"title": p.title} if p.title else {})}
+                         for p in participants],
+        "location": frame.location,
+        "start": frame.start,
+        "end": frame.end,
+        "status": frame.status,
+        "mentions": [{"trigger": m.trigger, "sentence": m.sentence, "start": m.start, "end": m.end}
+                     for m in sorted(frame.mentions, key=lambda m: m.start)],
+    }

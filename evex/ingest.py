@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from evex.dates import MONTHS, is_iso_date
+from evex.dates import MONTH_NUMBERS, MONTHS, WEEKDAYS, fold, is_iso_date
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,28 @@ _HEADER_DATE = re.compile(
     rf"(?:publié|mis à jour|posté)\s+le\s*:?\s*(?:\w+\s+)?(\d{{1,2}})(?:er)?\s+({_MONTH_NAMES})\s+(\d{{4}})"
     rf"|(?:publié|mis à jour|posté)\s+le\s*:?\s*(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})",
     re.I,
+)
+
+# An archive date line (`Vendredi 1 Septembre 2023`, `mai 12, 2023 vendredi`), matched on the folded line:
+# day and month in either order, a weekday before or after, an optional time (`10:45`, `- 10h45`).
+_DATE_LINE_SCAN = 3  # non-blank lines looked at: headline, perhaps a byline, then the date line
+_SEPARATOR = r"(?:\s*,\s*|\s+)"
+_WEEKDAY = rf"(?:{'|'.join(sorted(WEEKDAYS))})\b\.?"
+_DAY = r"(?P<day>\d{1,2})(?:er|st|nd|rd|th)?"
+_MONTH = rf"(?P<month>{'|'.join(sorted(MONTH_NUMBERS))})\b\.?"
+_TIME = r"(?:\s*(?:-|,|a|at)?\s*\d{1,2}\s*(?::\s*\d{2}(?::\d{2})?|h\s*(?:\d{2})?)(?:\s*[ap]m)?)"
+
+
+def _date_line_pattern(day_and_month: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^\W*(?:{_WEEKDAY}{_SEPARATOR})?{day_and_month}{_SEPARATOR}(?P<year>\d{{4}})\b"
+        rf"(?:{_SEPARATOR}{_WEEKDAY})?{_TIME}?\W*$"
+    )
+
+
+_DATE_LINES = (
+    _date_line_pattern(rf"{_DAY}{_SEPARATOR}{_MONTH}"),
+    _date_line_pattern(rf"{_MONTH}{_SEPARATOR}{_DAY}"),
 )
 _MIN_REPEATED_PARAGRAPH = 40  # shorter repeated lines (bylines, captions) are kept
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON escapes can smuggle them in; UTF-8 cannot hold them
@@ -122,7 +144,7 @@ def read_article(path: Path, default_date: str | None = None, roots: Sequence[Pa
         raise IngestError(path, "no text after cleaning")
     if "\x00" in text or _control_ratio(text) > 0.01:
         raise IngestError(path, "binary content, not text")
-    doc_date = metadata.get("date") or marker_date or header_date(text) or default_date
+    doc_date = metadata.get("date") or marker_date or header_date(text) or date_line(text) or default_date
     if doc_date is not None and not is_iso_date(str(doc_date)):
         raise IngestError(path, f"invalid date {doc_date!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     if (foreign := foreign_language(text)) is not None:
@@ -203,6 +225,21 @@ def header_date(text: str) -> str | None:
         day, month, year = int(match.group(4)), int(match.group(5)), int(match.group(6))
     candidate = f"{year:04d}-{month:02d}-{day:02d}"
     return candidate if is_iso_date(candidate) else None
+
+
+def date_line(text: str) -> str | None:
+    """The date of an archive date line near the top (`Vendredi 1 Septembre 2023`), as YYYY-MM-DD.
+
+    Only a line that is nothing but a date counts, so that a body sentence naming a day never
+    becomes the article date; the line stays in the text.
+    """
+    lines = [line for line in text.split("\n") if line.strip()][:_DATE_LINE_SCAN]
+    for line in map(fold, lines):
+        for pattern in _DATE_LINES:
+            if match := pattern.match(line):
+                candidate = f"{match['year']}-{MONTH_NUMBERS[match['month']]:02d}-{int(match['day']):02d}"
+                return candidate if is_iso_date(candidate) else None
+    return None
 
 
 def first_line(text: str) -> str:

@@ -12,6 +12,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -70,6 +72,30 @@ class ParseResult:
 def for_models(text: str) -> str:
     """The models saw mostly straight apostrophes; same length, so offsets still hold."""
     return text.replace("\u2019", "'")
+
+
+def with_line_breaks_as_boundaries(text: str) -> tuple[str, list[int]]:
+    """Every line break doubled, so that Stanza ends a sentence there (a single one is no boundary for
+    its tokenizer, which glued an article's headline and date line to its first sentence); also the
+    positions of the inserted characters, to map offsets back."""
+    inserted: list[int] = []
+    parts: list[str] = []
+    for index, char in enumerate(text):
+        parts.append(char)
+        if char == "\n":
+            inserted.append(index + len(inserted) + 1)
+            parts.append("\n")
+    return "".join(parts), inserted
+
+
+_OFFSET = re.compile(r"(start_char|end_char)=(\d+)")
+
+
+def restore_offsets(conllu: str, inserted: list[int]) -> str:
+    """CoNLL-U offsets into the text as ingested, undoing `with_line_breaks_as_boundaries`."""
+    if not inserted:
+        return conllu
+    return _OFFSET.sub(lambda m: f"{m.group(1)}={int(m.group(2)) - bisect_left(inserted, int(m.group(2)))}", conllu)
 
 
 def resources_dir(configured: Path | None) -> Path:
@@ -179,23 +205,26 @@ def parse_texts(texts: list[str], folder: Path, use_gpu: bool, max_words: int) -
     nlp = load_pipeline(folder, use_gpu)
     results: list[ParseResult] = [ParseResult(None)] * len(texts)
     for group in batches_by_words(texts, max_words):
-        documents = [stanza.Document([], text=for_models(texts[i])) for i in group]
+        prepared = [with_line_breaks_as_boundaries(for_models(texts[i])) for i in group]
+        documents = [stanza.Document([], text=model_text) for model_text, _ in prepared]
         try:
             parsed = nlp.bulk_process(documents)
         except Exception as exc:  # noqa: BLE001 - isolate the failing document below
             log.warning("batch of %d documents failed (%s); parsing them one by one", len(group), exc)
-            parsed = [_parse_one(nlp, texts[i]) for i in group]
-        for i, doc in zip(group, parsed, strict=True):
-            results[i] = doc if isinstance(doc, ParseResult) else ParseResult("{:C}".format(doc) + "\n")
+            parsed = [_parse_one(nlp, model_text) for model_text, _ in prepared]
+        for i, doc, (_, inserted) in zip(group, parsed, prepared, strict=True):
+            results[i] = (
+                doc if isinstance(doc, ParseResult) else ParseResult(restore_offsets("{:C}".format(doc), inserted) + "\n")
+            )
         del parsed, documents
         release_free_memory()
     return results
 
 
-def _parse_one(nlp, text: str) -> object:
+def _parse_one(nlp, model_text: str) -> object:
     import stanza
 
     try:
-        return nlp.bulk_process([stanza.Document([], text=for_models(text))])[0]
+        return nlp.bulk_process([stanza.Document([], text=model_text)])[0]
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         return ParseResult(None, error=f"Stanza failed: {type(exc).__name__}: {exc}".splitlines()[0])

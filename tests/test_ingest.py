@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from evex.ingest import IngestError, discover, drop_repeated_paragraphs, normalise_text, read_article
+from evex.ingest import IngestError, date_line, discover, drop_repeated_paragraphs, normalise_text, read_article
 from tests.conftest import SEEDS
 
 
@@ -101,6 +101,83 @@ def test_default_date_when_the_article_gives_none(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("Le ministre est arrivé hier.", encoding="utf-8")
     assert read_article(path, default_date="2024-01-31").doc_date == "2024-01-31"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Vendredi 1 Septembre 2023", "2023-09-01"),
+        ("mai 12, 2023 vendredi", "2023-05-12"),
+        ("Thursday 22 December 2022", "2022-12-22"),
+        ("Lundi 11, Décembre 2023", "2023-12-11"),
+        ("28 Février 2022", "2022-02-28"),
+        ("August 04, 2022", "2022-08-04"),
+        ("March 17, 2023 Friday", "2023-03-17"),
+        ("Friday, March 17, 2023", "2023-03-17"),
+        ("MERCREDI 3 JANVIER 2024", "2024-01-03"),
+        ("samedi 3 fevrier 2024", "2024-02-03"),
+        ("1er mai 2024", "2024-05-01"),
+        ("June 1st, 2024", "2024-06-01"),
+        ("janv. 9, 2024", "2024-01-09"),
+        ("Sept. 5 2023", "2023-09-05"),
+        ("Jan 15, 2024", "2024-01-15"),
+        ("ven. 8 déc. 2023", "2023-12-08"),
+        ("14 juillet 2023 - 10h45", "2023-07-14"),
+        ("14 juillet 2023 à 10 h", "2023-07-14"),
+        ("Tuesday 9 April 2024, 10:45 am", "2024-04-09"),
+        ("— 29 février 2024 —", "2024-02-29"),
+    ],
+)
+def test_date_line_shapes_give_the_iso_date(line, expected):
+    assert date_line(f"Le port d'Oran rouvre ses quais\n{line}\n\nLes dockers ont repris le travail.") == expected
+
+
+def test_date_line_may_be_the_first_line():
+    assert date_line("Jeudi 7 mars 2024\nLes dockers ont repris le travail.") == "2024-03-07"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le port d'Oran rouvre ses quais\nLe 7 mars 2024, les dockers ont repris le travail.",
+        "Le port d'Oran rouvre ses quais\n31 Février 2023\n\nLes dockers ont repris le travail.",
+        "Le port d'Oran rouvre ses quais\n7 mars 2024 Oran\n\nLes dockers ont repris le travail.",
+        "Le port d'Oran rouvre ses quais\nPar Karim B.\nMise au point\nJeudi 7 mars 2024\n\nLes dockers reprennent.",
+        "Le port d'Oran rouvre ses quais\n7 mars 20245\n\nLes dockers ont repris le travail.",
+    ],
+    ids=["body-sentence", "invalid-day", "other-words", "too-far-down", "five-digit-year"],
+)
+def test_lines_that_are_not_only_a_date_give_no_date(text):
+    assert date_line(text) is None
+
+
+def test_article_without_metadata_is_dated_by_its_date_line(tmp_path):
+    path = tmp_path / "port.txt"
+    text = "Le port d'Oran rouvre ses quais\nJeudi 7 Mars 2024\n\nLes dockers ont repris le travail le 5 mars."
+    path.write_text(text, encoding="utf-8")
+    article = read_article(path)
+    assert article.doc_date == "2024-03-07"
+    assert article.text == text  # the date line stays: the text and its hash do not change
+
+
+def test_header_date_wins_over_the_date_line(tmp_path):
+    path = tmp_path / "port.txt"
+    text = "Le port rouvre\nJeudi 7 mars 2024\nPublié le 8 mars 2024\nLes dockers reprennent."
+    path.write_text(text, encoding="utf-8")
+    assert read_article(path, default_date="2024-01-01").doc_date == "2024-03-08"
+
+
+def test_sidecar_date_wins_over_the_date_line(tmp_path):
+    path = tmp_path / "port.txt"
+    path.write_text("Le port rouvre\nJeudi 7 mars 2024\n\nLes dockers reprennent.", encoding="utf-8")
+    (tmp_path / "port.meta.json").write_text(json.dumps({"date": "2024-03-06"}), encoding="utf-8")
+    assert read_article(path).doc_date == "2024-03-06"
+
+
+def test_date_line_wins_over_the_default_date(tmp_path):
+    path = tmp_path / "port.txt"
+    path.write_text("Le port rouvre\nJeudi 7 mars 2024\n\nLes dockers reprennent.", encoding="utf-8")
+    assert read_article(path, default_date="2024-01-01").doc_date == "2024-03-07"
 
 
 @pytest.mark.parametrize(

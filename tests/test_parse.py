@@ -23,6 +23,7 @@ TEXTS = [
     "Le ministre s’est rendu au siège du ministère à Alger.",
     "Jeudi, M. Kerry et Ramtane Lamamra ont discuté à Alger.",
     "Un protocole d’accord sera signé l’année prochaine.",
+    "Visite du ministre à Alger\nMardi 5 mars 2024\n\nLe ministre est arrivé hier à Alger.\nIl repart demain.",
 ]
 
 
@@ -42,10 +43,22 @@ def test_every_text_is_parsed_into_words_with_lemmas_and_heads(parsed):
 
 def test_offsets_point_into_the_original_text_with_curly_apostrophes(parsed):
     for text, result in zip(TEXTS, parsed, strict=True):
-        for word in read_conllu(result.conllu).sentences[0].words:
+        for word in (w for s in read_conllu(result.conllu).sentences for w in s.words):
             assert text[word.start_char : word.end_char] == word.token_text.replace("'", "’") or (
                 text[word.start_char : word.end_char] == word.token_text
             )
+
+
+def test_every_line_is_a_sentence_of_its_own(parsed):
+    """A headline and a date line without final punctuation are not glued to the first sentence."""
+    sentences = read_conllu(parsed[3].conllu).sentences
+    text = TEXTS[3]
+    assert [text[s.start_char : s.end_char] for s in sentences] == [
+        "Visite du ministre à Alger",
+        "Mardi 5 mars 2024",
+        "Le ministre est arrivé hier à Alger.",
+        "Il repart demain.",
+    ]
 
 
 def test_named_entities_are_kept(parsed):

@@ -6,10 +6,19 @@ Pure functions over `evex.conllu` parses; rules and word lists live in `data/*.y
 from __future__ import annotations
 
 from evex.conllu import ParsedDoc
+from evex.extract.article import read_article
 from evex.extract.arguments import describe
+from evex.extract.cooccurrence import sentence_participants
 from evex.extract.entities import ArgumentContext, find_persons
-from evex.extract.grouping import group_mentions
-from evex.extract.resolve import attach_attendance, country_pair, event_participants, event_status, set_place_and_time
+from evex.extract.grouping import group_mentions, merge_headline_events
+from evex.extract.resolve import (
+    attach_attendance,
+    country_pair,
+    date_undated_report,
+    event_participants,
+    event_status,
+    set_place_and_time,
+)
 from evex.extract.triggers import TriggerMatch, find_triggers
 from evex.frames import EventFrame
 
@@ -26,14 +35,18 @@ def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[Even
     for match in matches:
         by_sentence.setdefault(match.sentence.index, []).append(match)
     drafts = [describe(ctx, m, by_sentence[m.sentence.index], doc_date) for m in matches]
-    events = group_mentions(drafts, entities)
+    article = read_article(doc, text, doc_date)
+    events = merge_headline_events(group_mentions(drafts, entities), article.headline)
     attach_attendance(ctx, doc, events)
     pair = country_pair(doc)
     frames = []
     for number, event in enumerate(events, start=1):
         frame = EventFrame(local_id=f"e{number}", type=event.type, mentions=[d.mention for d in event.drafts])
-        set_place_and_time(frame, event, events)
+        set_place_and_time(frame, event, events, text)
+        for draft in event.drafts:
+            event.attendees.extend(sentence_participants(ctx, draft.match.sentence, draft.match.head))
         frame.participants = event_participants(event, entities.countries, pair)
         frame.status = event_status(event, frame, doc_date)
+        date_undated_report(frame, doc_date)
         frames.append(frame)
     return frames

@@ -103,3 +103,21 @@ def _places_inside(sentence: Sentence, site: Word, text: str) -> list[FoundPlace
         and (place := place_of(sentence, child, text)) is not None
         and place.place is not None
     ]
+
+
+def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlace]:
+    """Every city, country or region a sentence puts something in (`à X`, `en X`, `au X`), nearest
+    to `near` first: where the parse does not hang the place on the event itself. A post's place
+    (`l'ambassadeur à Washington`) is no event's."""
+    titles = word_set("entities", "titles")
+    found = []
+    for word in sentence.words:
+        if word.upos != "PROPN" or case_of(sentence, word) not in LOCATIVE_CASES:
+            continue
+        governor = sentence.head_of(word)
+        if governor is not None and keys(governor) & titles:  # `l'ambassadeur à Washington`: a post
+            continue
+        place = place_of(sentence, word, text)
+        if place is not None and place.place is not None:
+            found.append(place)
+    return sorted(found, key=lambda p: abs(p.word.id - near.id))

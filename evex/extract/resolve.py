@@ -11,6 +11,7 @@ from evex.extract.attendance import attendance
 from evex.extract.entities import PAIR, ArgumentContext, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
+from evex.extract.location import sentence_places
 from evex.extract.resources import fold
 from evex.frames import EventFrame, Participant, Span
 
@@ -67,7 +68,7 @@ def event_participants(event: EventDraft, person_countries: dict[str, str], pair
     return list(merged.values())
 
 
-def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft]) -> None:
+def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
     place_draft = _best_place(event)
     frame.start, frame.end = event.dates
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
@@ -90,6 +91,18 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
         frame.location_evidence = Span(
             place_draft.place.word.start_char, place_draft.place.word.end_char, place_draft.mention.sentence
         )
+    else:
+        _place_from_sentences(frame, event, text)
+
+
+def _place_from_sentences(frame: EventFrame, event: EventDraft, text: str) -> None:
+    """No place on the event's own phrases: the nearest place its mentions' sentences name."""
+    for draft in event.drafts:
+        places = [p for p in sentence_places(draft.match.sentence, text, draft.match.head) if not p.place.region]
+        if places:
+            frame.location = places[0].place.name
+            frame.location_evidence = Span(places[0].word.start_char, places[0].word.end_char, draft.mention.sentence)
+            return
 
 
 def _meeting_during(visit: EventDraft, events: list[EventDraft]) -> EventDraft | None:
@@ -149,7 +162,8 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
         if frame.start[:n] > doc_date[:n]:
             return "planned"
         end = frame.end
-        if end and frame.start < end and frame.start[:n] <= doc_date[:n] and doc_date[: len(end)] <= end:
+        day_known = len(doc_date) == len("YYYY-MM-DD")  # a month's article may come after the span
+        if day_known and end and frame.start < end and frame.start[:n] <= doc_date[:n] and doc_date[: len(end)] <= end:
             return "ongoing"
     for draft in event.drafts:
         if draft.planned:
@@ -164,3 +178,11 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     if frame.start is None and any(d.match.entry.open_trip for d in event.drafts):
         return "ongoing"
     return "occurred"
+
+
+def date_undated_report(frame: EventFrame, doc_date: str | None) -> None:
+    """An event reported as done, with no date of its own, took place about when the article was
+    written: its day (a month in the gold, the month hedge, scores it right). Not for agreements,
+    often cited as standing frameworks of unknown date, nor for planned or ongoing events."""
+    if frame.start is None and frame.status == "occurred" and doc_date and frame.type != "AGREEMENT":
+        frame.start = doc_date

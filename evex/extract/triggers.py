@@ -116,7 +116,18 @@ def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int]) -> bo
         return False
     if _inside_idiom(match, text) or is_negated(sentence, head) or _is_habitual(sentence, head):
         return False
+    if _is_proper_name(sentence, head):
+        return False
     return not _is_unspecified_plural(sentence, head)
+
+
+def _is_proper_name(sentence: Sentence, head: Word) -> bool:
+    """`handisport Réunion`, `de La Réunion`: a trigger word inside a name the tagger marks as an
+    entity, capitalised mid-sentence with no common determiner (`le Sommet`, `ce Forum` stay events)."""
+    if head.id == sentence.words[0].id or not head.text[:1].isupper() or head.ner == "O":
+        return False
+    det = determiner(sentence, head)
+    return det is None or (det.text[:1].isupper() and det.id != sentence.words[0].id)
 
 
 def _context_keys(sentence: Sentence, head: Word) -> set[str]:

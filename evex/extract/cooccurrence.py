@@ -1,0 +1,116 @@
+"""Participants named anywhere in a mention's sentence, for what the tree does not attach.
+
+News sentences name an event's parties in appositions, relative clauses and lists that the
+parser hangs far from the trigger; the development set showed most such parties in the
+sentence itself. Persons only present (`en présence de`) are left out, as the guidelines say.
+"""
+
+from __future__ import annotations
+
+from evex.conllu import Sentence, Word
+from evex.extract.entities import ArgumentContext, is_title
+from evex.extract.gazetteer import gazetteer
+from evex.extract.location import LOCATIVE_CASES, place_of
+from evex.extract.resources import entries_by_first_word, fold, fold_word, word_set
+from evex.extract.tree import ancestors, case_of, keys, surface
+from evex.frames import Participant
+
+EXCLUDING_NOUNS = frozenset({"presence"})
+
+
+def sentence_participants(ctx: ArgumentContext, sentence: Sentence, own: Word) -> list[Participant]:
+    """Who the sentence of the trigger `own` names, but for those merely present and those who only
+    report it (`X a annoncé que des négociations ...`)."""
+    excluded = {w.id for w in sentence.words if fold(w.lemma) in EXCLUDING_NOUNS} | _reporters(sentence, own)
+    found: list[Participant] = []
+    for person in ctx.entities.persons:
+        if person.sentence_index != sentence.index or _under(sentence, person.words[0], excluded):
+            continue
+        name = ctx.entities.full_name(person.name)
+        found.append(Participant(name, "PER", title=person.title, role="sentence", evidence=ctx.span(sentence, person.words)))
+    found.extend(_organisations(ctx, sentence, excluded))
+    found.extend(_countries(ctx, sentence, excluded))
+    return found
+
+
+def _reporters(sentence: Sentence, own: Word) -> set[int]:
+    """Subjects of a reporting verb whose clause holds the trigger (`a annoncé que ...`)."""
+    reporting = word_set("entities", "reporting_verbs")
+    found: set[int] = set()
+    for verb in ancestors(sentence, own):
+        if verb.upos == "VERB" and keys(verb) & reporting:
+            found |= {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
+    return found
+
+
+def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
+    return word.id in excluded or any(a.id in excluded for a in ancestors(sentence, word))
+
+
+def _entity_spans(sentence: Sentence, kind: str) -> list[list[Word]]:
+    """NER spans of one kind (BIOES tags on tokens; the words of a token share its tag)."""
+    spans: list[list[Word]] = []
+    for word in sentence.words:
+        tag = word.ner
+        if not tag.endswith(kind):
+            continue
+        if tag[:1] in ("B", "S") and (not spans or spans[-1][-1].token_first != word.token_first):
+            spans.append([word])
+        elif spans:
+            spans[-1].append(word)
+    return spans
+
+
+def _organisations(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> list[Participant]:
+    gaz = gazetteer()
+    persons = {w.id for p in ctx.entities.persons if p.sentence_index == sentence.index for w in p.words}
+    found = []
+    for span in _entity_spans(sentence, "ORG"):
+        span = _trim(span)
+        if not span or _under(sentence, span[0], excluded) or not _names_organisation(span, persons):
+            continue
+        name = surface(ctx.text, span)
+        if len(name) < 2 or gaz.lookup(name) or "http" in name:
+            continue
+        found.append(Participant(name, "ORG", role="sentence", evidence=ctx.span(sentence, span)))
+    return found
+
+
+def _names_organisation(span: list[Word], persons: set[int]) -> bool:
+    """An ORG span the tagger got right: not a person's title (`ministre de la Défense`), not a
+    person, not an event (`Conférence ministérielle`), and with a proper noun or an organisation noun."""
+    triggers = entries_by_first_word()
+    org_nouns = word_set("entities", "org_nouns")
+    if any(is_title(w) or w.id in persons for w in span) or fold_word(span[0].lemma) in triggers:
+        return False
+    return any(w.upos == "PROPN" or keys(w) & org_nouns for w in span)
+
+
+def _trim(span: list[Word]) -> list[Word]:
+    """No leading article or preposition (`la`, `l'`, `du` inside a NER span)."""
+    while span and span[0].upos in ("DET", "ADP", "PUNCT"):
+        span = span[1:]
+    while span and span[-1].upos in ("DET", "ADP", "PUNCT", "CCONJ"):
+        span = span[:-1]
+    return span
+
+
+def _countries(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> list[Participant]:
+    """Countries named other than as a place (`à X`, `en X`), and nationality adjectives of persons'
+    titles and groups (`le ministre français`, `la délégation marocaine`)."""
+    gaz = gazetteer()
+    found = []
+    for word in sentence.words:
+        if _under(sentence, word, excluded):
+            continue
+        if word.upos == "PROPN" and case_of(sentence, word) not in LOCATIVE_CASES:
+            place = place_of(sentence, word, ctx.text)
+            if place and place.place and place.place.is_country:
+                found.append(Participant(place.place.name, "GPE", role="sentence", evidence=ctx.span(sentence, [word])))
+        elif word.deprel == "amod":
+            head = sentence.head_of(word)
+            country = gaz.country_of_demonym(word.text, word.lemma)
+            if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
+                found.append(Participant(country, "GPE", role="sentence", evidence=ctx.span(sentence, [word])))
+    return found
+
