@@ -8,7 +8,7 @@ from __future__ import annotations
 from evex.conllu import ParsedDoc
 from evex.extract.article import read_article
 from evex.extract.arguments import describe
-from evex.extract.cooccurrence import sentence_participants
+from evex.extract.cooccurrence import organisation_acronyms, sentence_participants
 from evex.extract.entities import ArgumentContext, find_persons
 from evex.extract.grouping import group_mentions, merge_headline_events
 from evex.extract.resolve import (
@@ -39,13 +39,14 @@ def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[Even
     events = merge_headline_events(group_mentions(drafts, entities), article.headline)
     attach_attendance(ctx, doc, events)
     pair = country_pair(doc)
+    acronyms = organisation_acronyms(doc, text)
     frames = []
     for number, event in enumerate(events, start=1):
         frame = EventFrame(local_id=f"e{number}", type=event.type, mentions=[d.mention for d in event.drafts])
         set_place_and_time(frame, event, events, text)
         for draft in event.drafts:
             event.attendees.extend(sentence_participants(ctx, draft.match.sentence, draft.match.head))
-        frame.participants = event_participants(event, entities.countries, pair)
+        frame.participants = event_participants(event, entities.countries, pair, acronyms)
         frame.status = event_status(event, frame, doc_date)
         date_undated_report(frame, doc_date)
         frames.append(frame)

@@ -7,7 +7,7 @@ sentence itself. Persons only present (`en présence de`) are left out, as the g
 
 from __future__ import annotations
 
-from evex.conllu import Sentence, Word
+from evex.conllu import ParsedDoc, Sentence, Word
 from evex.extract.entities import ArgumentContext, is_title
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import LOCATIVE_CASES, place_of
@@ -114,3 +114,22 @@ def _countries(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> 
                 found.append(Participant(country, "GPE", role="sentence", evidence=ctx.span(sentence, [word])))
     return found
 
+
+
+def organisation_acronyms(doc: ParsedDoc, text: str) -> dict[str, str]:
+    """`l'Agence française de développement (AFD)`: the acronym stands for the expanded name, the
+    organisation's canonical name (GUIDELINES 4), wherever the article uses it."""
+    found: dict[str, str] = {}
+    for sentence in doc.sentences:
+        for span in filter(None, map(_trim, _entity_spans(sentence, "ORG"))):
+            opening, acronym, closing = (sentence.word(span[-1].id + step) for step in (1, 2, 3))
+            if None in (opening, acronym, closing) or (opening.text, closing.text) != ("(", ")"):
+                continue
+            expansion = surface(text, span)
+            if _is_acronym(acronym.text) and fold(expansion)[:1] == fold(acronym.text)[:1]:
+                found.setdefault(acronym.text, expansion)
+    return found
+
+
+def _is_acronym(token: str) -> bool:
+    return 2 <= len(token) <= 10 and token.isalpha() and sum(c.isupper() for c in token) >= 2

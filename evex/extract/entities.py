@@ -109,6 +109,15 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
     return runs
 
 
+def _without_leading_organisation(run: list[Word]) -> list[Word]:
+    """`Sénat Herimanana Razafimahefa` (président du Sénat ...): the tagger ran the institution into
+    the name; the person is the rest."""
+    org_nouns = word_set("entities", "org_nouns")
+    while len(run) > 1 and keys(run[0]) & org_nouns:
+        run = run[1:]
+    return run
+
+
 def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
     """The title or honorific introducing a name: the nearest one before it in the same phrase
     (`le Ministre algérien des Affaires étrangères, Ramtane Lamamra`), else the one it hangs on."""
@@ -168,8 +177,8 @@ def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
     for sentence in doc.sentences:
         key = fold(sentence.text)
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
-        for run in _runs(sentence):
-            if gaz.lookup(surface(text, run)) or any(gaz.lookup(w.text) for w in run):
+        for run in map(_without_leading_organisation, _runs(sentence)):
+            if not run or gaz.lookup(surface(text, run)) or any(gaz.lookup(w.text) for w in run):
                 continue
             if _is_title_part(sentence, run, text):
                 continue

@@ -4,6 +4,7 @@ with what an event inherits from the visit it happens in or the event it is part
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from evex.conllu import ParsedDoc
 from evex.extract.arguments import Draft
@@ -46,8 +47,11 @@ def attach_attendance(ctx: ArgumentContext, doc: ParsedDoc, events: list[EventDr
             latest.attendees.extend(attendance(ctx, sentence))
 
 
-def event_participants(event: EventDraft, person_countries: dict[str, str], pair: list[str]) -> list[Participant]:
-    """Union over mentions, one entry per name; persons bring their country; `les deux pays` resolved."""
+def event_participants(
+    event: EventDraft, person_countries: dict[str, str], pair: list[str], acronyms: dict[str, str]
+) -> list[Participant]:
+    """Union over mentions, one entry per name; persons bring their country; `les deux pays` resolved;
+    an organisation's acronym replaced by the name it stands for in the article."""
     merged: dict[str, Participant] = {}
     wants_pair = False
     for participant_list in [*(d.participants for d in event.drafts), event.attendees]:
@@ -55,6 +59,8 @@ def event_participants(event: EventDraft, person_countries: dict[str, str], pair
             if participant.name == PAIR:
                 wants_pair = True
                 continue
+            if participant.kind == "ORG" and participant.name in acronyms:
+                participant = replace(participant, name=acronyms[participant.name])
             merged.setdefault(fold(participant.name), participant)
             country = person_countries.get(participant.name) if participant.kind == "PER" else None
             if country:

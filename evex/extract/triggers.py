@@ -162,6 +162,8 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
             for c in children
         )
     if need == "anchor":
+        if any(_trainees(sentence, c) for c in children):
+            return False  # `la formation des cadres`: training as an activity, not one session
         return any(
             w.id != head.id
             and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
@@ -173,6 +175,16 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
         joint = word_set("triggers", "joint_modifiers")
         return any(keys(c) & joint for c in children if c.deprel in ("amod", "nmod"))
     return True
+
+
+def _trainees(sentence: Sentence, child: Word) -> bool:
+    """A `de` complement naming whom or what is trained (`des cadres`), not a duration (`de trois jours`)."""
+    return (
+        child.deprel.startswith("nmod")
+        and child.upos == "NOUN"
+        and case_of(sentence, child) == "de"
+        and not any(c.deprel == "nummod" for c in sentence.children(child))
+    )
 
 
 def _names_people(sentence: Sentence, word: Word) -> bool:

@@ -1,0 +1,314 @@
+"""Article-level rules on real Stanza parses of hand-written French: the headline and the archive
+date line, the headline event joining the body's, trigger words inside proper names, places and
+participants stated elsewhere in a mention's sentence, and undated reports dated by the article."""
+
+from pathlib import Path
+
+import pytest
+
+from evex.conllu import ParsedDoc, read_conllu
+from evex.extract import extract_events
+from evex.extract.article import read_article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+DOC_DATE = "2024-03-05"
+
+
+def _blocks(fixture: str, doc_id: str) -> list[str]:
+    """The sentence blocks of one `# newdoc id` article of a fixture file."""
+    docs = (FIXTURES / fixture).read_text(encoding="utf-8").split("# newdoc id = ")[1:]
+    body = next(d for d in docs if d.split("\n", 1)[0].strip() == doc_id).split("\n", 1)[1]
+    return [b.strip() for b in body.split("\n\n") if b.strip()]
+
+
+def article(fixture: str, doc_id: str, order: list[int] | None = None) -> tuple[ParsedDoc, str]:
+    """The parse and text of one article (its sentences in `order`): one sentence a line, joined by
+    one character as the reader's derived offsets assume."""
+    blocks = _blocks(fixture, doc_id)
+    if order is not None:
+        blocks = [blocks[i] for i in order]
+    doc = read_conllu("\n\n".join(blocks) + "\n")
+    return doc, "\n".join(s.text for s in doc.sentences)
+
+
+def events_of(fixture: str, doc_id: str, doc_date: str | None = DOC_DATE):
+    doc, text = article(fixture, doc_id)
+    return extract_events(doc, text, doc_date)
+
+
+def of_type(events, event_type: str):
+    return [e for e in events if e.type == event_type]
+
+
+def only(events, event_type: str):
+    found = of_type(events, event_type)
+    assert len(found) == 1, [(e.type, [m.trigger for m in e.mentions]) for e in events]
+    return found[0]
+
+
+def names(event) -> dict[str, str]:
+    return {p.name: p.kind for p in event.participants}
+
+
+def word(doc: ParsedDoc, sentence: int, form: str):
+    return next(w for w in doc.sentences[sentence].words if w.text == form)
+
+
+# evex/extract/article.py::read_article
+
+
+def test_first_line_without_final_punctuation_is_the_headline_and_the_archive_date_line_is_found():
+    """A short first line of its own, unpunctuated, with text below is the headline; `Mardi 5 mars
+    2024` among the first sentences is the date line; the body is the rest."""
+    doc, text = article("article_headline.conllu", "headline_visit")
+    model = read_article(doc, text, DOC_DATE)
+    assert (model.headline, model.date_line) == (0, 1)
+    assert model.is_headline(0) and not model.is_headline(2)
+    assert [s.index for s in model.body] == [2, 3]
+
+
+def test_first_line_ending_with_a_full_stop_is_no_headline():
+    """A first line that is a punctuated sentence opens the body."""
+    doc, text = article("article_headline.conllu", "first_line_sentence")
+    assert text.split("\n", 1)[0].endswith(".")
+    model = read_article(doc, text, DOC_DATE)
+    assert (model.headline, model.date_line) == (None, None)
+    assert [s.index for s in model.body] == [0, 1]
+
+
+def test_single_line_article_has_no_headline():
+    """An article of one line has nothing below a headline: that line is its body."""
+    doc, text = article("article_headline.conllu", "single_line")
+    assert "\n" not in text
+    model = read_article(doc, text, DOC_DATE)
+    assert model.headline is None
+    assert [s.index for s in model.body] == [0]
+
+
+def test_first_sentence_sharing_its_line_with_more_text_is_no_headline():
+    """A headline is a line of its own: the same unpunctuated sentence followed on its line by more
+    text is not one."""
+    doc, _ = article("article_headline.conllu", "headline_visit")
+    first, *rest = (s.text for s in doc.sentences)
+    text = first + " " + "\n".join(rest)  # one character between sentences, as the offsets assume
+    assert text.startswith("Visite du ministre Diallo au Mali Mardi 5 mars 2024\n")
+    assert read_article(doc, text, DOC_DATE).headline is None
+
+
+def test_date_line_far_below_the_headline_is_no_archive_date_line():
+    """Only the first sentences are looked at for the archive date line: the same line after the
+    body is not one."""
+    doc, text = article("article_headline.conllu", "headline_visit", order=[0, 2, 3, 1])
+    assert text.splitlines()[3] == "Mardi 5 mars 2024"
+    model = read_article(doc, text, DOC_DATE)
+    assert (model.headline, model.date_line) == (0, None)
+
+
+# evex/extract/grouping.py::merge_headline_events
+
+
+def test_headline_visit_and_the_body_visit_it_announces_are_one_event():
+    """`Visite du ministre Diallo au Mali` over `En visite de travail au Mali, le ministre ...`: one
+    VISIT with both mentions (the headline's arguments alone would not join them)."""
+    visit = only(events_of("article_headline.conllu", "headline_visit"), "VISIT")
+    assert sorted((m.sentence_index, m.trigger) for m in visit.mentions) == [(0, "Visite"), (2, "visite de travail")]
+
+
+def test_headline_visit_joins_the_body_visit_and_brings_its_place():
+    """The headline's `en visite au Mali` joins the body's placeless `une visite de travail`: one
+    VISIT, located in Mali."""
+    visit = only(events_of("article_headline.conllu", "headline_place"), "VISIT")
+    assert sorted((m.sentence_index, m.trigger) for m in visit.mentions) == [(0, "visite"), (1, "visite de travail")]
+    assert visit.location == "Mali"
+    assert visit.location_evidence is not None and visit.location_evidence.sentence.startswith("Le ministre Diallo")
+
+
+# evex/extract/triggers.py::_is_proper_name
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "opening"),
+    [
+        pytest.param("handisport_reunion", "La conseillère handisport Réunion, Marie Payet,", id="no-determiner"),
+        pytest.param("la_reunion", "Les athlètes de La Réunion", id="capitalised-determiner"),
+    ],
+)
+def test_capitalised_trigger_word_tagged_as_an_entity_mid_sentence_is_no_meeting(doc_id, opening):
+    """`handisport Réunion` (no determiner) and `de La Réunion` (a capitalised one): a name the
+    tagger marks as an entity, not a meeting."""
+    doc, text = article("proper_names.conllu", doc_id)
+    assert text.startswith(opening)
+    reunion = word(doc, 0, "Réunion")
+    assert reunion.ner != "O" and reunion.lemma == "réunion"
+    events = extract_events(doc, text, DOC_DATE)
+    assert of_type(events, "MEETING") == []
+    assert all(m.trigger != "Réunion" for e in events for m in e.mentions)
+
+
+def test_capitalised_summit_opening_the_sentence_stays_a_meeting():
+    """`Le Sommet de la Francophonie s'est tenu à Djerba`: capitalised because it opens the
+    sentence, an entity for the tagger, still a meeting."""
+    doc, text = article("proper_names.conllu", "sommet_sentence_start")
+    assert word(doc, 0, "Sommet").ner != "O"
+    meeting = only(extract_events(doc, text, DOC_DATE), "MEETING")
+    assert [m.trigger for m in meeting.mentions] == ["Sommet"]
+    assert meeting.location == "Djerba"
+
+
+def test_capitalised_summit_after_a_lowercase_determiner_stays_a_meeting():
+    """`ce Sommet historique`: a common determiner makes the capitalised entity word an event."""
+    doc, text = article("proper_names.conllu", "ce_sommet")
+    assert word(doc, 0, "Sommet").ner != "O"
+    meeting = only(extract_events(doc, text, DOC_DATE), "MEETING")
+    assert [m.trigger for m in meeting.mentions] == ["Sommet historique"]
+
+
+# evex/extract/location.py::sentence_places (through extract_events)
+
+
+def test_meeting_takes_the_place_its_sentence_states_off_the_tree():
+    """`Les délégués, réunis depuis mardi à Dakar, ont achevé leur réunion`: `à Dakar` hangs on
+    `réunis`, not on the meeting, which is still located in Dakar."""
+    doc, text = article("sentence_places.conllu", "delegates_in_dakar")
+    dakar = word(doc, 0, "Dakar")
+    assert doc.sentences[0].head_of(dakar).text == "réunis"
+    meeting = only(extract_events(doc, text, DOC_DATE), "MEETING")
+    assert meeting.location == "Dakar"
+    evidence = meeting.location_evidence
+    assert text[evidence.start : evidence.end] == "Dakar" and evidence.sentence == text
+
+
+def test_sentence_place_nearest_to_the_trigger_wins():
+    """`Après une escale à Abidjan, le ministre a tenu une réunion avec les bailleurs à Dakar`: the
+    place nearest to `réunion` is the meeting's."""
+    meeting = only(events_of("sentence_places.conllu", "nearest_place"), "MEETING")
+    assert meeting.location == "Dakar"
+
+
+def test_ambassadors_post_is_no_place_of_the_negotiations_he_announces():
+    """`L'ambassadeur à Washington a annoncé des négociations`: Washington is his post, not where
+    the negotiations are."""
+    doc, text = article("sentence_places.conllu", "ambassador_post")
+    assert doc.sentences[0].head_of(word(doc, 0, "Washington")).text == "ambassadeur"
+    meeting = only(extract_events(doc, text, DOC_DATE), "MEETING")
+    assert [m.trigger for m in meeting.mentions] == ["négociations"]
+    assert meeting.location is None and meeting.location_evidence is None
+
+
+# evex/extract/cooccurrence.py::sentence_participants (through extract_events)
+
+
+def test_persons_named_in_the_trigger_sentence_are_participants_though_the_tree_misses_them():
+    """`La réunion, à laquelle ont pris part le ministre Amadou Diallo et le directeur Paul Martin,
+    s'est tenue ...`: both persons, with their titles, take part in the meeting."""
+    meeting = only(events_of("cooccurrence.conllu", "relative_clause_persons"), "MEETING")
+    assert names(meeting) == {"Amadou Diallo": "PER", "Paul Martin": "PER"}
+    assert {p.name: p.title for p in meeting.participants} == {"Amadou Diallo": "ministre", "Paul Martin": "directeur"}
+    for participant in meeting.participants:
+        evidence = participant.evidence
+        assert evidence is not None and evidence.sentence.startswith("La réunion, à laquelle")
+
+
+def test_person_only_present_is_no_participant():
+    """`Une réunion ... s'est tenue jeudi à Kaolack en présence du gouverneur Moussa Ndiaye`: the
+    governor attends, he does not take part."""
+    meeting = only(events_of("cooccurrence.conllu", "in_presence_of"), "MEETING")
+    assert meeting.location == "Kaolack"
+    assert "Moussa Ndiaye" not in names(meeting)
+    assert all(p.kind != "PER" for p in meeting.participants)
+
+
+def test_subject_of_a_reporting_verb_is_no_participant_of_what_it_reports():
+    """`Le ministre Ibrahima Sow a annoncé que des négociations seront entamées entre le Sénégal et
+    la Gambie`: the two countries negotiate, the minister only announces it."""
+    meeting = only(events_of("cooccurrence.conllu", "reporting_verb"), "MEETING")
+    assert [m.trigger for m in meeting.mentions] == ["négociations"]
+    assert names(meeting) == {"Sénégal": "GPE", "Gambie": "GPE"}
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "title_span"),
+    [
+        pytest.param("title_org_span", "ministre des Forces", id="forces-armees"),
+        pytest.param("defense_org_span", "ministre de la Défense", id="defense"),
+    ],
+)
+def test_org_span_that_is_a_persons_title_is_no_organisation_while_a_real_org_span_is(doc_id, title_span):
+    """`Le ministre des Forces armées` / `de la Défense`, tagged ORG, is a person's title; `la Banque
+    mondiale` in the relative clause is an organisation taking part."""
+    doc, text = article("cooccurrence.conllu", doc_id)
+    assert text.startswith(f"Le {title_span}")
+    assert word(doc, 0, "ministre").ner == "B-ORG"  # the tagger's ORG span opens on the title
+    meeting = only(extract_events(doc, text, DOC_DATE), "MEETING")
+    assert names(meeting) == {"Banque mondiale": "ORG"}
+    assert all(not p.name.startswith("ministre") for p in meeting.participants)
+
+
+def test_country_named_as_the_place_is_no_participant_but_a_demonym_on_a_title_gives_its_country():
+    """`Une réunion ... s'est tenue en Gambie, à laquelle a pris part le ministre sénégalais`:
+    Gambia is where it is held; Senegal, through `sénégalais`, takes part."""
+    meeting = only(events_of("cooccurrence.conllu", "country_as_place"), "MEETING")
+    assert meeting.location == "Gambie"
+    assert names(meeting) == {"Sénégal": "GPE"}
+
+
+# evex/extract/resolve.py::date_undated_report
+
+
+@pytest.mark.parametrize("doc_date", ["2024-03-05", "2024-03"])
+def test_occurred_meeting_without_a_date_in_the_text_is_dated_by_the_article(doc_date):
+    """`Le ministre Amadou Diallo a rencontré ...`, no date given: it took place on the article's date."""
+    meeting = only(events_of("undated_reports.conllu", "occurred_meeting", doc_date), "MEETING")
+    assert meeting.status == "occurred"
+    assert meeting.start == doc_date
+    assert meeting.time_evidence is None
+
+
+def test_planned_meeting_without_a_date_stays_undated():
+    """`Le ministre Amadou Diallo rencontrera ...`: a future meeting does not take the article's date."""
+    meeting = only(events_of("undated_reports.conllu", "planned_meeting"), "MEETING")
+    assert meeting.status == "planned"
+    assert (meeting.start, meeting.end) == (None, None)
+
+
+def test_agreement_without_a_date_stays_undated():
+    """`Le Sénégal et la Gambie ont signé un accord de pêche`: an agreement, though reported as done,
+    does not take the article's date."""
+    agreement = only(events_of("undated_reports.conllu", "agreement"), "AGREEMENT")
+    assert agreement.status == "occurred"
+    assert (agreement.start, agreement.end) == (None, None)
+
+
+def test_undated_meeting_of_an_undated_article_stays_undated():
+    """Without an article date there is nothing to date an undated report with."""
+    meeting = only(events_of("undated_reports.conllu", "occurred_meeting", None), "MEETING")
+    assert meeting.status == "occurred"
+    assert meeting.start is None
+
+
+# evex/extract/cooccurrence.py::organisation_acronyms, evex/extract/triggers.py::_trainees,
+# evex/extract/entities.py::_without_leading_organisation
+
+ORGANISATIONS = "organisations_and_training.conllu"
+
+
+def test_acronym_stands_for_the_organisation_name_it_expands_in_the_article():
+    """`l'AFD` in a later sentence is the `Agence française de développement (AFD)` named first."""
+    agreement = only(events_of(ORGANISATIONS, "acronym"), "AGREEMENT")
+    assert names(agreement).get("Agence française de développement") == "ORG"
+    assert "AFD" not in names(agreement)
+
+
+def test_training_as_a_field_is_no_workshop_but_a_dated_session_is():
+    """`la formation des cadres de la FTB` names an activity; `une formation de trois jours ... à
+    Dakar` a session."""
+    assert of_type(events_of(ORGANISATIONS, "training_field"), "WORKSHOP") == []
+    session = only(events_of(ORGANISATIONS, "training_session"), "WORKSHOP")
+    assert session.location == "Dakar"
+
+
+def test_institution_run_into_a_persons_name_is_left_out_of_it():
+    """The tagger ran `Sénat` into `Jean Rakoto` (président du Sénat Jean Rakoto): the person is Jean Rakoto."""
+    meeting = only(events_of(ORGANISATIONS, "institution_in_name"), "MEETING")
+    assert "Jean Rakoto" in names(meeting)
+    assert not any("Sénat Jean" in name for name in names(meeting))
