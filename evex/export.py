@@ -37,24 +37,30 @@ def article_records(engine: Engine) -> Iterator[dict]:
             }
 
 
-def _event_record(report: models.EventReport) -> dict:
+def _record(event, participants: list[tuple[str, str, str | None]], mentions: list[dict], **stored) -> dict:
+    """One event in the gold format, from a stored report or an extracted frame (same field names)."""
     return {
-        "event_id": report.local_id,
-        "type": report.type,
-        "participants": [
-            {"name": p.entity.name, "kind": p.entity.kind, **({"title": p.title} if p.title else {})}
-            for p in sorted(report.participants, key=lambda p: p.id)
-        ],
-        "location": report.location,
-        "start": report.start,
-        "end": report.end,
-        "status": report.status,
-        "database_event_id": report.event_id,
-        "mentions": [
-            {"trigger": m.trigger, "sentence": m.sentence, "start": m.start_char, "end": m.end_char}
-            for m in sorted(report.mentions, key=lambda m: m.start_char)
-        ],
+        "event_id": event.local_id,
+        "type": event.type,
+        "participants": [{"name": name, "kind": kind, **({"title": title} if title else {})}
+                         for name, kind, title in participants],
+        "location": event.location,
+        "start": event.start,
+        "end": event.end,
+        "status": event.status,
+        **stored,
+        "mentions": mentions,
     }
+
+
+def _event_record(report: models.EventReport) -> dict:
+    return _record(
+        report,
+        [(p.entity.name, p.entity.kind, p.title) for p in sorted(report.participants, key=lambda p: p.id)],
+        [{"trigger": m.trigger, "sentence": m.sentence, "start": m.start_char, "end": m.end_char}
+         for m in sorted(report.mentions, key=lambda m: m.start_char)],
+        database_event_id=report.event_id,
+    )
 
 
 def write_jsonl(engine: Engine, out: TextIO) -> int:
@@ -68,16 +74,10 @@ def write_jsonl(engine: Engine, out: TextIO) -> int:
 def frame_record(frame: EventFrame) -> dict:
     """An extracted event in the export's format before it is stored (one entry per entity, as the
     load keeps them): what the quality benchmark scores without a database."""
-    participants = list({(p.name, p.kind): p for p in frame.participants}.values())
-    return {
-        "event_id": frame.local_id,
-        "type": frame.type,
-        "participants": [{"name": p.name, "kind": p.kind, **({"title": p.title} if p.title else {})}
-                         for p in participants],
-        "location": frame.location,
-        "start": frame.start,
-        "end": frame.end,
-        "status": frame.status,
-        "mentions": [{"trigger": m.trigger, "sentence": m.sentence, "start": m.start, "end": m.end}
-                     for m in sorted(frame.mentions, key=lambda m: m.start)],
-    }
+    participants = {(p.name, p.kind): p for p in frame.participants}.values()
+    return _record(
+        frame,
+        [(p.name, p.kind, p.title) for p in participants],
+        [{"trigger": m.trigger, "sentence": m.sentence, "start": m.start, "end": m.end}
+         for m in sorted(frame.mentions, key=lambda m: m.start)],
+    )

@@ -78,14 +78,8 @@ def with_line_breaks_as_boundaries(text: str) -> tuple[str, list[int]]:
     """Every line break doubled, so that Stanza ends a sentence there (a single one is no boundary for
     its tokenizer, which glued an article's headline and date line to its first sentence); also the
     positions of the inserted characters, to map offsets back."""
-    inserted: list[int] = []
-    parts: list[str] = []
-    for index, char in enumerate(text):
-        parts.append(char)
-        if char == "\n":
-            inserted.append(index + len(inserted) + 1)
-            parts.append("\n")
-    return "".join(parts), inserted
+    inserted = [match.end() + count for count, match in enumerate(re.finditer("\n", text))]
+    return text.replace("\n", "\n\n"), inserted
 
 
 _OFFSET = re.compile(r"(start_char|end_char)=(\d+)")
@@ -213,9 +207,9 @@ def parse_texts(texts: list[str], folder: Path, use_gpu: bool, max_words: int) -
             log.warning("batch of %d documents failed (%s); parsing them one by one", len(group), exc)
             parsed = [_parse_one(nlp, model_text) for model_text, _ in prepared]
         for i, doc, (_, inserted) in zip(group, parsed, prepared, strict=True):
-            results[i] = (
-                doc if isinstance(doc, ParseResult) else ParseResult(restore_offsets("{:C}".format(doc), inserted) + "\n")
-            )
+            if not isinstance(doc, ParseResult):
+                doc = ParseResult(restore_offsets("{:C}".format(doc), inserted) + "\n")
+            results[i] = doc
         del parsed, documents
         release_free_memory()
     return results

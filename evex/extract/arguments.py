@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from evex.conllu import Sentence, Word
 from evex.extract import timex
-from evex.extract.entities import ArgumentContext, participants_in
+from evex.extract.entities import ArgumentContext, participants_in, presence_words
 from evex.extract.location import FoundPlace, locative_places, place_of
 from evex.extract.resources import fold, load, word_set
 from evex.extract.tree import ancestors, case_of, controller, determiner, governing_verb, keys, subtree
@@ -68,7 +68,7 @@ class Draft:
 def describe(ctx: ArgumentContext, match: TriggerMatch, siblings: list[TriggerMatch], doc_date: str | None) -> Draft:
     sentence = match.sentence
     others = {w.id for m in siblings if m is not match for w in [m.head, *m.words]}
-    others |= {w.id for w in sentence.words if fold(w.lemma) == "presence"}
+    others |= presence_words(sentence)
     draft = Draft(match=match, mention=_mention(ctx, match))
     draft.tense = tense_of(sentence, match.head)
     draft.planned = draft.tense == "future" or _has_planned_cue(match)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from evex.conllu import Sentence, Word
-from evex.extract.entities import ArgumentContext, participants_in
+from evex.extract.entities import ArgumentContext, participants_in, presence_words
 from evex.extract.resources import fold, word_set
 from evex.extract.tree import ancestors, keys
 from evex.frames import Participant
@@ -52,7 +52,7 @@ def _everyone(ctx: ArgumentContext, sentence: Sentence, verb: Word, anaphor: Wor
     for word in sentence.words:
         if keys(word) & word_set("entities", "group_nouns") and word.deprel.startswith(("nmod", "conj", "appos")):
             found.extend(participants_in(ctx, sentence, word, "attendance", set()))
-    present = {w.id for w in sentence.words if fold(w.lemma) == "presence"}
+    present = presence_words(sentence)
     for person in ctx.entities.persons:
         if person.sentence_index == sentence.index and not any(
             a.id in present for a in ancestors(sentence, person.words[0])

@@ -8,26 +8,23 @@ sentence itself. Persons only present (`en présence de`) are left out, as the g
 from __future__ import annotations
 
 from evex.conllu import ParsedDoc, Sentence, Word
-from evex.extract.entities import ArgumentContext, is_title
+from evex.extract.entities import ArgumentContext, is_title, presence_words
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import LOCATIVE_CASES, place_of
 from evex.extract.resources import entries_by_first_word, fold, fold_word, word_set
 from evex.extract.tree import ancestors, case_of, keys, surface
 from evex.frames import Participant
 
-EXCLUDING_NOUNS = frozenset({"presence"})
-
-
 def sentence_participants(ctx: ArgumentContext, sentence: Sentence, own: Word) -> list[Participant]:
     """Who the sentence of the trigger `own` names, but for those merely present and those who only
     report it (`X a annoncé que des négociations ...`)."""
-    excluded = {w.id for w in sentence.words if fold(w.lemma) in EXCLUDING_NOUNS} | _reporters(sentence, own)
+    excluded = presence_words(sentence) | _reporters(sentence, own)
     found: list[Participant] = []
     for person in ctx.entities.persons:
         if person.sentence_index != sentence.index or _under(sentence, person.words[0], excluded):
             continue
-        name = ctx.entities.full_name(person.name)
-        found.append(Participant(name, "PER", title=person.title, role="sentence", evidence=ctx.span(sentence, person.words)))
+        evidence = ctx.span(sentence, person.words)
+        found.append(Participant(ctx.entities.full_name(person.name), "PER", person.title, "sentence", evidence))
     found.extend(_organisations(ctx, sentence, excluded))
     found.extend(_countries(ctx, sentence, excluded))
     return found
@@ -113,7 +110,6 @@ def _countries(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> 
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
                 found.append(Participant(country, "GPE", role="sentence", evidence=ctx.span(sentence, [word])))
     return found
-
 
 
 def organisation_acronyms(doc: ParsedDoc, text: str) -> dict[str, str]:

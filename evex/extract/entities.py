@@ -76,6 +76,11 @@ class DocEntities:
         return candidates[-1] if candidates else None
 
 
+def presence_words(sentence: Sentence) -> set[int]:
+    """Ids of the `présence` words: who is listed `en présence de` attends without taking part (GUIDELINES 4)."""
+    return {w.id for w in sentence.words if fold(w.lemma) == "presence"}
+
+
 def is_title(word: Word) -> bool:
     return bool(keys(word) & (word_set("entities", "titles") | word_set("entities", "honorifics")))
 
