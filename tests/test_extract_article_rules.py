@@ -62,7 +62,7 @@ def test_first_line_without_final_punctuation_is_the_headline_and_the_archive_da
     2024` among the first sentences is the date line; the body is the rest."""
     doc, text = article("article_headline.conllu", "headline_visit")
     model = read_article(doc, text, DOC_DATE)
-    assert (model.headline, model.date_line) == (0, 1)
+    assert (model.headline, model.date_line) == ({0}, 1)
     assert model.is_headline(0) and not model.is_headline(2)
     assert [s.index for s in model.body] == [2, 3]
 
@@ -72,7 +72,7 @@ def test_first_line_ending_with_a_full_stop_is_no_headline():
     doc, text = article("article_headline.conllu", "first_line_sentence")
     assert text.split("\n", 1)[0].endswith(".")
     model = read_article(doc, text, DOC_DATE)
-    assert (model.headline, model.date_line) == (None, None)
+    assert (model.headline, model.date_line) == (frozenset(), None)
     assert [s.index for s in model.body] == [0, 1]
 
 
@@ -81,18 +81,18 @@ def test_single_line_article_has_no_headline():
     doc, text = article("article_headline.conllu", "single_line")
     assert "\n" not in text
     model = read_article(doc, text, DOC_DATE)
-    assert model.headline is None
+    assert not model.headline
     assert [s.index for s in model.body] == [0]
 
 
-def test_first_sentence_sharing_its_line_with_more_text_is_no_headline():
-    """A headline is a line of its own: the same unpunctuated sentence followed on its line by more
-    text is not one."""
+def test_first_line_cut_into_two_sentences_is_one_headline():
+    """A headline is the whole first line: when the parser cuts it (`Visite au Bénin: Pour ...`),
+    both its sentences are the headline, and nothing below it."""
     doc, _ = article("article_headline.conllu", "headline_visit")
     first, *rest = (s.text for s in doc.sentences)
     text = first + " " + "\n".join(rest)  # one character between sentences, as the offsets assume
     assert text.startswith("Visite du ministre Diallo au Mali Mardi 5 mars 2024\n")
-    assert read_article(doc, text, DOC_DATE).headline is None
+    assert read_article(doc, text, DOC_DATE).headline == {0, 1}
 
 
 def test_date_line_far_below_the_headline_is_no_archive_date_line():
@@ -101,7 +101,7 @@ def test_date_line_far_below_the_headline_is_no_archive_date_line():
     doc, text = article("article_headline.conllu", "headline_visit", order=[0, 2, 3, 1])
     assert text.splitlines()[3] == "Mardi 5 mars 2024"
     model = read_article(doc, text, DOC_DATE)
-    assert (model.headline, model.date_line) == (0, None)
+    assert (model.headline, model.date_line) == ({0}, None)
 
 
 # evex/extract/grouping.py::merge_headline_events

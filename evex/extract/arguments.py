@@ -72,7 +72,7 @@ def describe(ctx: ArgumentContext, match: TriggerMatch, siblings: list[TriggerMa
     draft = Draft(match=match, mention=_mention(ctx, match))
     draft.tense = tense_of(sentence, match.head)
     draft.planned = draft.tense == "future" or _has_planned_cue(match)
-    draft.ongoing = draft.tense == "present" and _has_ongoing_cue(sentence, match.head)
+    draft.ongoing = draft.tense == "present" and (match.entry.stay or _has_ongoing_cue(sentence, match.head))
     draft.participants = _participants(ctx, match, others)
     _set_place(ctx, draft, others)
     _set_time(ctx, draft, siblings, doc_date)
@@ -221,6 +221,18 @@ def _set_place(ctx: ArgumentContext, draft: Draft, stop: set[int]) -> None:
         draft.place = draft.place or next((p for p in places if p.place and (purpose or not p.place.region)), None)
         if purpose and root is head:
             draft.site = draft.site or next((p.site for p in places if p.site), None)
+    if not purpose:
+        draft.place = draft.place or _city_in_name(ctx, sentence, head)
+
+
+def _city_in_name(ctx: ArgumentContext, sentence: Sentence, head: Word) -> FoundPlace | None:
+    """`la Conférence de Munich`, `la Déclaration d'Alger`: an event named after the city it is held in."""
+    for child in sentence.children(head):
+        if child.deprel == "nmod" and child.upos == "PROPN" and case_of(sentence, child) == "de":
+            found = place_of(sentence, child, ctx.text)
+            if found and found.place and found.place.is_city:
+                return found
+    return None
 
 
 def tense_of(sentence: Sentence, head: Word) -> str | None:
@@ -238,6 +250,8 @@ def tense_of(sentence: Sentence, head: Word) -> str | None:
             return "future"
         verb = top
     auxes = [c for c in sentence.children(verb) if c.deprel.startswith("aux")]
+    if not auxes and _misread_present(verb):
+        return "present"
     if any(fold(a.lemma) in MODALS for a in auxes):
         return "future"
     for aux in auxes:
@@ -270,6 +284,18 @@ def _has_planned_cue(match: TriggerMatch) -> bool:
             top = controller(sentence, word)
             return top is not word and bool(keys(top) & cues)
     return False
+
+
+def _misread_present(verb: Word) -> bool:
+    """`séjourne` tagged a past participle: an -er verb's participle ends in -é(e)(s), so a form
+    without the accent is the present the tagger missed."""
+    form = verb.text.lower()
+    return (
+        verb.feat("VerbForm") == "Part"
+        and fold(verb.lemma).endswith("er")
+        and form.endswith(("e", "es", "ent"))
+        and not form.endswith(("ée", "ées"))
+    )
 
 
 def _has_ongoing_cue(sentence: Sentence, head: Word) -> bool:

@@ -21,31 +21,28 @@ class ArticleModel:
     doc: ParsedDoc
     text: str
     doc_date: str | None
-    headline: int | None  # index of the headline sentence
+    headline: frozenset[int]  # indices of the headline's sentences (a colon may split it in two)
     date_line: int | None  # index of the archive's date line
 
     @property
     def body(self) -> list[Sentence]:
-        skipped = {self.headline, self.date_line}
-        return [s for s in self.doc.sentences if s.index not in skipped]
+        return [s for s in self.doc.sentences if s.index not in self.headline and s.index != self.date_line]
 
     def is_headline(self, sentence_index: int) -> bool:
-        return sentence_index == self.headline
+        return sentence_index in self.headline
 
 
 def read_article(doc: ParsedDoc, text: str, doc_date: str | None) -> ArticleModel:
     sentences = doc.sentences
-    headline = None
-    if len(sentences) > 1 and _is_headline(text, sentences[0]):
-        headline = 0
     dated = next((s.index for s in sentences[:3] if date_line(text[s.start_char : s.end_char])), None)
-    return ArticleModel(doc, text, doc_date, headline, dated)
+    return ArticleModel(doc, text, doc_date, _headline(text, sentences), dated)
 
 
-def _is_headline(text: str, sentence: Sentence) -> bool:
-    """The first line alone, short, with no sentence punctuation at its end, and more text below."""
+def _headline(text: str, sentences: list[Sentence]) -> frozenset[int]:
+    """The sentences of the first line, when that line is short, has no sentence punctuation at its
+    end and has more text below."""
     line_end = text.find("\n")
-    if line_end < 0 or text[sentence.end_char : line_end].strip() or not text[line_end:].strip():
-        return False
-    line = text[:line_end].strip()
-    return bool(line) and not line.endswith(SENTENCE_END) and len(line.split()) <= MAX_HEADLINE_WORDS
+    line = text[:line_end].strip() if line_end >= 0 else ""
+    if not line or not text[line_end:].strip() or line.endswith(SENTENCE_END) or len(line.split()) > MAX_HEADLINE_WORDS:
+        return frozenset()
+    return frozenset(s.index for s in sentences if s.end_char <= line_end)

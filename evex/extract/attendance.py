@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from evex.conllu import Sentence, Word
-from evex.extract.entities import ArgumentContext, participants_in, presence_words
+from evex.extract.entities import ArgumentContext, participants_in, person_participant, presence_words
+from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import fold, word_set
 from evex.extract.tree import ancestors, keys
 from evex.frames import Participant
@@ -25,6 +26,30 @@ def attendance(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
         elif anaphor.deprel.startswith(("obl", "nmod")):
             found.extend(_subjects(ctx, sentence, verb))
     return [p for p in found if p.kind in ATTENDANCE_KINDS]
+
+
+def delegation(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
+    """Persons of a trigger-less sentence that lists a delegation (`X était accompagné de A, B et C`,
+    `Côté tunisien, on cite A, B`), but for those merely present."""
+    if not _lists_delegation(sentence):
+        return []
+    present = presence_words(sentence)
+    return [
+        person_participant(ctx, sentence, person, "delegation")
+        for person in ctx.entities.persons
+        if person.sentence_index == sentence.index
+        and not any(a.id in present for a in ancestors(sentence, person.words[0]))
+    ]
+
+
+def _lists_delegation(sentence: Sentence) -> bool:
+    verbs = word_set("entities", "delegation_verbs")
+    if any(w.upos == "VERB" and keys(w) & verbs for w in sentence.words):
+        return True
+    first = sentence.words[0]
+    return bool(keys(first) & word_set("entities", "delegation_sides")) and any(
+        gazetteer().country_of_demonym(w.text, w.lemma) for w in sentence.children(first) if w.deprel == "amod"
+    )
 
 
 def _is_participation(sentence: Sentence, verb: Word) -> bool:

@@ -7,6 +7,8 @@ sentence itself. Persons only present (`en présence de`) are left out, as the g
 
 from __future__ import annotations
 
+import re
+
 from evex.conllu import ParsedDoc, Sentence, Word
 from evex.extract.entities import ArgumentContext, is_title, presence_words
 from evex.extract.gazetteer import gazetteer
@@ -113,18 +115,35 @@ def _countries(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> 
 
 
 def organisation_acronyms(doc: ParsedDoc, text: str) -> dict[str, str]:
-    """`l'Agence française de développement (AFD)`: the acronym stands for the expanded name, the
-    organisation's canonical name (GUIDELINES 4), wherever the article uses it."""
+    """`l'Agence française de développement (AFD)`, or `la FTB` in an article that names the
+    `Fédération tunisienne de boxe`: the acronym stands for the expanded name, the organisation's
+    canonical name (GUIDELINES 4), wherever the article uses it."""
     found: dict[str, str] = {}
+    names: list[str] = []
     for sentence in doc.sentences:
         for span in filter(None, map(_trim, _entity_spans(sentence, "ORG"))):
+            names.append(surface(text, span))
             opening, acronym, closing = (sentence.word(span[-1].id + step) for step in (1, 2, 3))
             if None in (opening, acronym, closing) or (opening.text, closing.text) != ("(", ")"):
                 continue
-            expansion = surface(text, span)
-            if _is_acronym(acronym.text) and fold(expansion)[:1] == fold(acronym.text)[:1]:
-                found.setdefault(acronym.text, expansion)
+            if _is_acronym(acronym.text) and fold(names[-1])[:1] == fold(acronym.text)[:1]:
+                found.setdefault(acronym.text, names[-1])
+    for acronym in filter(_is_acronym, names):
+        expansion = next((n for n in names if len(n.split()) > 1 and _initials(n) == fold(acronym)), None)
+        if expansion:
+            found.setdefault(acronym, expansion)
+    for short in names:
+        longer = next((n for n in names if n.startswith(short + " ") and len(n.split()) > len(short.split())), None)
+        if longer:
+            found.setdefault(short, longer)
     return found
+
+
+def _initials(name: str) -> str:
+    """`Fédération tunisienne de boxe` -> `ftb`: the first letters of its content words."""
+    function_words = word_set("entities", "acronym_skipped_words")
+    words = [w for w in re.split(r"[\s\-’']+", fold(name)) if w and w not in function_words]
+    return "".join(w[0] for w in words)
 
 
 def _is_acronym(token: str) -> bool:

@@ -293,7 +293,7 @@ def _phrase_participants(
 ) -> list[Participant]:
     person = ctx.entities.person_at(sentence.index, word)
     if person is not None:
-        return [_person(ctx, sentence, person, role)]
+        return [person_participant(ctx, sentence, person, role)]
     organisation = known_organisation(sentence, word, ctx.text)
     if organisation is not None:
         return [
@@ -301,7 +301,7 @@ def _phrase_participants(
         ]
     if word.upos == "PRON" and fold(word.text) in SUBJECT_PRONOUNS and word.deprel.startswith("nsubj"):
         antecedent = ctx.entities.person_before(sentence.index, word.start_char)
-        return [_person(ctx, sentence, antecedent, role)] if antecedent else []
+        return [person_participant(ctx, sentence, antecedent, role)] if antecedent else []
     if is_title(word) or keys(word) & word_set("entities", "group_nouns"):
         return _described_participants(ctx, sentence, word, role, stop)
     if keys(word) & word_set("entities", "org_nouns"):
@@ -318,7 +318,7 @@ def _phrase_participants(
     return []
 
 
-def _person(ctx: ArgumentContext, sentence: Sentence, person: PersonMention, role: str) -> Participant:
+def person_participant(ctx: ArgumentContext, sentence: Sentence, person: PersonMention, role: str) -> Participant:
     return Participant(
         name=ctx.entities.full_name(person.name),
         kind="PER",
@@ -371,7 +371,7 @@ def _described_participants(
         return [Participant(PAIR, "GPE", role=role)]
     named = _named_person_below(ctx, sentence, word, stop)
     if named is not None:
-        found.append(_person(ctx, sentence, named, role))
+        found.append(person_participant(ctx, sentence, named, role))
     elif is_title(word):
         country = _title_country(sentence, word, [], ctx.text)  # `le chef de la diplomatie française`
         if country:

@@ -45,9 +45,13 @@ class Gazetteer:
     demonyms: dict[str, str]  # folded demonym form -> country
     capitals: dict[str, str]  # folded capital -> country
     longest: int  # most words in a place name, bounds the scan
+    venues: dict[str, Place]  # folded venue name -> the city it stands in
 
     def lookup(self, text: str) -> Place | None:
         return self.places.get(fold(text))
+
+    def venue_city(self, text: str) -> Place | None:
+        return self.venues.get(fold(text))
 
     def country_of_demonym(self, *forms: str) -> str | None:
         for form in forms:
@@ -97,4 +101,5 @@ def gazetteer() -> Gazetteer:
     for alias, city in data["city_aliases"].items():
         places[fold(alias)] = places[fold(city)]
     longest = max(len(key.replace("'", "' ").split()) for key in places)
-    return Gazetteer(places=places, demonyms=demonyms, capitals=capitals, longest=longest)
+    venues = {fold(venue): places[fold(city)] for venue, city in data["venues"].items()}
+    return Gazetteer(places=places, demonyms=demonyms, capitals=capitals, longest=longest, venues=venues)

@@ -60,15 +60,15 @@ def group_mentions(drafts: list[Draft], entities: DocEntities) -> list[EventDraf
     return events
 
 
-def merge_headline_events(events: list[EventDraft], headline: int | None) -> list[EventDraft]:
+def merge_headline_events(events: list[EventDraft], headline: frozenset[int]) -> list[EventDraft]:
     """A headline names the story the body tells: an event mentioned only there joins the first
     body event of its type (GUIDELINES 3.8), and keeps its own place when the body has none."""
-    if headline is None:
+    if not headline:
         return events
     merged: list[EventDraft] = []
     for event in events:
-        if event.sentences == {headline}:
-            body = next((e for e in events if e.type == event.type and e.sentences - {headline}), None)
+        if event.sentences <= headline:
+            body = next((e for e in events if e.type == event.type and e.sentences - headline), None)
             if body is not None:
                 body.drafts.extend(event.drafts)
                 continue

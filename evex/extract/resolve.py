@@ -3,12 +3,13 @@ with what an event inherits from the visit it happens in or the event it is part
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
 from evex.conllu import ParsedDoc
 from evex.extract.arguments import Draft
-from evex.extract.attendance import attendance
+from evex.extract.attendance import attendance, delegation
 from evex.extract.entities import PAIR, ArgumentContext, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
@@ -36,15 +37,23 @@ def country_pair(doc: ParsedDoc) -> list[str]:
 
 
 def attach_attendance(ctx: ArgumentContext, doc: ParsedDoc, events: list[EventDraft]) -> None:
-    """Sentences without a trigger that report who took part join the latest attended event."""
+    """Sentences without a trigger that report who took part join the latest attended event; a
+    delegation's list joins the latest event of any type (the signatories' delegation too)."""
     with_triggers = {s for event in events for s in event.sentences}
     for sentence in doc.sentences:
         if sentence.index in with_triggers:
             continue
-        earlier = [e for e in events if e.type != "AGREEMENT" and min(e.sentences) < sentence.index]
-        if earlier:
-            latest = max(earlier, key=lambda e: max(s for s in e.sentences if s < sentence.index))
-            latest.attendees.extend(attendance(ctx, sentence))
+        attended = _latest_before([e for e in events if e.type != "AGREEMENT"], sentence.index)
+        if attended:
+            attended.attendees.extend(attendance(ctx, sentence))
+        latest = _latest_before(events, sentence.index)
+        if latest:
+            latest.attendees.extend(delegation(ctx, sentence))
+
+
+def _latest_before(events: list[EventDraft], index: int) -> EventDraft | None:
+    earlier = [e for e in events if min(e.sentences) < index]
+    return max(earlier, key=lambda e: max(s for s in e.sentences if s < index)) if earlier else None
 
 
 def event_participants(
@@ -62,7 +71,7 @@ def event_participants(
             if participant.kind == "ORG" and participant.name in acronyms:
                 participant = replace(participant, name=acronyms[participant.name])
             merged.setdefault(fold(participant.name), participant)
-            country = person_countries.get(participant.name) if participant.kind == "PER" else None
+            country = person_countries.get(participant.name) if participant.kind == "PER" else _organisation_country(participant)
             if country:
                 merged.setdefault(
                     fold(country), Participant(country, "GPE", role="title", evidence=participant.evidence)
@@ -72,6 +81,14 @@ def event_participants(
         for name in pair:
             merged.setdefault(fold(name), Participant(name, "GPE", role="les deux pays"))
     return list(merged.values())
+
+
+def _organisation_country(participant: Participant) -> str | None:
+    """The country an organisation's name gives it (`Fédération tunisienne de boxe` -> Tunisie)."""
+    if participant.kind != "ORG":
+        return None
+    gaz = gazetteer()
+    return next(filter(None, (gaz.country_of_demonym(w) for w in participant.name.split()[1:])), None)
 
 
 def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
@@ -99,6 +116,15 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
         )
     else:
         _place_from_sentences(frame, event, text)
+    frame.location = _venue_place(frame.location, text)
+
+
+def _venue_place(location: str | None, text: str) -> str | None:
+    """`à l'Élysée`: Paris when the article names Paris, else France."""
+    city = gazetteer().venue_city(location) if location else None
+    if city is None:
+        return location
+    return city.name if re.search(rf"\b{re.escape(fold(city.name))}\b", fold(text)) else city.country
 
 
 def _place_from_sentences(frame: EventFrame, event: EventDraft, text: str) -> None:

@@ -51,6 +51,7 @@ class TriggerEntry:
     needs: str | None = None
     arrival: bool = False
     open_trip: bool = False
+    stay: bool = False
     exclude: frozenset[str] = frozenset()
 
     @property
@@ -70,6 +71,7 @@ def trigger_entries() -> tuple[TriggerEntry, ...]:
             needs=raw.get("needs"),
             arrival=raw.get("arrival", False),
             open_trip=raw.get("open_trip", False),
+            stay=raw.get("stay", False),
             exclude=frozenset(fold_word(w) for w in raw.get("exclude", [])),
         )
         for raw in load("triggers")["triggers"]

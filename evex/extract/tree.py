@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from evex.conllu import Sentence, Word
-from evex.extract.resources import fold, fold_word
+from evex.extract.resources import fold, fold_word, word_set
 
 REFLEXIVE_LEMMAS = frozenset({"se", "soi", "me", "te", "nous", "vous"})
 
@@ -37,13 +37,21 @@ def subtree(sentence: Sentence, word: Word, stop: set[int] | None = None) -> lis
 
 
 def case_of(sentence: Sentence, word: Word) -> str:
-    """The preposition introducing a nominal, folded and joined (`en présence de`, `à`, `avec`)."""
+    """The preposition introducing a nominal, folded and joined (`en présence de`, `à`, `avec`).
+    An adverb the parser hangs on the nominal as a case mark is no preposition: `de nouveau en
+    France` is `en`."""
     marks = [c for c in sentence.children(word) if c.deprel in ("case", "fixed") or c.deprel.startswith("case")]
+    adverbs = word_set("entities", "adverbs_parsed_as_case")
+    marks = [m for m in marks if not _fixed_words(sentence, m) & adverbs] or marks
     parts: list[str] = []
     for mark in marks:
         parts.append(fold(mark.lemma))
         parts.extend(fold(f.lemma) for f in sentence.children(mark) if f.deprel == "fixed")
     return " ".join(parts)
+
+
+def _fixed_words(sentence: Sentence, mark: Word) -> set[str]:
+    return {fold_word(f.lemma) for f in sentence.children(mark) if f.deprel == "fixed"}
 
 
 def determiner(sentence: Sentence, word: Word) -> Word | None:

@@ -1,0 +1,101 @@
+"""Who and where, gathered at the article level, on real Stanza parses of hand-written French:
+delegation lists in sentences without a trigger, organisations under their acronym or a short
+name, the country an organisation's name gives, stays under way, events named after their city
+and venues known by their own name."""
+
+import pytest
+
+from evex.extract.gazetteer import gazetteer
+from evex.extract.resources import load
+from tests.test_extract_article_rules import events_of, names, only
+
+FIXTURE = "article_participants.conllu"
+
+
+def event(doc_id: str, event_type: str, trigger: str | None = None):
+    events = [e for e in events_of(FIXTURE, doc_id) if e.type == event_type]
+    if trigger is not None:
+        events = [e for e in events if any(m.trigger == trigger for m in e.mentions)]
+    assert len(events) == 1, [[m.trigger for m in e.mentions] for e in events]
+    return events[0]
+
+
+# evex/extract/attendance.py::delegation
+
+
+def test_persons_accompanying_a_signatory_are_participants_of_the_agreement():
+    """`Elle était accompagnée de A, B et C` after the signing: the delegation signs too; a person
+    merely thanked in the next sentence is no participant."""
+    found = names(event("deleg_accompanied", "AGREEMENT"))
+    assert {"Awa Ndiaye", "Moussa Diop", "Fatou Sarr", "Ibrahima Fall"} <= set(found)
+    assert "Paul Martin" not in found
+
+
+def test_a_side_of_the_delegation_listed_by_nationality_takes_part_in_the_meeting():
+    """`Côté français, on cite A et B`: the other side of the meeting just reported."""
+    found = names(only(events_of(FIXTURE, "deleg_side"), "MEETING"))
+    assert {"Oumar Traoré", "Claire Dubois", "Marc Petit"} <= set(found)
+
+
+# evex/extract/cooccurrence.py::organisation_acronyms
+
+
+def test_acronym_stands_for_the_organisation_whose_initials_it_spells():
+    """`la FTB` in an article that names the `Fédération tunisienne de boxe`: one organisation,
+    under its expanded name."""
+    found = names(event("acronym", "AGREEMENT"))
+    assert found.get("Fédération tunisienne de boxe") == "ORG"
+    assert "FTB" not in found
+
+
+def test_short_name_of_an_organisation_is_the_full_name_given_earlier():
+    """`Le Sénat` after `le Sénat de Madagascar`: the same institution."""
+    found = names(event("short_org", "AGREEMENT"))
+    assert found.get("Sénat de Madagascar") == "ORG"
+    assert "Sénat" not in found
+
+
+# evex/extract/resolve.py::event_participants (countries of organisations)
+
+
+def test_organisation_named_with_a_demonym_brings_its_country():
+    """`la FTB`, the `Fédération tunisienne de boxe`, is a party: so is Tunisia (GUIDELINES 4),
+    though no demonym stands in the signing's sentence."""
+    assert names(event("acronym", "AGREEMENT")).get("Tunisie") == "GPE"
+
+
+# evex/extract/arguments.py::tense_of and the `stay` entries
+
+
+@pytest.mark.parametrize("doc_id", ["stay", "stay_misread"])
+def test_a_stay_in_the_present_is_under_way(doc_id):
+    """`séjourne de nouveau en France`: ongoing, in France, also where the tagger reads `séjourne`
+    as a past participle (stay_misread) and the parser hangs `de nouveau` on France as a case mark."""
+    visit = only(events_of(FIXTURE, doc_id), "VISIT")
+    assert (visit.status, visit.location) == ("ongoing", "France")
+    assert "France" not in names(visit)
+
+
+# evex/extract/arguments.py::_city_in_name
+
+
+def test_event_named_after_its_city_is_held_there():
+    meeting = only(events_of(FIXTURE, "city_name"), "MEETING")
+    assert meeting.location == "Munich"
+
+
+# evex/extract/resolve.py::_venue_place
+
+
+def test_venue_is_its_city_when_the_article_names_the_city():
+    assert event("venue_city", "MEETING", "reçu").location == "Paris"
+
+
+def test_venue_is_its_country_when_the_article_does_not_name_the_city():
+    assert event("venue_country", "MEETING", "reçu").location == "France"
+
+
+@pytest.mark.parametrize("venue", sorted(load("gazetteer")["venues"]))
+def test_every_venue_stands_in_a_known_city(venue):
+    city = gazetteer().venue_city(venue)
+    assert city is not None and city.is_city and city.country
