@@ -5,9 +5,10 @@ and venues known by their own name."""
 
 import pytest
 
+from evex.extract.cooccurrence import organisation_acronyms
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import load
-from tests.test_extract_article_rules import events_of, names, only
+from tests.test_extract_article_rules import article, events_of, names, only
 
 FIXTURE = "article_participants.conllu"
 
@@ -99,3 +100,42 @@ def test_venue_is_its_country_when_the_article_does_not_name_the_city():
 def test_every_venue_stands_in_a_known_city(venue):
     city = gazetteer().venue_city(venue)
     assert city is not None and city.is_city and city.country
+
+
+def test_the_same_venue_under_two_names_is_one_place():
+    """`reçu à l'Élysée` and `se rencontrer mercredi au Palais de l'Élysée`: one meeting, not two
+    with different places."""
+    meeting = only(events_of(FIXTURE, "venue_twice"), "MEETING")
+    assert {m.trigger for m in meeting.mentions} == {"reçu", "se rencontrer"}
+
+
+# evex/extract/cooccurrence.py::_trim
+
+
+def test_organisation_span_stops_before_a_verb_and_after_a_conjunction():
+    """The tagger ran `la Fédération tunisienne de boxe` on over `projette d'organiser` (and, set by
+    hand, back over `et la`): the organisation is the name alone."""
+    found = names(only(events_of(FIXTURE, "tagger_ran_on"), "AGREEMENT"))
+    assert found.get("Fédération tunisienne de boxe") == "ORG"
+    assert not [n for n in found if "projette" in n or n.startswith("et ")]
+
+
+# evex/extract/data/triggers.yaml entries
+
+
+def test_verb_of_exchange_with_a_counterpart_is_a_meeting():
+    meeting = only(events_of(FIXTURE, "exchange"), "MEETING")
+    assert [m.trigger for m in meeting.mentions] == ["échangé"]
+    assert {"Paul Martin", "Jean Dupont"} <= set(names(meeting))
+
+
+def test_training_course_is_a_workshop_without_a_date_or_place_of_its_own():
+    """`un stage de formation` names a training session by itself; `stage` alone needs an anchor."""
+    workshop = only(events_of(FIXTURE, "training"), "WORKSHOP")
+    assert [m.trigger for m in workshop.mentions] == ["stage de formation"]
+
+
+def test_short_name_matches_the_full_name_whatever_the_case():
+    """`la Fédération Tunisienne` is the `Fédération tunisienne de boxe` named below it."""
+    doc, text = article(FIXTURE, "case_variant")
+    assert organisation_acronyms(doc, text)["Fédération Tunisienne"] == "Fédération tunisienne de boxe"

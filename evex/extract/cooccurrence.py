@@ -86,8 +86,11 @@ def _names_organisation(span: list[Word], persons: set[int]) -> bool:
 
 
 def _trim(span: list[Word]) -> list[Word]:
-    """No leading article or preposition (`la`, `l'`, `du` inside a NER span)."""
-    while span and span[0].upos in ("DET", "ADP", "PUNCT"):
+    """No leading article, preposition or conjunction (`la`, `du`, `et` inside a NER span), and
+    nothing from a verb on (`la Fédération tunisienne de boxe projette`: the tagger ran on)."""
+    verb = next((i for i, w in enumerate(span) if w.upos in ("VERB", "AUX")), None)
+    span = span[:verb] if verb else span
+    while span and span[0].upos in ("DET", "ADP", "PUNCT", "CCONJ"):
         span = span[1:]
     while span and span[-1].upos in ("DET", "ADP", "PUNCT", "CCONJ"):
         span = span[:-1]
@@ -133,7 +136,7 @@ def organisation_acronyms(doc: ParsedDoc, text: str) -> dict[str, str]:
         if expansion:
             found.setdefault(acronym, expansion)
     for short in names:
-        longer = next((n for n in names if n.startswith(short + " ") and len(n.split()) > len(short.split())), None)
+        longer = next((n for n in names if fold(n).startswith(fold(short) + " ")), None)
         if longer:
             found.setdefault(short, longer)
     return found

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from evex.extract.arguments import Draft
 from evex.extract.entities import PAIR, DocEntities
+from evex.extract.gazetteer import gazetteer
 from evex.extract.location import FoundPlace
 from evex.extract.resources import fold
 from evex.frames import Participant
@@ -123,7 +124,10 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
 
 
 def same_or_within(a, b) -> bool:
-    """Same place, or a city and the country it lies in."""
+    """Same place, or a city and the country it lies in; a venue stands for its city
+    (`l'Élysée`, `le palais de l'Élysée`, `Paris`)."""
+    gaz = gazetteer()
+    a, b = gaz.venue_city(a.name) or a, gaz.venue_city(b.name) or b
     if fold(a.name) == fold(b.name):
         return True
     return (a.is_city and b.is_country and a.country == b.name) or (b.is_city and a.is_country and b.country == a.name)
