@@ -139,3 +139,13 @@ def test_short_name_matches_the_full_name_whatever_the_case():
     """`la Fédération Tunisienne` is the `Fédération tunisienne de boxe` named below it."""
     doc, text = article(FIXTURE, "case_variant")
     assert organisation_acronyms(doc, text)["Fédération Tunisienne"] == "Fédération tunisienne de boxe"
+
+
+# evex/extract/resolve.py::without_destination
+
+
+def test_country_a_visit_goes_to_is_its_place_not_a_party():
+    """`s'apprête à visiter la France`: France is where, not who."""
+    visit = only(events_of(FIXTURE, "destination"), "VISIT")
+    assert visit.location == "France"
+    assert names(visit) == {"Paul Diop": "PER"}

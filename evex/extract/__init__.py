@@ -17,6 +17,7 @@ from evex.extract.resolve import (
     date_undated_report,
     event_participants,
     event_status,
+    without_destination,
     set_place_and_time,
 )
 from evex.extract.triggers import TriggerMatch, find_triggers
@@ -46,7 +47,9 @@ def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[Even
         set_place_and_time(frame, event, events, text)
         for draft in event.drafts:
             event.attendees.extend(sentence_participants(ctx, draft.match.sentence, draft.match.head))
-        frame.participants = event_participants(event, entities.countries, pair, acronyms)
+        frame.participants = without_destination(
+            frame, event_participants(event, entities.countries, pair, acronyms)
+        )
         frame.status = event_status(event, frame, doc_date)
         date_undated_report(frame, doc_date)
         frames.append(frame)

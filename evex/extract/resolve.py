@@ -83,6 +83,14 @@ def event_participants(
     return list(merged.values())
 
 
+def without_destination(frame: EventFrame, participants: list[Participant]) -> list[Participant]:
+    """The country a visit goes to is its place, not a party (`a visité la France`), unless a
+    title says someone represents it (`le président français l'a reçu`)."""
+    if frame.type != "VISIT" or frame.location is None:
+        return participants
+    return [p for p in participants if not (p.kind == "GPE" and p.name == frame.location and p.role != "title")]
+
+
 def _organisation_country(participant: Participant) -> str | None:
     """The country an organisation's name gives it (`Fédération tunisienne de boxe` -> Tunisie)."""
     if participant.kind != "ORG":
