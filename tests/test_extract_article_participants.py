@@ -149,3 +149,14 @@ def test_country_a_visit_goes_to_is_its_place_not_a_party():
     visit = only(events_of(FIXTURE, "destination"), "VISIT")
     assert visit.location == "France"
     assert names(visit) == {"Paul Diop": "PER"}
+
+
+# evex/extract/entities.py::find_persons
+
+
+def test_state_run_into_a_name_is_cut_off():
+    """`le Président de la République Mohamed Bazoum`: the tagger ran `République` into the name."""
+    found = names(only(events_of(FIXTURE, "state_in_name"), "MEETING"))
+    assert found.get("Mohamed Bazoum") == "PER"
+    assert not [n for n in found if n.startswith("République")]
+

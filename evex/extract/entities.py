@@ -115,9 +115,10 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
 
 
 def _without_leading_organisation(run: list[Word]) -> list[Word]:
-    """`Sénat Herimanana Razafimahefa` (président du Sénat ...): the tagger ran the institution into
-    the name; the person is the rest."""
-    org_nouns = word_set("entities", "org_nouns")
+    """`Sénat Herimanana Razafimahefa` (président du Sénat ...), `République Mohamed Bazoum`
+    (Président de la République ...): the tagger ran the institution or the state into the name;
+    the person is the rest."""
+    org_nouns = word_set("entities", "org_nouns") | word_set("entities", "state_nouns")
     while len(run) > 1 and keys(run[0]) & org_nouns:
         run = run[1:]
     return run
