@@ -160,3 +160,12 @@ def test_state_run_into_a_name_is_cut_off():
     assert found.get("Mohamed Bazoum") == "PER"
     assert not [n for n in found if n.startswith("République")]
 
+
+
+# evex/extract/cooccurrence.py::_paired_surnames
+
+
+def test_surnames_joined_by_a_hyphen_are_the_persons_named_in_full():
+    """`la rencontre Diop-Petit` after `Paul Diop et Marc Petit`: both meet."""
+    meeting = only(events_of(FIXTURE, "paired_surnames"), "MEETING")
+    assert names(meeting) == {"Paul Diop": "PER", "Marc Petit": "PER"}

@@ -27,8 +27,22 @@ def sentence_participants(ctx: ArgumentContext, sentence: Sentence, own: Word) -
             continue
         evidence = ctx.span(sentence, person.words)
         found.append(Participant(ctx.entities.full_name(person.name), "PER", person.title, "sentence", evidence))
+    found.extend(_paired_surnames(ctx, sentence))
     found.extend(_organisations(ctx, sentence, excluded))
     found.extend(_countries(ctx, sentence, excluded))
+    return found
+
+
+def _paired_surnames(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
+    """`la rencontre Akhannouch-Mélenchon`: surnames joined by a hyphen, each of a person the
+    article names in full, are those persons."""
+    by_surname = {fold(full.split()[-1]): full for full in ctx.entities.canonical.values() if len(full.split()) > 1}
+    found: list[Participant] = []
+    for word in sentence.words:
+        parts = [fold(part) for part in word.text.split("-")]
+        if word.upos == "PROPN" and len(parts) > 1 and all(part in by_surname for part in parts):
+            evidence = ctx.span(sentence, [word])
+            found.extend(Participant(by_surname[part], "PER", role="sentence", evidence=evidence) for part in parts)
     return found
 
 
