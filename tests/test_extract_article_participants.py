@@ -1,4 +1,4 @@
-"""Who and where, gathered at the article level, on real Stanza parses of hand-written French:
+"""Who, where and whether, gathered at the article level, on real Stanza parses of hand-written French:
 delegation lists in sentences without a trigger, organisations under their acronym or a short
 name, the country an organisation's name gives, stays under way, events named after their city
 and venues known by their own name."""
@@ -169,3 +169,8 @@ def test_surnames_joined_by_a_hyphen_are_the_persons_named_in_full():
     """`la rencontre Diop-Petit` after `Paul Diop et Marc Petit`: both meet."""
     meeting = only(events_of(FIXTURE, "paired_surnames"), "MEETING")
     assert names(meeting) == {"Paul Diop": "PER", "Marc Petit": "PER"}
+
+
+def test_agreement_that_must_first_be_signed_is_planned():
+    """`Il faut d'abord signer le protocole d'accord`: not signed yet."""
+    assert only(events_of(FIXTURE, "must_sign"), "AGREEMENT").status == "planned"

@@ -15,7 +15,7 @@ from evex.frames import Mention, Participant, Span
 
 ARGUMENT_DEPRELS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
 COUNTERPART_CASES = ("avec", "entre", "par")
-MODALS = frozenset({"devoir", "aller", "pouvoir", "vouloir", "compter", "souhaiter", "envisager"})
+MODALS = frozenset({"devoir", "aller", "pouvoir", "vouloir", "compter", "souhaiter", "envisager", "falloir"})
 DEFINITE = frozenset({"le", "ce", "son", "leur", "notre", "votre", "mon"})
 
 
