@@ -174,3 +174,14 @@ def test_surnames_joined_by_a_hyphen_are_the_persons_named_in_full():
 def test_agreement_that_must_first_be_signed_is_planned():
     """`Il faut d'abord signer le protocole d'accord`: not signed yet."""
     assert only(events_of(FIXTURE, "must_sign"), "AGREEMENT").status == "planned"
+
+
+@pytest.mark.parametrize(
+    "doc_id, status",
+    [
+        ("reported_conditional", "occurred"),  # `un accord serait trouvé`: reported, not confirmed
+        ("conditional_future", "planned"),  # `signerait un accord`: what would come
+    ],
+)
+def test_press_conditional_of_a_past_is_occurred_and_a_simple_conditional_is_planned(doc_id, status):
+    assert only(events_of(FIXTURE, doc_id), "AGREEMENT").status == status

@@ -255,8 +255,12 @@ def tense_of(sentence: Sentence, head: Word) -> str | None:
     if any(fold(a.lemma) in MODALS for a in auxes):
         return "future"
     for aux in auxes:
-        if aux.feat("Tense") == "Fut" or aux.feat("Mood") == "Cnd":
+        if aux.feat("Tense") == "Fut":
             return "future"
+        if aux.feat("Mood") == "Cnd":
+            # `un accord serait trouvé`, `l'audience qu'il aurait accordée`: the press's conditional
+            # reports a past it cannot confirm; `il signerait`, `il devrait` are what is to come
+            return "past"
     if auxes and verb.feat("VerbForm") == "Part":
         return "past"
     if verb.feat("Tense") == "Fut" or verb.feat("Mood") == "Cnd":
