@@ -185,3 +185,14 @@ def test_agreement_that_must_first_be_signed_is_planned():
 )
 def test_press_conditional_of_a_past_is_occurred_and_a_simple_conditional_is_planned(doc_id, status):
     assert only(events_of(FIXTURE, doc_id), "AGREEMENT").status == status
+
+
+@pytest.mark.parametrize(
+    "doc_id, event_type",
+    [
+        ("in_principle", "VISIT"),  # `discuté du principe d'une visite`: agreed on, not made
+        ("on_the_programme", "MEETING"),  # `une rencontre était au programme`: scheduled
+    ],
+)
+def test_event_in_principle_or_on_the_programme_is_planned(doc_id, event_type):
+    assert only(events_of(FIXTURE, doc_id), event_type).status == "planned"
