@@ -196,3 +196,13 @@ def test_press_conditional_of_a_past_is_occurred_and_a_simple_conditional_is_pla
 )
 def test_event_in_principle_or_on_the_programme_is_planned(doc_id, event_type):
     assert only(events_of(FIXTURE, doc_id), event_type).status == "planned"
+
+
+# evex/extract/location.py::sentence_places
+
+
+@pytest.mark.parametrize("doc_id, place", [("two_countries", None), ("one_country", "Tunisie")])
+def test_places_coordinated_in_the_sentence_give_no_one_place(doc_id, place):
+    """`des échanges ... aux compétitions en Tunisie et en France`: no single place; with Tunisia
+    alone, Tunisia."""
+    assert only(events_of(FIXTURE, doc_id), "MEETING").location == place

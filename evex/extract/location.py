@@ -105,6 +105,16 @@ def _places_inside(sentence: Sentence, site: Word, text: str) -> list[FoundPlace
     ]
 
 
+def _coordinated_places(sentence: Sentence, word: Word, text: str) -> bool:
+    """A place coordinated with another country (`en Tunisie et en France`)."""
+    partners = [c for c in sentence.children(word) if c.deprel == "conj"]
+    head = sentence.head_of(word)
+    if word.deprel == "conj" and head is not None:
+        partners.append(head)
+    found = [place_of(sentence, p, text) for p in partners if p.upos == "PROPN"]
+    return any(f is not None and f.place is not None and f.place.is_country for f in found)
+
+
 def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlace]:
     """Every city, country or region a sentence puts something in (`à X`, `en X`, `au X`), nearest
     to `near` first: where the parse does not hang the place on the event itself. A post's place
@@ -116,6 +126,8 @@ def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlac
             continue
         governor = sentence.head_of(word)
         if governor is not None and keys(governor) & titles:  # `l'ambassadeur à Washington`: a post
+            continue
+        if _coordinated_places(sentence, word, text):  # `en Tunisie et en France`: no one place
             continue
         place = place_of(sentence, word, text)
         if place is not None and place.place is not None:
