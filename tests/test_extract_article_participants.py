@@ -206,3 +206,13 @@ def test_places_coordinated_in_the_sentence_give_no_one_place(doc_id, place):
     """`des échanges ... aux compétitions en Tunisie et en France`: no single place; with Tunisia
     alone, Tunisia."""
     assert only(events_of(FIXTURE, doc_id), "MEETING").location == place
+
+
+# evex/extract/resolve.py::_host_event
+
+
+@pytest.mark.parametrize("doc_id, place", [("meeting_in_visit", "Dakar"), ("meeting_after_visit", None)])
+def test_meeting_a_few_sentences_into_a_visit_takes_place_at_its_destination(doc_id, place):
+    """A meeting reported three sentences after `en visite de travail à Dakar` is held there; five
+    sentences on, the paragraph has moved on and no place is inferred (GUIDELINES 4)."""
+    assert only(events_of(FIXTURE, doc_id), "MEETING").location == place

@@ -17,7 +17,7 @@ from evex.extract.location import sentence_places
 from evex.extract.resources import fold
 from evex.frames import EventFrame, Participant, Span
 
-NEARBY_SENTENCES = 1  # how far back a meeting looks for the visit it takes place in
+NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
 
 
 def country_pair(doc: ParsedDoc) -> list[str]:
