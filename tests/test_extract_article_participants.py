@@ -216,3 +216,12 @@ def test_meeting_a_few_sentences_into_a_visit_takes_place_at_its_destination(doc
     """A meeting reported three sentences after `en visite de travail à Dakar` is held there; five
     sentences on, the paragraph has moved on and no place is inferred (GUIDELINES 4)."""
     assert only(events_of(FIXTURE, doc_id), "MEETING").location == place
+
+
+# evex/extract/triggers.py: needs person_object
+
+
+def test_persons_gathered_by_a_participle_make_a_meeting():
+    """`les ministres réunis à Yaoundé`: the participle says who were brought together."""
+    meeting = only(events_of(FIXTURE, "gathered"), "MEETING")
+    assert ([m.trigger for m in meeting.mentions], meeting.location) == (["réunis"], "Yaoundé")

@@ -152,7 +152,12 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
             fold(head.lemma) == "rejoindre" and any(c.deprel == "obj" and c.upos == "PROPN" for c in children)
         )
     if need == "person_object":
-        return has_reflexive(sentence, head) or any(
+        governor = sentence.head_of(head)
+        gathered = (  # `les ministres réunis à Yaoundé`: the participle says who were brought together
+            head.feat("VerbForm") == "Part" and head.deprel == "acl" and governor is not None
+            and _names_people(sentence, governor)
+        )
+        return gathered or has_reflexive(sentence, head) or any(
             c.deprel in ("obj", "nsubj:pass", "obl:agent") and _names_people(sentence, c) for c in children
         )
     if need == "counterpart":
