@@ -225,3 +225,16 @@ def test_persons_gathered_by_a_participle_make_a_meeting():
     """`les ministres réunis à Yaoundé`: the participle says who were brought together."""
     meeting = only(events_of(FIXTURE, "gathered"), "MEETING")
     assert ([m.trigger for m in meeting.mentions], meeting.location) == (["réunis"], "Yaoundé")
+
+
+# evex/extract/resolve.py::attach_attendance (both sides)
+
+
+@pytest.mark.parametrize(
+    "doc_id, expected", [("both_sides", {"Awa Ndiaye", "Moussa Diop", "Fatou Sarr"}), ("one_side", set())]
+)
+def test_talks_between_the_two_sides_have_the_delegations_listed_before(doc_id, expected):
+    """`les représentants des deux fédérations` after a signing and its delegation list: the same
+    people talk; `les représentants de la fédération` names no two sides."""
+    meeting = only(events_of(FIXTURE, doc_id), "MEETING")
+    assert {n for n, kind in names(meeting).items() if kind == "PER"} == expected

@@ -14,7 +14,8 @@ from evex.extract.entities import PAIR, ArgumentContext, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
 from evex.extract.location import sentence_places
-from evex.extract.resources import fold
+from evex.extract.resources import fold, word_set
+from evex.extract.tree import keys
 from evex.frames import EventFrame, Participant, Span
 
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
@@ -38,7 +39,8 @@ def country_pair(doc: ParsedDoc) -> list[str]:
 
 def attach_attendance(ctx: ArgumentContext, doc: ParsedDoc, events: list[EventDraft]) -> None:
     """Sentences without a trigger that report who took part join the latest attended event; a
-    delegation's list joins the latest event of any type (the signatories' delegation too)."""
+    delegation's list joins the latest event of any type (the signatories' delegation too), and a
+    later event between `les deux délégations` has those delegations for parties."""
     with_triggers = {s for event in events for s in event.sentences}
     for sentence in doc.sentences:
         if sentence.index in with_triggers:
@@ -49,6 +51,22 @@ def attach_attendance(ctx: ArgumentContext, doc: ParsedDoc, events: list[EventDr
         latest = _latest_before(events, sentence.index)
         if latest:
             latest.attendees.extend(delegation(ctx, sentence))
+    delegated: EventDraft | None = None
+    for event in sorted(events, key=lambda e: min(e.sentences)):
+        if delegated is not None and any(_between_both_sides(d) for d in event.drafts):
+            event.attendees.extend([*(p for d in delegated.drafts for p in d.participants), *delegated.attendees])
+        if any(p.role == "delegation" for p in event.attendees):
+            delegated = event
+
+
+def _between_both_sides(draft: Draft) -> bool:
+    """`une discussion entre les représentants des deux fédérations`, `les deux délégations`."""
+    sentence = draft.match.sentence
+    sides = word_set("entities", "side_nouns")
+    return any(
+        keys(w) & sides and any(c.deprel == "nummod" and fold(c.lemma) == "deux" for c in sentence.children(w))
+        for w in sentence.words
+    )
 
 
 def _latest_before(events: list[EventDraft], index: int) -> EventDraft | None:
@@ -71,7 +89,10 @@ def event_participants(
             if participant.kind == "ORG" and participant.name in acronyms:
                 participant = replace(participant, name=acronyms[participant.name])
             merged.setdefault(fold(participant.name), participant)
-            country = person_countries.get(participant.name) if participant.kind == "PER" else _organisation_country(participant)
+            if participant.kind == "PER":
+                country = person_countries.get(participant.name)
+            else:
+                country = _organisation_country(participant)
             if country:
                 merged.setdefault(
                     fold(country), Participant(country, "GPE", role="title", evidence=participant.evidence)
