@@ -238,3 +238,9 @@ def test_talks_between_the_two_sides_have_the_delegations_listed_before(doc_id, 
     people talk; `les représentants de la fédération` names no two sides."""
     meeting = only(events_of(FIXTURE, doc_id), "MEETING")
     assert {n for n, kind in names(meeting).items() if kind == "PER"} == expected
+
+
+@pytest.mark.parametrize("doc_id, visits", [("move_nowhere", 0), ("move_somewhere", 1)])
+def test_moving_is_a_visit_only_with_a_named_destination(doc_id, visits):
+    """`puisse se déplacer dans le cadre d'une session`: no trip; `s'est déplacé à Dakar`: one."""
+    assert len([e for e in events_of(FIXTURE, doc_id) if e.type == "VISIT"]) == visits
