@@ -244,3 +244,8 @@ def test_talks_between_the_two_sides_have_the_delegations_listed_before(doc_id, 
 def test_moving_is_a_visit_only_with_a_named_destination(doc_id, visits):
     """`puisse se déplacer dans le cadre d'une session`: no trip; `s'est déplacé à Dakar`: one."""
     assert len([e for e in events_of(FIXTURE, doc_id) if e.type == "VISIT"]) == visits
+
+
+def test_initialling_a_text_is_an_agreement():
+    agreement = only(events_of(FIXTURE, "initialled"), "AGREEMENT")
+    assert ([m.trigger for m in agreement.mentions], agreement.location) == (["paraphé"], "Dakar")
