@@ -31,7 +31,7 @@ BAD = {  # file → the reason its log line and its ingest_errors row must give
     "anglais.txt": "not French (looks like en)",
     "sans-texte.json": "JSON article has no 'text' string",
     "date-nombre.json": "JSON field 'date' must be a string",
-    "casse.json": "invalid JSON (Unterminated string starting at at line 1)",
+    "casse.json": "invalid JSON (Unterminated string starting at: line 1 column 10)",
     "menu.html": "no text after cleaning",
     "photo.txt": "binary content, not text",
     "rapport.html": "binary content, not text",
