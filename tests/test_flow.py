@@ -14,7 +14,7 @@ from evex.evaluate import score_files
 from evex.export import article_records, write_jsonl
 from evex.load import count_rows
 from evex.settings import get_settings
-from tests.conftest import GOLD, ROOT, SEEDS
+from tests.conftest import GOLD, SEEDS
 
 
 @pytest.fixture(scope="module")
