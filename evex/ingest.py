@@ -335,7 +335,7 @@ def _parse_json_article(path: Path, text: str) -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise IngestError(path, f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise IngestError(path, f"invalid JSON ({exc.msg}: line {exc.lineno} column {exc.colno})") from None
     if not isinstance(data, dict):
         raise IngestError(path, "JSON article must be an object with a 'text' field")
     body = data.get("text")

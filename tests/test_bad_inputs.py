@@ -29,9 +29,14 @@ PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 BAD = {  # file → the reason its log line and its ingest_errors row must give
     "vide.txt": "empty file",
     "anglais.txt": "not French (looks like en)",
+    "espagnol.txt": "not French (looks like es)",
+    "allemand.txt": "not French (looks like de)",
+    "italien.txt": "not French (looks like it)",
+    "russe.txt": "not French (non-Latin script)",
+    "date-invalide.json": "invalid date '12/03/2024' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
     "sans-texte.json": "JSON article has no 'text' string",
     "date-nombre.json": "JSON field 'date' must be a string",
-    "casse.json": "invalid JSON (Unterminated string starting at at line 1)",
+    "casse.json": "invalid JSON (Unterminated string starting at: line 1 column 10)",
     "menu.html": "no text after cleaning",
     "photo.txt": "binary content, not text",
     "rapport.html": "binary content, not text",
@@ -43,10 +48,12 @@ BAD = {  # file → the reason its log line and its ingest_errors row must give
 GOOD = {  # doc_id → encoding: kept, whatever their quirks (cp1252, HTML, a name with spaces and accents, …)
     "article": "utf-8",
     "page": "utf-8",
+    "depeche": "utf-8",  # an .htm page
     "ancien-cp1252": "cp1252",
     "Visite d'État à Oran (copie)": "utf-8",
     "emoji-coupe": "utf-8",  # a JSON escape left half an emoji (a lone surrogate)
 }
+HIDDEN = (".brouillon.txt", ".archives/ancien.txt")  # French articles, but hidden: never listed, never read
 
 
 def make_drop(folder: Path) -> Path:
@@ -114,6 +121,7 @@ def test_each_bad_file_gets_a_row_in_ingest_errors(bad_drop_run):
 
 
 def test_the_rest_of_the_drop_is_stored(bad_drop_run):
+    """Every good file and nothing else: hidden files (`.brouillon.txt`, `.archives/`) are French but not read."""
     url, drop, _, logs = bad_drop_run
     with get_engine(url).connect() as connection:
         articles = connection.execute(
@@ -129,7 +137,8 @@ def test_the_summary_counts_the_failures(bad_drop_run):
     _, drop, summary, _ = bad_drop_run
     assert (summary.new, summary.skipped, summary.failed) == (len(GOOD), 0, len(BAD))
     assert sorted(summary.errors) == sorted((str(drop / name), reason) for name, reason in BAD.items())
-    assert str(drop / "photo.png") not in {source for source, _ in summary.errors}
+    never_read = {str(drop / name) for name in ("photo.png", *HIDDEN)}
+    assert never_read.isdisjoint(source for source, _ in summary.errors)
 
 
 def test_cli_exits_non_zero_only_when_nothing_could_be_processed(bad_drop_run, tmp_path, monkeypatch):

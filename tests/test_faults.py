@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import models
 from evex import parse
@@ -205,6 +205,47 @@ class CutAfterTask(logging.Handler):
             self.proxy.cut()
 
 
+@contextmanager
+def events_locked_against_writes(url: str) -> Iterator[None]:
+    """Postgres: hold `events` in EXCLUSIVE mode (reads go on, inserts wait) until the block ends.
+
+    A load reads the events stored so far, then inserts its new ones: a load that reaches this lock
+    has done its reads and its article, parse and entity writes, and waits inside its transaction.
+    """
+    with get_engine(url).connect() as connection, connection.begin():
+        connection.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+        yield
+
+
+def wait_for_lock_waiters(url: str, count: int, processes: list[subprocess.Popen]) -> list[dict]:
+    """Poll Postgres until `count` sessions of this database wait for a lock; their pid, query and xid.
+
+    Fails at once if one of `processes` ended first (it never reached the lock)."""
+    deadline = time.monotonic() + 240
+    with get_engine(url).connect() as connection:
+        while True:
+            waiting = connection.execute(text(
+                "SELECT pid, query, backend_xid::text AS xid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'")).mappings().all()
+            connection.rollback()  # a new transaction, so pg_stat_activity is read afresh
+            if len(waiting) >= count:
+                return [dict(row) for row in waiting]
+            for process in processes:
+                assert process.poll() is None, f"a run ended before reaching the lock: {process.communicate()}"
+            assert time.monotonic() < deadline, f"only {len(waiting)} of {count} sessions ever waited"
+            time.sleep(0.05)
+
+
+def evex_run_process(url: str, *paths: Path) -> subprocess.Popen:
+    """`evex run` as a separate process on the session's Prefect server, one article per batch."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "EVEX_DATABASE_URL": url, "EVEX_BATCH_ARTICLES": "1", "EVEX_DEFAULT_DOC_DATE": DOC_DATE,
+           "PREFECT_API_URL": PREFECT_API_URL.value()}
+    return subprocess.Popen([sys.executable, "-m", "evex.cli", "run", *map(str, paths)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
 def task_runs_of(flow_run_id) -> dict[str, object]:
     """The task runs of a flow run, by name, as the Prefect server recorded them."""
     from prefect.client.orchestration import get_client
@@ -335,3 +376,25 @@ def test_run_killed_mid_drop_then_run_again_equals_one_clean_run(clean_run, empt
 
     assert run_flow(empty_database, drop, batch_articles="1").is_completed()
     assert canonical(empty_database) == expected
+
+
+def test_run_killed_inside_a_load_transaction_then_run_again_equals_one_clean_run(clean_run, tmp_path):
+    """Postgres: `evex run` is held inside its first load transaction (its article, parse and entities
+    written, not committed) and killed with SIGKILL there; nothing of that batch is committed, and
+    running again leaves exactly the rows of one clean run."""
+    drop, expected = clean_run
+    url, cleanup = database_of_kind("postgres", tmp_path)
+    try:
+        with events_locked_against_writes(url):
+            process = evex_run_process(url, drop)
+            [waiting] = wait_for_lock_waiters(url, 1, [process])
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+        assert waiting["query"].startswith("INSERT INTO events") and waiting["xid"] is not None  # it had written
+        assert count_rows(get_engine(url))["articles"] == 0  # the killed transaction never committed
+
+        assert run_flow(url, drop, batch_articles="1").is_completed()
+        assert canonical(url) == expected
+    finally:
+        cleanup()

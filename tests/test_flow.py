@@ -14,7 +14,7 @@ from evex.evaluate import score_files
 from evex.export import article_records, write_jsonl
 from evex.load import count_rows
 from evex.settings import get_settings
-from tests.conftest import GOLD, ROOT, SEEDS
+from tests.conftest import GOLD, SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +78,21 @@ def test_washington_dialogue_is_one_event_reported_by_two_articles(seeds_databas
     assert ids[0] & ids[1]
 
 
-def test_export_scores_against_gold(seeds_database, tmp_path):
+# What the flow scored on the seeds (2026-12-02: mentions F1 0.965, events F1 1.000, participants F1 0.853,
+# location, start and status 1.000 over 19 matched events, overall 0.970), less a small margin: one more
+# miss of each kind passes, a rule that breaks one measure fails.
+SEEDS_FLOOR = {"mentions": 0.94, "events": 0.97, "participants": 0.83, "location": 0.94, "start": 0.94,
+               "status": 0.94, "overall": 0.95}
+
+
+def test_export_scores_against_gold_as_measured(seeds_database, tmp_path):
     url, *_ = seeds_database
     exported = tmp_path / "export.jsonl"
     with exported.open("w", encoding="utf-8") as out:
         write_jsonl(get_engine(url), out)
     scores = score_files(GOLD, exported)
-    assert scores["overall"] >= 0.60
+    measured = {key: scores[key]["f1"] if isinstance(scores[key], dict) else scores[key] for key in SEEDS_FLOOR}
+    assert {key: value for key, value in measured.items() if value < SEEDS_FLOOR[key]} == {}
 
 
 def test_cli_run_export_evaluate_as_a_user_would(tmp_path, stanza_dir):

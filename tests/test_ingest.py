@@ -187,7 +187,7 @@ def test_date_line_wins_over_the_default_date(tmp_path):
         ("blank.txt", b"  \n\n ", "empty file"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary content"),
         ("doc.txt", b"%PDF-1.7 ...", "binary content"),
-        ("bad.json", b"{not json", "invalid JSON"),
+        ("bad.json", b"{not json", "invalid JSON (Expecting property name enclosed in double quotes: line 1 column 2)"),
         ("notext.json", b'{"title": "x"}', "no 'text'"),
         ("wrongtype.json", b'{"text": "x", "date": 2024}', "field 'date' must be a string"),
         ("baddate.json", b'{"text": "x", "date": "12/03/2024"}', "invalid date"),
