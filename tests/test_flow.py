@@ -78,8 +78,8 @@ def test_washington_dialogue_is_one_event_reported_by_two_articles(seeds_databas
     assert ids[0] & ids[1]
 
 
-# What the flow scored on the seeds (2026-12-02: mentions F1 0.965, events F1 1.000, participants F1 0.853,
-# location, start and status 1.000 over 19 matched events, overall 0.970), less a small margin: one more
+# What the flow scored on the seeds (2026-12-02: mentions F1 0.965, events F1 1.000, participants F1 0.859,
+# location, start and status 1.000 over 19 matched events, overall 0.971), less a small margin: one more
 # miss of each kind passes, a rule that breaks one measure fails.
 SEEDS_FLOOR = {"mentions": 0.94, "events": 0.97, "participants": 0.83, "location": 0.94, "start": 0.94,
                "status": 0.94, "overall": 0.95}
