@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     parse_batch_words: int = Field(
         default=20000, ge=100, description="Words per Stanza call: big calls cost less per word (bench/)."
     )
+    max_sentence_words: int = Field(
+        default=250, ge=10, description="Longer sentences are cut before depparse, whose memory grows with the square "
+        "of a sentence's length (README, What evex promises).",
+    )
+    max_article_words: int = Field(
+        default=20000, ge=100, description="Longer articles (in Stanza's words, about) are refused at ingest: "
+        "one article is at most one Stanza call.",
+    )
     batch_articles: int = Field(default=128, ge=1, description="Articles per ingest→load batch.")
     task_retries: int = Field(default=2, ge=0)
     task_retry_delay_s: float = Field(default=2.0, ge=0)
