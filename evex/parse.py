@@ -132,10 +132,11 @@ def restore_offsets(conllu: str, inserted: list[int]) -> str:
 def resources_dir(configured: Path | None) -> Path:
     folder = configured or os.environ.get("STANZA_RESOURCES_DIR")
     if not folder:
-        raise ParseError("no Stanza models: set STANZA_RESOURCES_DIR (or EVEX_STANZA_RESOURCES_DIR)")
+        raise ParseError("no Stanza models: set STANZA_RESOURCES_DIR (or EVEX_STANZA_RESOURCES_DIR) to the models folder")
     folder = Path(folder).expanduser().resolve()
     if not (folder / "resources.json").is_file():
-        raise ParseError(f"{folder}: not a Stanza resources folder (no resources.json)")
+        raise ParseError(f"{folder}: not a Stanza models folder (no resources.json): point STANZA_RESOURCES_DIR at the "
+                         "models folder")
     return folder
 
 

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     schedule_cron: str | None = Field(default=None, description="Cron schedule; replaces the interval when set.")
     watch: bool = Field(default=True, description="`evex serve` also starts a run as soon as files land.")
     watch_poll_s: float = Field(default=1.0, gt=0, description="How often the watcher looks at the inbox.")
+    debug: bool = Field(default=False, description="Setup errors show their traceback (also `evex --debug`).")
     debounce_s: float = Field(
         default=5.0, ge=0, description="Quiet time before a burst of files makes one run; younger files wait."
     )
