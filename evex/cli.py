@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import traceback
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from evex.preflight import SetupError
 from evex.settings import get_settings
 
 app = typer.Typer(help="evex: French news articles → a database of events.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+
+SETUP_ERROR_EXIT = 2
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of a setup error (or EVEX_DEBUG=1).")] = False,
+) -> None:
+    if debug:
+        os.environ["EVEX_DEBUG"] = "1"
+        get_settings.cache_clear()
+
+
+def reports_setup_errors(command):
+    """A setup error ends the command with its one line on stderr and exit status 2; the traceback only
+    with --debug, since it says nothing the line does not."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SetupError as exc:
+            if get_settings().debug:
+                traceback.print_exc()
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=SETUP_ERROR_EXIT) from None
+
+    return wrapper
 
 DbOption = Annotated[
     str | None,
@@ -23,14 +54,19 @@ DbOption = Annotated[
 
 
 def _use_database(url: str | None) -> str:
-    """Make `--db` the setting every stage (and every Prefect task) reads."""
+    """Make `--db` the setting every stage (and every Prefect task) reads; a database evex cannot use
+    is a setup error."""
+    from evex.preflight import check_database
+
     if url:
         os.environ["EVEX_DATABASE_URL"] = url
         get_settings.cache_clear()
+    check_database(get_settings().database_url)
     return get_settings().database_url
 
 
 @app.command()
+@reports_setup_errors
 def run(
     paths: Annotated[list[Path] | None, typer.Argument(help="Article files or folders (default: seeds/).")] = None,
     db: DbOption = None,
@@ -40,16 +76,22 @@ def run(
 ) -> None:
     """Ingest, parse, extract and load a drop of articles, then print a summary."""
     from evex import db as database
-    from evex import progress
+    from evex import preflight, progress
     from evex.dates import is_iso_date
-    from flows.pipeline import evex_pipeline
 
     if date and not is_iso_date(date):
         raise typer.BadParameter(f"{date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--date")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
-    url = _use_database(db)
-    database.upgrade(url)
     drop = [str(p) for p in (paths or [Path("seeds")])]
+    preflight.check_drop([Path(p) for p in drop])
+    url = _use_database(db)
+    preflight.check_models(get_settings().stanza_resources_dir)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.pipeline import evex_pipeline
+
+    preflight.check_prefect_api(PREFECT_API_URL.value())
+    database.upgrade(url)
     with progress.progress_bar():
         summary = evex_pipeline(paths=drop, default_date=date or get_settings().default_doc_date)
     typer.echo(summary.text(database.masked(url)))
@@ -60,6 +102,7 @@ def run(
 
 
 @app.command()
+@reports_setup_errors
 def reextract(db: DbOption = None) -> None:
     """Extract events again from the stored parses (after a rule change), without parsing again."""
     from evex import db as database
@@ -76,6 +119,7 @@ class ExportFormat(str, Enum):
 
 
 @app.command()
+@reports_setup_errors
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.jsonl,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
@@ -132,6 +176,7 @@ def evaluate(
 
 
 @db_app.command("upgrade")
+@reports_setup_errors
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head", db: DbOption = None) -> None:
     """Apply migrations up to REVISION (default: head)."""
     from evex import db as database
@@ -142,6 +187,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head", db: DbOption
 
 
 @db_app.command("downgrade")
+@reports_setup_errors
 def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1", db: DbOption = None) -> None:
     """Revert migrations down to REVISION (default: one step; `base` empties the database)."""
     from evex import db as database
@@ -152,6 +198,7 @@ def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1", db: DbOption
 
 
 @app.command()
+@reports_setup_errors
 def query(
     sql: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"SELECT * FROM event_overview\".")],
     db: DbOption = None,
@@ -177,6 +224,7 @@ def query(
 
 
 @app.command()
+@reports_setup_errors
 def serve(db: DbOption = None) -> None:
     """Serve the inbox deployment: runs on a schedule (EVEX_SCHEDULE_*) and, unless EVEX_WATCH=false,
     as soon as files land in EVEX_INBOX_DIR."""

@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from evex.dates import MONTH_NUMBERS, MONTHS, WEEKDAYS, fold, is_iso_date
+from evex.parse import count_tokens
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +121,15 @@ def discover(paths: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def read_article(path: Path, default_date: str | None = None, roots: Sequence[Path] | None = None) -> Article:
+def read_article(
+    path: Path, default_date: str | None = None, roots: Sequence[Path] | None = None, max_words: int | None = None
+) -> Article:
     """Read one article file; raise IngestError with a one-line reason when it is unusable.
 
     `roots` are the folders (or files) of the drop: a symbolic link may only lead to a file inside
     one of them (a file root stands for its folder). Without roots, the file's own folder is the drop.
+    A text of more than `max_words` words (as Stanza counts them, about) is refused: a table or a
+    dump rather than an article, and more than one Stanza call.
     """
     _check_link(path, roots if roots is not None else [path.parent])
     raw = _read_bytes(path)
@@ -144,6 +149,8 @@ def read_article(path: Path, default_date: str | None = None, roots: Sequence[Pa
         raise IngestError(path, "no text after cleaning")
     if "\x00" in text or _control_ratio(text) > 0.01:
         raise IngestError(path, "binary content, not text")
+    if max_words is not None and (words := count_tokens(text)) > max_words:
+        raise IngestError(path, f"too long for an article ({words} words > {max_words}, EVEX_MAX_ARTICLE_WORDS)")
     doc_date = metadata.get("date") or marker_date or header_date(text) or date_line(text) or default_date
     if doc_date is not None and not is_iso_date(str(doc_date)):
         raise IngestError(path, f"invalid date {doc_date!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")

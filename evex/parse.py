@@ -13,15 +13,23 @@ import json
 import logging
 import os
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
+REQUIRED_MODELS = ("tokenize", "mwt", "pos", "lemma", "depparse", "pretrain")  # ner is optional; pretrain: word vectors
+TOKENIZING = ("tokenize", "mwt")  # run first, so that sentences too long for depparse are cut (below)
+# Where a sentence too long for depparse is cut, best first: depparse scores every pair of a
+# sentence's words, so its memory grows with the square of the longest sentence (one sentence of
+# 1,000 words took a parse to 2.5 GB, one of 2,000 to 14 GB; issue 15).
+SENTENCE_BREAKS = {";": 3, ":": 2, ",": 1}
+_TOKEN = re.compile(r"\w{1,30}|[^\w\s]")
 LANG = "fr"
 # Words per depparse batch. Stanza's default (5000) pads all of a batch's sentences to its longest
 # one and scores every word pair for every relation: on CPU, depparse ran 1.6x slower and the
@@ -82,6 +90,35 @@ def with_line_breaks_as_boundaries(text: str) -> tuple[str, list[int]]:
     return text.replace("\n", "\n\n"), inserted
 
 
+def with_cuts(text: str, cuts: list[int]) -> tuple[str, list[int]]:
+    """A paragraph break (where Stanza always ends a sentence) inserted at each offset of `cuts`; also
+    the positions of the inserted characters, as `with_line_breaks_as_boundaries` gives them."""
+    pieces, inserted, previous = [], [], 0
+    for count, cut in enumerate(sorted(cuts)):
+        pieces.append(text[previous:cut])
+        inserted += [cut + 2 * count, cut + 2 * count + 1]
+        previous = cut
+    pieces.append(text[previous:])
+    return "\n\n".join(pieces), inserted
+
+
+def sentence_cuts(doc, max_words: int) -> list[int]:
+    """Offsets (into the tokenized `doc`'s text) that cut each sentence longer than `max_words` words
+    into pieces of at most that many: after the last `;` that fits, else `:`, else comma, else after
+    `max_words` words. Line breaks already end sentences (`with_line_breaks_as_boundaries`)."""
+    cuts = []
+    for sentence in doc.sentences:
+        tokens = sentence.tokens
+        ends = list(accumulate(len(token.words) for token in tokens))  # words up to each token
+        start, done = 0, 0
+        while ends[-1] - done > max_words:
+            last = max(bisect_right(ends, done + max_words) - 1, start)
+            best = max(range(start, last + 1), key=lambda i: (SENTENCE_BREAKS.get(tokens[i].text, 0), i))
+            cuts.append(tokens[best].end_char)
+            start, done = best + 1, ends[best]
+    return cuts
+
+
 _OFFSET = re.compile(r"(start_char|end_char)=(\d+)")
 
 
@@ -95,10 +132,11 @@ def restore_offsets(conllu: str, inserted: list[int]) -> str:
 def resources_dir(configured: Path | None) -> Path:
     folder = configured or os.environ.get("STANZA_RESOURCES_DIR")
     if not folder:
-        raise ParseError("no Stanza models: set STANZA_RESOURCES_DIR (or EVEX_STANZA_RESOURCES_DIR)")
+        raise ParseError("no Stanza models: set STANZA_RESOURCES_DIR (or EVEX_STANZA_RESOURCES_DIR) to the models folder")
     folder = Path(folder).expanduser().resolve()
     if not (folder / "resources.json").is_file():
-        raise ParseError(f"{folder}: not a Stanza resources folder (no resources.json)")
+        raise ParseError(f"{folder}: not a Stanza models folder (no resources.json): point STANZA_RESOURCES_DIR at the "
+                         "models folder")
     return folder
 
 
@@ -177,12 +215,21 @@ def model_versions(folder: Path) -> dict[str, str]:
     return versions
 
 
+def count_tokens(text: str) -> int:
+    """About how many words Stanza makes of `text` (each run of up to 30 letters or digits, each other
+    mark): unlike `str.split`, it does not take a CSV row without spaces, or 2 MB of one character,
+    for one word."""
+    return sum(1 for _ in _TOKEN.finditer(text))
+
+
 def batches_by_words(texts: list[str], max_words: int) -> Iterator[list[int]]:
-    """Indices of `texts` grouped so that each group holds about `max_words` words."""
+    """Indices of `texts` grouped so that each group holds about `max_words` words. A text counts as
+    half its tokens when that is more than its words: never so for prose (about 1.25 tokens a word),
+    so a call's size holds for text without spaces too."""
     group: list[int] = []
     words = 0
     for index, text in enumerate(texts):
-        n = len(text.split())
+        n = max(len(text.split()), count_tokens(text) // 2)
         if group and words + n > max_words:
             yield group
             group, words = [], 0
@@ -192,33 +239,59 @@ def batches_by_words(texts: list[str], max_words: int) -> Iterator[list[int]]:
         yield group
 
 
-def parse_texts(texts: list[str], folder: Path, use_gpu: bool, max_words: int) -> list[ParseResult]:
-    """CoNLL-U for each text; a document Stanza fails on gets an error and the others go on."""
-    import stanza
+def parse_texts(
+    texts: list[str], folder: Path, use_gpu: bool, max_words: int, max_sentence_words: int | None = None
+) -> list[ParseResult]:
+    """CoNLL-U for each text; a document Stanza fails on gets an error and the others go on.
+    `max_sentence_words` defaults to the setting (EVEX_MAX_SENTENCE_WORDS)."""
+    if max_sentence_words is None:
+        from evex.settings import get_settings
 
+        max_sentence_words = get_settings().max_sentence_words
     nlp = load_pipeline(folder, use_gpu)
     results: list[ParseResult] = [ParseResult(None)] * len(texts)
     for group in batches_by_words(texts, max_words):
         prepared = [with_line_breaks_as_boundaries(for_models(texts[i])) for i in group]
-        documents = [stanza.Document([], text=model_text) for model_text, _ in prepared]
         try:
-            parsed = nlp.bulk_process(documents)
+            parsed = _parse_bounded(nlp, prepared, max_sentence_words)
         except Exception as exc:  # noqa: BLE001 - isolate the failing document below
             log.warning("batch of %d documents failed (%s); parsing them one by one", len(group), exc)
-            parsed = [_parse_one(nlp, model_text) for model_text, _ in prepared]
-        for i, doc, (_, inserted) in zip(group, parsed, prepared, strict=True):
-            if not isinstance(doc, ParseResult):
-                doc = ParseResult(restore_offsets("{:C}".format(doc), inserted) + "\n")
-            results[i] = doc
-        del parsed, documents
+            parsed = [_parse_one(nlp, one, max_sentence_words) for one in prepared]
+        for i, doc in zip(group, parsed, strict=True):
+            results[i] = doc if isinstance(doc, ParseResult) else _to_conllu(*doc)
+        del parsed
         release_free_memory()
     return results
 
 
-def _parse_one(nlp, model_text: str) -> object:
+def _parse_bounded(nlp, prepared: list[tuple[str, list[int]]], max_sentence_words: int) -> list[tuple]:
+    """Stanza on the texts, no sentence over `max_sentence_words` words: tokenized first, a document
+    with longer sentences is cut (`sentence_cuts`) and tokenized again until none is, then the other
+    processors run on all. Text without such a sentence goes through exactly the processors, in the
+    order, of one plain `bulk_process` call. Each document comes with its insertions, first made first."""
     import stanza
 
+    documents = nlp.bulk_process([stanza.Document([], text=text) for text, _ in prepared], processors=TOKENIZING)
+    layers = [[inserted] for _, inserted in prepared]
+    for k, document in enumerate(documents):
+        while cuts := sentence_cuts(document, max_sentence_words):
+            text, inserted = with_cuts(document.text, cuts)
+            layers[k].append(inserted)
+            document = nlp.bulk_process([stanza.Document([], text=text)], processors=TOKENIZING)[0]
+        documents[k] = document
+    rest = [name for name in nlp.processors if name not in TOKENIZING]
+    return list(zip(nlp.bulk_process(documents, processors=rest), layers, strict=True))
+
+
+def _to_conllu(document, layers: list[list[int]]) -> ParseResult:
+    conllu = "{:C}".format(document)
+    for inserted in reversed(layers):
+        conllu = restore_offsets(conllu, inserted)
+    return ParseResult(conllu + "\n")
+
+
+def _parse_one(nlp, prepared: tuple[str, list[int]], max_sentence_words: int) -> object:
     try:
-        return nlp.bulk_process([stanza.Document([], text=model_text)])[0]
+        return _parse_bounded(nlp, [prepared], max_sentence_words)[0]
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         return ParseResult(None, error=f"Stanza failed: {type(exc).__name__}: {exc}".splitlines()[0])

@@ -44,13 +44,18 @@ def plan_batches(paths: list[str], batch_size: int) -> list[list[str]]:
 
 
 def ingest_batch(
-    files: list[str], engine: Engine, run_id: int | None, default_date: str | None, roots: list[str] | None = None
+    files: list[str],
+    engine: Engine,
+    run_id: int | None,
+    default_date: str | None,
+    roots: list[str] | None = None,
+    max_words: int | None = None,
 ) -> IngestOutcome:
     """Read and clean files; skip articles already stored (or twice in this batch); record bad files.
 
     Batches run one after the other and each is loaded before the next is read, so a duplicate in
     a later batch is found in the database. `roots` (the drop's paths) bound where a symbolic link
-    may lead.
+    may lead; `max_words` refuses longer texts (EVEX_MAX_ARTICLE_WORDS).
     """
     outcome = IngestOutcome()
     articles: list[Article] = []
@@ -58,7 +63,7 @@ def ingest_batch(
     drop = [Path(r) for r in roots] if roots else None
     for name in files:
         try:
-            articles.append(read_article(Path(name), default_date, drop))
+            articles.append(read_article(Path(name), default_date, drop, max_words))
         except IngestError as exc:
             log.error("%s: %s", exc.path, exc.reason)
             outcome.errors.append((exc.path, exc.reason))
@@ -92,7 +97,9 @@ def parse_articles(articles: list[Article], settings: Settings) -> list[Processe
     use_gpu = parse.gpu_available() if settings.stanza_use_gpu is None else settings.stanza_use_gpu
     versions = parse.model_versions(folder)
     started = time.perf_counter()
-    results = parse.parse_texts([a.text for a in articles], folder, use_gpu, settings.parse_batch_words)
+    results = parse.parse_texts(
+        [a.text for a in articles], folder, use_gpu, settings.parse_batch_words, settings.max_sentence_words
+    )
     elapsed = time.perf_counter() - started
     words = sum(a.n_words for a in articles)
     log.info("parse: %d articles, %d words in %.1f s (%.0f words/s, gpu=%s)", len(articles), words, elapsed,

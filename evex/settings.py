@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     parse_batch_words: int = Field(
         default=20000, ge=100, description="Words per Stanza call: big calls cost less per word (bench/)."
     )
+    max_sentence_words: int = Field(
+        default=250, ge=10, description="Longer sentences are cut before depparse, whose memory grows with the square "
+        "of a sentence's length (README, What evex promises).",
+    )
+    max_article_words: int = Field(
+        default=20000, ge=100, description="Longer articles (in Stanza's words, about) are refused at ingest: "
+        "one article is at most one Stanza call.",
+    )
     batch_articles: int = Field(default=128, ge=1, description="Articles per ingest→load batch.")
     task_retries: int = Field(default=2, ge=0)
     task_retry_delay_s: float = Field(default=2.0, ge=0)
@@ -37,6 +45,7 @@ class Settings(BaseSettings):
     schedule_cron: str | None = Field(default=None, description="Cron schedule; replaces the interval when set.")
     watch: bool = Field(default=True, description="`evex serve` also starts a run as soon as files land.")
     watch_poll_s: float = Field(default=1.0, gt=0, description="How often the watcher looks at the inbox.")
+    debug: bool = Field(default=False, description="Setup errors show their traceback (also `evex --debug`).")
     debounce_s: float = Field(
         default=5.0, ge=0, description="Quiet time before a burst of files makes one run; younger files wait."
     )

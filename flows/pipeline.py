@@ -39,8 +39,8 @@ def stage(name: str):
 
 
 @stage("ingest")
-def ingest(files, engine, run_id, default_date, batch_no, roots=None):
-    return pipeline.ingest_batch(files, engine, run_id, default_date, roots)
+def ingest(files, engine, run_id, default_date, batch_no, roots=None, max_words=None):
+    return pipeline.ingest_batch(files, engine, run_id, default_date, roots, max_words)
 
 
 @stage("parse")
@@ -76,7 +76,9 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     progress.set_total(summary.files)
     for batch_no, files in enumerate(batches, 1):
         with summary.timer("ingest"):
-            ingested = ingest.with_options(**options)(files, engine, summary.run_id, default_date, batch_no, paths)
+            ingested = ingest.with_options(**options)(
+                files, engine, summary.run_id, default_date, batch_no, paths, settings.max_article_words
+            )
         loaded = LoadResult()
         if ingested.new:  # an unchanged drop costs one ingest task per batch, no parse
             with summary.timer("parse"):

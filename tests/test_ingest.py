@@ -203,6 +203,15 @@ def test_bad_files_raise_one_line_naming_the_file(tmp_path, name, content, reaso
     assert message.startswith(str(path)) and reason in message and "\n" not in message
 
 
+def test_an_article_longer_than_the_limit_is_refused_with_its_length(tmp_path):
+    path = tmp_path / "table.txt"
+    path.write_text("\n".join(f"{i};Alger;2023-12-01" for i in range(10)), encoding="utf-8")  # 90 words to Stanza
+    assert read_article(path, max_words=90).n_words == 10
+    with pytest.raises(IngestError) as error:
+        read_article(path, max_words=89)
+    assert str(error.value) == f"{path}: too long for an article (90 words > 89, EVEX_MAX_ARTICLE_WORDS)"
+
+
 def test_missing_file_is_reported_as_disappeared(tmp_path):
     with pytest.raises(IngestError, match="disappeared"):
         read_article(tmp_path / "gone.txt")

@@ -8,15 +8,21 @@ import subprocess
 import sys
 
 import pytest
+import stanza
 
 from evex.conllu import read_conllu
 from evex.parse import (
     ONEDNN_CACHE_VARIABLES,
     batches_by_words,
     bound_heap_growth,
+    count_tokens,
+    for_models,
+    load_pipeline,
     model_versions,
     parse_texts,
     release_free_memory,
+    restore_offsets,
+    with_line_breaks_as_boundaries,
 )
 
 TEXTS = [
@@ -68,6 +74,55 @@ def test_named_entities_are_kept(parsed):
 
 def test_batches_are_sized_by_words():
     assert list(batches_by_words(["a b c", "d e", "f g h i", "j"], max_words=5)) == [[0, 1], [2, 3]]
+
+
+def test_text_without_spaces_counts_by_its_tokens():
+    """A CSV row is one `str.split` word but a dozen of Stanza's; 2 MB of one letter is not one word."""
+    assert count_tokens("1,Alger,2023-12-01") == 9 and count_tokens("a" * 300) == 10
+    assert list(batches_by_words(["1,2,3,4,5,6,7,8,9,10", "a b"], max_words=5)) == [[0], [1]]
+
+
+# 47 words, no full stop: a comma after 13 words, a colon after 21, a comma after 33.
+LONG_SENTENCE = (
+    "Les ministres des deux pays ont parlé de la coopération régionale, de la santé et des échanges : ils ont "
+    "signé un accord sur la formation des jeunes, et un autre sur les routes entre les deux capitales du Maghreb"
+)
+
+
+def sentence_spans(text: str, max_sentence_words: int, stanza_dir) -> list[tuple[int, str]]:
+    """(words, text) of each sentence of `text` parsed with that limit; every word's offsets checked."""
+    (result,) = parse_texts([text], stanza_dir, False, 20000, max_sentence_words)
+    spans = []
+    for sentence in read_conllu(result.conllu).sentences:
+        for word in sentence.words:
+            assert text[word.start_char : word.end_char] == word.token_text
+        spans.append((len(sentence.words), text[sentence.start_char : sentence.end_char]))
+    return spans
+
+
+def test_a_long_sentence_is_cut_after_the_best_boundary_that_fits(stanza_dir):
+    """Within 30 words the colon wins over the earlier comma; within 20 only that comma fits."""
+    assert sentence_spans(LONG_SENTENCE, 30, stanza_dir) == [
+        (21, "Les ministres des deux pays ont parlé de la coopération régionale, de la santé et des échanges :"),
+        (26, "ils ont signé un accord sur la formation des jeunes, et un autre sur les routes entre les deux "
+             "capitales du Maghreb"),
+    ]
+    assert [words for words, _ in sentence_spans(LONG_SENTENCE, 20, stanza_dir)] == [13, 8, 12, 14]
+
+
+def test_a_sentence_without_any_boundary_is_cut_every_n_words(stanza_dir):
+    text = " ".join(["le ministre parle"] * 15)  # 45 words
+    spans = sentence_spans(text, 20, stanza_dir)
+    assert [words for words, _ in spans] == [20, 20, 5]
+    assert " ".join(span for _, span in spans) == text
+
+
+def test_text_without_a_long_sentence_is_parsed_as_by_one_plain_stanza_call(stanza_dir):
+    """Byte for byte: the extraction benchmark's figures rest on today's parses."""
+    plain_texts = [with_line_breaks_as_boundaries(for_models(text)) for text in TEXTS + [LONG_SENTENCE]]
+    plain = load_pipeline(stanza_dir, False).bulk_process([stanza.Document([], text=t) for t, _ in plain_texts])
+    expected = [restore_offsets("{:C}".format(doc), inserted) + "\n" for doc, (_, inserted) in zip(plain, plain_texts)]
+    assert [r.conllu for r in parse_texts(TEXTS + [LONG_SENTENCE], stanza_dir, False, 20000, 250)] == expected
 
 
 def test_model_versions_name_each_processor(stanza_dir):
