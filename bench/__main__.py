@@ -2,6 +2,8 @@
 
 `python -m bench quality`: extraction quality on the seeds and the development set (bench/QUALITY.md).
 
+`python -m bench ceiling`: the peak memory of one Stanza call at its worst (bench/ceiling.py).
+
 `python -m bench gpu CORPUS OUT.json` is the GPU part, run on the accelerator machine; `run
 --gpu-json OUT.json` then puts its figures in RESULTS.md (a later run keeps them).
 """
@@ -59,6 +61,9 @@ def main(argv: list[str] | None = None) -> None:
     quality_parser.add_argument("--stanza-dir", type=Path,
                                 default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
     quality_parser.add_argument("--out", type=Path, default=QUALITY_MD, help="the Markdown report")
+    ceiling_parser = commands.add_parser("ceiling", help="peak RSS of one Stanza call at its worst (README, Memory)")
+    ceiling_parser.add_argument("--stanza-dir", type=Path,
+                                default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
     gpu_parser.add_argument("out", type=Path)
@@ -73,6 +78,10 @@ def main(argv: list[str] | None = None) -> None:
         args.out.write_text(render(results))
     elif args.command == "corpus":
         print(build_corpus(args.folder, args.articles, args.seed))
+    elif args.command == "ceiling":
+        from bench.ceiling import main as ceiling
+
+        ceiling(args.stanza_dir.resolve())
     elif args.command == "gpu":
         from bench.gpu import measure
 

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, insert, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 import models
 from evex.db import get_engine
-from evex.load import load_batch
-from tests.test_faults import (ARTICLES, canonical, database_of_kind, evex_run_process, events_locked_against_writes,
+from evex.load import _serialise_writers, load_batch
+from tests.test_faults import (ARTICLES, another_writer_can_start, canonical, database_of_kind, evex_run_process, events_locked_against_writes,
                                run_flow, wait_for_lock_waiters, write_drop)
 from tests.test_load import SENTENCE, processed
 
@@ -131,3 +132,13 @@ def test_side_by_side_loads_of_one_event_link_it_once(migrated_url):
     with engine.connect() as connection:
         counts = connection.execute(select(models.Event.start, models.Event.n_articles).order_by(models.Event.id))
         assert counts.all() == [("2020-01-15", 1), ("2023-12-04", 40)]
+
+
+def test_a_load_takes_the_write_lock_before_its_first_read(migrated_url):
+    """Linking reads the events stored so far, so the lock must be held before that read, not only from
+    the first insert on (on SQLite a plain transaction would take it at its first write only)."""
+    with Session(get_engine(migrated_url)) as session:
+        _serialise_writers(session)
+        assert not another_writer_can_start(migrated_url)
+        session.rollback()
+    assert another_writer_can_start(migrated_url)

@@ -249,3 +249,14 @@ def test_moving_is_a_visit_only_with_a_named_destination(doc_id, visits):
 def test_initialling_a_text_is_an_agreement():
     agreement = only(events_of(FIXTURE, "initialled"), "AGREEMENT")
     assert ([m.trigger for m in agreement.mentions], agreement.location) == (["paraphé"], "Dakar")
+
+
+# evex/extract/entities.py::_organisations (coordinated organisations)
+
+
+def test_second_of_two_coordinated_organisations_is_named_without_the_conjunction():
+    """`entre la Fédération tunisienne de handball et la Fédération française de handball`: the
+    second organisation is named on its own, not `et Fédération ...`."""
+    found = names(event("org_coordinated", "AGREEMENT"))
+    orgs = [name for name, kind in found.items() if kind == "ORG"]
+    assert orgs and not any(name.startswith("et ") for name in orgs), orgs

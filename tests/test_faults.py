@@ -8,6 +8,7 @@ tests/test_concurrency.py.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import os
 import signal
 import socket
@@ -21,11 +22,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 import models
 from evex import parse
 from evex.db import get_engine, upgrade
-from evex.load import count_rows
+from evex.load import LOAD_LOCK, count_rows
 from evex.settings import get_settings
 from flows.pipeline import evex_pipeline
 from tests.conftest import ROOT, _create_postgres_database
@@ -236,6 +238,23 @@ def wait_for_lock_waiters(url: str, count: int, processes: list[subprocess.Popen
             time.sleep(0.05)
 
 
+def another_writer_can_start(url: str) -> bool:
+    """Whether a second writer would get the load lock now, without waiting for it."""
+    if make_url(url).get_backend_name() == "postgresql":
+        with get_engine(url).connect() as connection:
+            return connection.scalar(select(func.pg_try_advisory_xact_lock(LOAD_LOCK)))
+    probe = sqlite3.connect(make_url(url).database, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.rollback()
+        return True
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return False
+    finally:
+        probe.close()
+
+
 def evex_run_process(url: str, *paths: Path) -> subprocess.Popen:
     """`evex run` as a separate process on the session's Prefect server, one article per batch."""
     from prefect.settings import PREFECT_API_URL
@@ -393,6 +412,59 @@ def test_run_killed_inside_a_load_transaction_then_run_again_equals_one_clean_ru
         assert process.returncode == -signal.SIGKILL
         assert waiting["query"].startswith("INSERT INTO events") and waiting["xid"] is not None  # it had written
         assert count_rows(get_engine(url))["articles"] == 0  # the killed transaction never committed
+
+        assert run_flow(url, drop, batch_articles="1").is_completed()
+        assert canonical(url) == expected
+    finally:
+        cleanup()
+
+
+def committed_rows(url: str, *tables: str) -> dict[str, int]:
+    """Rows per table as committed, read through a plain read-only connection (evex's engine sets
+    `journal_mode` on connecting, which waits for a writer)."""
+    reader = sqlite3.connect(f"file:{make_url(url).database}?mode=ro", uri=True)
+    try:
+        return {table: reader.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+    finally:
+        reader.close()
+
+
+def stopped_inside_its_first_load(url: str, process: subprocess.Popen) -> None:
+    """Freeze `process` (SIGSTOP) inside its first load transaction on SQLite: it holds the write lock,
+    its run row is committed and no article yet. A freeze that lands just after a commit (the lock free
+    again, or an article stored) lets the process go on and waits for the next chance."""
+    deadline = time.monotonic() + 240
+    while True:
+        assert process.poll() is None, f"the run ended before it was caught loading: {process.communicate()}"
+        assert time.monotonic() < deadline, "the run was never caught inside its first load"
+        if another_writer_can_start(url):
+            time.sleep(0.001)
+            continue
+        os.killpg(process.pid, signal.SIGSTOP)
+        try:
+            rows = committed_rows(url, "pipeline_runs", "articles")  # WAL lets a read past a writer...
+        except sqlite3.OperationalError:  # ...not past one setting `journal_mode` as it connects
+            rows = {}
+        if rows.get("pipeline_runs") == 1 and not another_writer_can_start(url):
+            assert rows["articles"] == 0, "the first load committed before the run was caught"
+            return
+        os.killpg(process.pid, signal.SIGCONT)
+
+
+def test_run_killed_inside_a_load_transaction_on_sqlite_then_run_again_equals_one_clean_run(clean_run, tmp_path):
+    """SQLite: `evex run` is frozen while it holds the write lock inside its first load transaction, and
+    killed with SIGKILL there; nothing of that batch is committed (WAL frames without their commit are
+    ignored), and running again leaves exactly the rows of one clean run."""
+    drop, expected = clean_run
+    url, cleanup = database_of_kind("sqlite", tmp_path)
+    try:
+        process = evex_run_process(url, drop)
+        stopped_inside_its_first_load(url, process)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+        assert another_writer_can_start(url)  # the dead process's lock went with it
+        assert count_rows(get_engine(url))["articles"] == 0
 
         assert run_flow(url, drop, batch_articles="1").is_completed()
         assert canonical(url) == expected

@@ -421,7 +421,7 @@ def _organisations(
     blocked |= {
         c.id
         for c in sentence.children(word)
-        if c.deprel in ("appos", "acl", "acl:relcl", "punct", "det", "case")
+        if c.deprel in ("appos", "acl", "acl:relcl", "punct", "det", "case", "cc")
         or (c.deprel == "conj" and not _is_name_complement(sentence, word, c))
     }
 
