@@ -2,6 +2,9 @@
 
 `python -m bench quality`: extraction quality on the seeds and the development set (bench/QUALITY.md).
 
+`python -m bench geocode`: the share of the development set's predicted events with a location that
+get coordinates.
+
 `python -m bench gpu CORPUS OUT.json` is the GPU part, run on the accelerator machine; `run
 --gpu-json OUT.json` then puts its figures in RESULTS.md (a later run keeps them).
 """
@@ -59,6 +62,13 @@ def main(argv: list[str] | None = None) -> None:
     quality_parser.add_argument("--stanza-dir", type=Path,
                                 default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
     quality_parser.add_argument("--out", type=Path, default=QUALITY_MD, help="the Markdown report")
+    geocode_parser = commands.add_parser("geocode", help="share of predicted events with a location geocoded")
+    geocode_parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "evex-quality",
+                                help="parse cache (shared with `quality`)")
+    geocode_parser.add_argument("--shared", type=Path, default=SHARED, help="the folder with seeds/, gold/")
+    geocode_parser.add_argument("--stanza-dir", type=Path,
+                                default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+    geocode_parser.add_argument("--set", default="dev", choices=["dev", "seeds"], help="which gold set's texts")
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
     gpu_parser.add_argument("out", type=Path)
@@ -68,6 +78,10 @@ def main(argv: list[str] | None = None) -> None:
         results = run_quality(args.workdir, args.shared.resolve(), args.stanza_dir.resolve())
         write_report(results, args.out, "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv))
         print(args.out.read_text())
+    elif args.command == "geocode":
+        from bench.geocode import geocode_share, report
+
+        print(report(geocode_share(args.workdir, args.shared.resolve(), args.stanza_dir.resolve(), args.set)))
     elif args.command == "report":
         results = json.loads(args.out.with_name(RESULTS_JSON).read_text())
         args.out.write_text(render(results))
