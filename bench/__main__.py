@@ -31,6 +31,13 @@ def sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
 
+def add_gold_set_options(parser: argparse.ArgumentParser, workdir_help: str) -> None:
+    """Where the gold sets, the models and the parse cache are: `quality` and `geocode` share them."""
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "evex-quality", help=workdir_help)
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the folder with seeds/, gold/")
+    parser.add_argument("--stanza-dir", type=Path, default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,18 +63,10 @@ def main(argv: list[str] | None = None) -> None:
     report_parser = commands.add_parser("report", help="write RESULTS.md again from results.json")
     report_parser.add_argument("--out", type=Path, default=RESULTS_MD)
     quality_parser = commands.add_parser("quality", help="extraction quality on the seeds and the development set")
-    quality_parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "evex-quality",
-                                help="parse cache and drops without sidecars")
-    quality_parser.add_argument("--shared", type=Path, default=SHARED, help="the folder with seeds/, gold/")
-    quality_parser.add_argument("--stanza-dir", type=Path,
-                                default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+    add_gold_set_options(quality_parser, "parse cache and drops without sidecars")
     quality_parser.add_argument("--out", type=Path, default=QUALITY_MD, help="the Markdown report")
     geocode_parser = commands.add_parser("geocode", help="share of predicted events with a location geocoded")
-    geocode_parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "evex-quality",
-                                help="parse cache (shared with `quality`)")
-    geocode_parser.add_argument("--shared", type=Path, default=SHARED, help="the folder with seeds/, gold/")
-    geocode_parser.add_argument("--stanza-dir", type=Path,
-                                default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+    add_gold_set_options(geocode_parser, "parse cache (shared with `quality`)")
     geocode_parser.add_argument("--set", default="dev", choices=["dev", "seeds"], help="which gold set's texts")
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
