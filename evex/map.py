@@ -26,7 +26,9 @@ PAGE = """<!DOCTYPE html>
 <style>{leaflet_css}</style>
 <style>html, body, #map {{ height: 100%; margin: 0; }} .legend {{ background: #fff; padding: 6px 8px;
 font: 13px sans-serif; }} .legend i {{ display: inline-block; width: 10px; height: 10px; border-radius: 5px;
-margin-right: 4px; }}</style>
+margin-right: 4px; }} .leaflet-control-layers-toggle {{ background-image: none; }}
+.leaflet-control-layers-toggle::after {{ content: "\\2630"; font-size: 22px; line-height: 44px; display: block;
+text-align: center; color: #333; }}</style>
 </head>
 <body>
 <div id="map"></div>
@@ -62,18 +64,33 @@ function popup(p) {{
   line("Première source", p.first_source);
   return box;
 }}
-const markers = L.geoJSON(events, {{
-  pointToLayer: (feature, latlng) => L.circleMarker(latlng, {{
-    radius: 5 + 2 * Math.min(feature.properties.n_articles, 5), weight: 1, color: "#333",
-    fillColor: colours[feature.properties.type] || "#555", fillOpacity: 0.8}}),
-  onEachFeature: (feature, layer) => layer.bindPopup(() => popup(feature.properties)),
-}}).addTo(map);
+// Events at one place share one circle (larger the more articles report them), its popup lists them all.
+const byPlace = new Map();
+for (const feature of events.features) {{
+  const key = feature.geometry.coordinates.join(",");
+  if (!byPlace.has(key)) byPlace.set(key, []);
+  byPlace.get(key).push(feature.properties);
+}}
+const markers = L.featureGroup();
+for (const [key, found] of byPlace) {{
+  const [lon, lat] = key.split(",").map(Number);
+  const types = new Set(found.map(p => p.type));
+  const articles = found.reduce((sum, p) => sum + p.n_articles, 0);
+  const box = document.createElement("div");
+  box.style.maxHeight = "300px";
+  box.style.overflowY = "auto";
+  found.forEach((p, i) => {{ if (i) box.append(document.createElement("hr")); box.append(popup(p)); }});
+  L.circleMarker([lat, lon], {{radius: 5 + 2 * Math.min(articles, 5), weight: 1, color: "#333",
+    fillColor: types.size === 1 ? colours[found[0].type] || "#555" : "#777", fillOpacity: 0.8}})
+    .bindPopup(box).bindTooltip(found.length + " événement(s) : " + found[0].location).addTo(markers);
+}}
+markers.addTo(map);
 L.control.layers({{"Pays (hors ligne)": countries, "OpenStreetMap (en ligne)": tiles}}, {{"Événements": markers}})
   .addTo(map);
 const legend = L.control({{position: "bottomleft"}});
 legend.onAdd = () => {{
   const box = L.DomUtil.create("div", "legend");
-  for (const [type, colour] of Object.entries(colours)) {{
+  for (const [type, colour] of [...Object.entries(colours), ["plusieurs types", "#777"]]) {{
     const row = document.createElement("div");
     const dot = document.createElement("i");
     dot.style.background = colour;
