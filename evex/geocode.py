@@ -38,7 +38,7 @@ class GeoPlace:
     precision: str  # city, region or country
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _City:
     geonameid: int
     name: str
@@ -140,14 +140,16 @@ def _article_countries(geocoder: Geocoder, text: str) -> frozenset[str]:
 
 def _city_index(cities: Iterable[dict]) -> dict[str, tuple[_City, ...]]:
     """Cities by folded name and alternate name (Latin script only), each city once per name."""
-    index: dict[str, dict[int, _City]] = {}
+    index: dict[str, list[_City]] = {}
     for raw in cities:
         city = _City(raw["geonameid"], raw["name"], raw["countrycode"], raw["latitude"], raw["longitude"],
                      raw["population"])
-        for name in {raw["name"], *raw["alternatenames"]}:
+        for name in (raw["name"], *raw["alternatenames"]):
             if _LATIN.match(name):
-                index.setdefault(fold.__wrapped__(name), {})[city.geonameid] = city
-    return {key: tuple(found.values()) for key, found in index.items()}
+                found = index.setdefault(fold.__wrapped__(name), [])
+                if city not in found[-1:]:  # a city's names are read together: a repeat is the last entry
+                    found.append(city)
+    return {key: tuple(found) for key, found in index.items()}
 
 
 @cache

@@ -89,3 +89,7 @@ def test_every_revision_down_and_up_keeps_the_data(database_url):
     db.upgrade(database_url)  # 0003 geocodes what was stored without places
     assert every_row(engine) == rows
     assert geocoded_events(database_url) == geocoded
+    countries = sorted(run_query(database_url, "SELECT DISTINCT participant, participant_country_code "
+                                               "FROM event_participants_view").rows)
+    assert countries == [("Algérie", "DZ"), ("Emmanuel Macron", None), ("Liban", "LB"), ("Libye", "LY"),
+                         ("Mounir Zahi", None), ("Union européenne", None), ("États-Unis", "US")]

@@ -10,7 +10,8 @@ Link tables rather than new columns: no existing table is rebuilt (SQLite's batc
 `events` under cascading foreign keys), and the rows stored before stay as they were. The upgrade
 geocodes the events already stored (evex/geocode.py, the code the load runs); a name no source
 knows gets no link. `event_overview` gains `latitude`, `longitude`, `country_code`,
-`place_precision` (and `place`, the entry's name); `article_events` the same for each report.
+`place_precision` (and `place`, the entry's name); `article_events` the same for each report;
+`event_participants_view` gains `participant_country_code`.
 """
 
 import importlib
@@ -47,13 +48,21 @@ def _with_place(view: str, last_column: str, source: str, link: str, owner: str)
 
 EVENT_OVERVIEW = _with_place(views_0002.EVENT_OVERVIEW, "AS first_source", "FROM events AS e", "event_places",
                              "event_id")
+EVENT_PARTICIPANTS_VIEW = views_0002.EVENT_PARTICIPANTS_VIEW.replace(
+    "AS n_articles\nFROM event_participants AS p\n",
+    "AS n_articles,\n    MAX(pl.country_code) AS participant_country_code\nFROM event_participants AS p\n",
+).replace(
+    "JOIN entities AS en ON en.id = p.entity_id\n",
+    "JOIN entities AS en ON en.id = p.entity_id\n"
+    "LEFT JOIN entity_places AS lp ON lp.entity_id = en.id\nLEFT JOIN places AS pl ON pl.id = lp.place_id\n",
+)
 ARTICLE_EVENTS = _with_place(views_0002.ARTICLE_EVENTS, "AS n_mentions", "FROM event_reports AS r",
                              "report_places", "report_id")
 
 
-def _create_views(event_overview: str, article_events: str) -> None:
+def _create_views(event_overview: str, event_participants_view: str, article_events: str) -> None:
     op.execute(event_overview.format(participants=views_0002.PARTICIPANTS[op.get_bind().dialect.name]))
-    op.execute(views_0002.EVENT_PARTICIPANTS_VIEW)
+    op.execute(event_participants_view)
     op.execute(article_events)
 
 
@@ -96,7 +105,7 @@ def upgrade() -> None:
     _link_table("report_places", "report_id", "event_reports")
     _link_table("entity_places", "entity_id", "entities")
     _drop_views()
-    _create_views(EVENT_OVERVIEW, ARTICLE_EVENTS)
+    _create_views(EVENT_OVERVIEW, EVENT_PARTICIPANTS_VIEW, ARTICLE_EVENTS)
     link_places(op.get_bind())
 
 
@@ -104,4 +113,4 @@ def downgrade() -> None:
     _drop_views()
     for name in ("entity_places", "report_places", "event_places", "places"):
         op.drop_table(name)
-    _create_views(views_0002.EVENT_OVERVIEW, views_0002.ARTICLE_EVENTS)
+    _create_views(views_0002.EVENT_OVERVIEW, views_0002.EVENT_PARTICIPANTS_VIEW, views_0002.ARTICLE_EVENTS)
