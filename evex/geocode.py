@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+import models
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import fold, load
 
@@ -100,7 +101,8 @@ class Geocoder:
             code = self.country_code(known.name if known else name)
             return self.country(code) if code else None
         home = self._codes.get(fold(known.country)) if known and known.country else None
-        city = self._city(fold(known.name) if known else key, set(countries), home) or self._city(key, set(countries), home)
+        countries = set(countries)
+        city = (known and self._city(fold(known.name), countries, home)) or self._city(key, countries, home)
         if city:
             return GeoPlace(f"city:{city.geonameid}", self._french_names.get(city.geonameid, city.name),
                             city.country_code, city.latitude, city.longitude, "city")
@@ -159,22 +161,21 @@ def geocoder() -> Geocoder:
 
 def link_places(connection: Connection, article_ids: Iterable[int] | None = None) -> None:
     """Resolve and store the places of these articles' reports (every article's when None), of the
-    events those reports created and of their country and place participants. Idempotent: what is
-    linked already is resolved again to the same entry."""
-    import models
-
+    events they created and of their country and place participants. Running it again resolves the
+    same names to the same entries; an event keeps the place it was first given."""
     reports, articles = models.EventReport.__table__, models.Article.__table__
     query = (select(reports.c.id, reports.c.event_id, reports.c.location, articles.c.text)
-             .join(articles, articles.c.id == reports.c.article_id).where(reports.c.location.is_not(None))
-             .order_by(reports.c.id))
-    wanted = None if article_ids is None else sorted(set(article_ids))
-    rows = []
-    for chunk in [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]:
-        rows += connection.execute(query if chunk is None else query.where(reports.c.article_id.in_(chunk))).all()
+             .join(articles, articles.c.id == reports.c.article_id).order_by(reports.c.id))
+    if article_ids is None:
+        rows = connection.execute(query).all()
+    else:
+        rows = [row for chunk in _chunks(article_ids)
+                for row in connection.execute(query.where(reports.c.article_id.in_(chunk)))]
     if not rows:
         return
     coder = geocoder()
-    report_places = {row.id: coder.resolve(row.location, coder.article_countries(row.text)) for row in rows}
+    report_places = {row.id: coder.resolve(row.location, coder.article_countries(row.text))
+                     for row in rows if row.location}
     entity_places = _participant_places(connection, [row.id for row in rows])
     event_places = _event_places(connection, rows, report_places)
     place_ids = _store_places(connection, [*report_places.values(), *entity_places.values(),
@@ -186,42 +187,41 @@ def link_places(connection: Connection, article_ids: Iterable[int] | None = None
                        {owner: place_ids[place.key] if place else None for owner, place in found.items()})
 
 
-def _event_places(connection: Connection, rows: list, report_places: dict[int, GeoPlace | None]) -> dict:
-    """An event's place is that of its first report naming the event's location (the one that created it);
-    only events not placed yet."""
-    import models
+def _chunks(ids: Iterable, size: int = 500) -> list[list]:
+    """Sorted ids in slices small enough for an IN list on every database."""
+    ordered = sorted(set(ids))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
+
+def _event_places(connection: Connection, rows: list, report_places: dict[int, GeoPlace | None]) -> dict:
+    """An event's place is that of its first report naming the event's location (the one that created
+    it); events another batch placed keep their place."""
     events, linked = models.Event.__table__, models.EventPlace.__table__
-    event_ids = sorted({row.event_id for row in rows})
     locations = {}
-    for i in range(0, len(event_ids), 500):
+    for chunk in _chunks(row.event_id for row in rows):
         query = (select(events.c.id, events.c.location).outerjoin(linked, linked.c.event_id == events.c.id)
-                 .where(events.c.id.in_(event_ids[i : i + 500]), linked.c.event_id.is_(None)))
-        locations.update(connection.execute(query).all())  # events another article placed keep their place
+                 .where(events.c.id.in_(chunk), linked.c.event_id.is_(None)))
+        locations.update(connection.execute(query).all())
     places: dict[int, GeoPlace | None] = {}
     for row in rows:
-        if row.event_id not in places and row.location == locations.get(row.event_id):
+        if row.event_id not in places and row.location and row.location == locations.get(row.event_id):
             places[row.event_id] = report_places[row.id]
     return places
 
 
 def _participant_places(connection: Connection, report_ids: list[int]) -> dict[int, GeoPlace | None]:
     """Country and place participants of these reports by entity id (no article decides a country)."""
-    import models
-
     entities, participants = models.Entity.__table__, models.EventParticipant.__table__
     found: dict[int, GeoPlace | None] = {}
-    for i in range(0, len(report_ids), 500):
+    for chunk in _chunks(report_ids):
         query = (select(entities.c.id, entities.c.name).join(participants, participants.c.entity_id == entities.c.id)
-                 .where(participants.c.report_id.in_(report_ids[i : i + 500]), entities.c.kind.in_(("GPE", "LOC"))))
+                 .where(participants.c.report_id.in_(chunk), entities.c.kind.in_(("GPE", "LOC"))))
         found.update({entity_id: geocoder().resolve(name) for entity_id, name in connection.execute(query)})
     return found
 
 
 def _store_places(connection: Connection, places: Iterable[GeoPlace | None]) -> dict[str, int]:
     """Insert the entries not stored yet; their ids by key."""
-    import models
-
     table = models.Place.__table__
     unique = {place.key: place for place in places if place}
     if not unique:
@@ -230,18 +230,16 @@ def _store_places(connection: Connection, places: Iterable[GeoPlace | None]) -> 
     rows = [{"key": p.key, "name": p.name, "country_code": p.country_code, "latitude": p.latitude,
              "longitude": p.longitude, "precision": p.precision} for _, p in sorted(unique.items())]
     connection.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["key"]), rows)
-    keys = sorted(unique)
     ids: dict[str, int] = {}
-    for i in range(0, len(keys), 500):
-        ids.update(connection.execute(select(table.c.key, table.c.id).where(table.c.key.in_(keys[i : i + 500]))).all())
+    for chunk in _chunks(unique):
+        ids.update(connection.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk))).all())
     return ids
 
 
 def _replace_links(connection: Connection, table, owner: str, links: dict[int, int | None]) -> None:
     """Each owner's link replaced by its new place (none for a name no source knows)."""
-    owners = sorted(links)
-    for i in range(0, len(owners), 500):
-        connection.execute(delete(table).where(table.c[owner].in_(owners[i : i + 500])))
-    rows = [{owner: key, "place_id": links[key]} for key in owners if links[key] is not None]
+    for chunk in _chunks(links):
+        connection.execute(delete(table).where(table.c[owner].in_(chunk)))
+    rows = [{owner: key, "place_id": place_id} for key, place_id in sorted(links.items()) if place_id is not None]
     if rows:
         connection.execute(insert(table), rows)
