@@ -50,7 +50,7 @@ def test_csv_has_one_row_per_event_as_stored(loaded_url, tmp_path):
     with open(tmp_path / "events.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     stored = stored_events(loaded_url)
-    assert list(rows[0]) == list(EVENT_COLUMNS) and len(rows) == len(stored) == 7
+    assert list(rows[0]) == list(EVENT_COLUMNS) and len(rows) == len(stored) == 8
     assert rows == [{column: as_text(event[column]) for column in EVENT_COLUMNS} for event in stored]
     washington = rows[0]
     assert (washington["location"], washington["country_code"], washington["place_precision"]) == (

@@ -21,19 +21,21 @@ PLACE_TABLES = {"places", "event_places", "report_places", "entity_places"}
 
 LEBANON = "Le Premier ministre libanais a reçu à Tripoli une délégation. La rencontre a eu lieu au nord du Liban."
 LIBYA = "Une rencontre à Tripoli a réuni les dirigeants libyens et le représentant de l'ONU."
-UNKNOWN = "Une rencontre a eu lieu à Pipriac entre les maires."
+UNKNOWN = "Une rencontre a eu lieu à Pipriac entre les maires. Un accord avec le Sénégal a été signé."
 
 
 def places_batch():
-    """One name, two cities (Tripoli in Lebanon and in Libya, told apart by the article), and a
-    place no gazetteer knows."""
+    """One name, two cities (Tripoli in Lebanon and in Libya, told apart by the article), a place no
+    gazetteer knows, and a country participant of an event without a place."""
     return [
         article("lb", LEBANON, "2024-02-01", None, [frame("e1", "MEETING", "reçu", LEBANON, [("Liban", "GPE")],
                                                            "Tripoli", "2024-02-01")]),
         article("ly", LIBYA, "2024-02-02", None, [frame("e1", "MEETING", "rencontre", LIBYA, [("Libye", "GPE")],
                                                          "Tripoli", "2024-02-02")]),
-        article("fr", UNKNOWN, "2024-02-03", None, [frame("e1", "MEETING", "rencontre", UNKNOWN, [], "Pipriac",
-                                                          "2024-02-03")]),
+        article("fr", UNKNOWN, "2024-02-03", None, [
+            frame("e1", "MEETING", "rencontre", UNKNOWN, [], "Pipriac", "2024-02-03"),
+            frame("e2", "AGREEMENT", "accord", UNKNOWN, [("Sénégal", "GPE")], None, "2024-02-03"),  # no place
+        ]),
     ]
 
 
@@ -60,8 +62,8 @@ def test_every_revision_down_and_up_keeps_the_data(database_url):
     load_batch(engine, run_id, sample_batch() + places_batch())
     record_ingest_errors(engine, run_id, [("drop/x.png", "binary content, not text", "h1")])
     rows = every_row(engine)
-    assert len(rows["events"]) == 7 and len(rows["ingest_errors"]) == 1
-    assert len(rows["event_places"]) == 6 and len(rows["entity_places"]) == 4  # Pipriac: no place
+    assert len(rows["events"]) == 8 and len(rows["ingest_errors"]) == 1
+    assert len(rows["event_places"]) == 6 and len(rows["entity_places"]) == 5  # Pipriac and no place: none
     geocoded = geocoded_events(database_url)
     assert geocoded == [
         ("Washington", "Washington", "US", 39, -77, "city"),
@@ -71,6 +73,7 @@ def test_every_revision_down_and_up_keeps_the_data(database_url):
         ("Tripoli", "Tripoli", "LB", 34, 36, "city"),
         ("Tripoli", "Tripoli", "LY", 33, 13, "city"),
         ("Pipriac", None, None, None, None, None),
+        (None, None, None, None, None, None),
     ]
 
     for revision in revisions[-2::-1]:
@@ -84,7 +87,7 @@ def test_every_revision_down_and_up_keeps_the_data(database_url):
         db.upgrade(database_url, revision)
         assert (db.current_revision(database_url), every_row(engine)) == (revision, kept)
     assert INDEXES_0002 <= {index["name"] for index in inspect(engine).get_indexes("events")}
-    assert run_query(database_url, "SELECT COUNT(*) FROM event_overview").rows == [(7,)]  # the views see the old rows
+    assert run_query(database_url, "SELECT COUNT(*) FROM event_overview").rows == [(8,)]  # the views see the old rows
 
     db.upgrade(database_url)  # 0003 geocodes what was stored without places
     assert every_row(engine) == rows
@@ -92,4 +95,5 @@ def test_every_revision_down_and_up_keeps_the_data(database_url):
     countries = sorted(run_query(database_url, "SELECT DISTINCT participant, participant_country_code "
                                                "FROM event_participants_view").rows)
     assert countries == [("Algérie", "DZ"), ("Emmanuel Macron", None), ("Liban", "LB"), ("Libye", "LY"),
-                         ("Mounir Zahi", None), ("Union européenne", None), ("États-Unis", "US")]
+                         ("Mounir Zahi", None), ("Sénégal", "SN"), ("Union européenne", None),
+                         ("États-Unis", "US")]
