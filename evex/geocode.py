@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -121,23 +121,18 @@ class Geocoder:
     def article_countries(self, text: str) -> frozenset[str]:
         """ISO codes of the countries an article names, by name or demonym (not by a city's name: that
         is what they decide)."""
-        return _article_countries(self, text)
-
-
-@lru_cache(maxsize=1024)
-def _article_countries(geocoder: Geocoder, text: str) -> frozenset[str]:
-    known = gazetteer()
-    words = _WORDS.findall(fold(text))
-    names: set[str] = set()
-    for i in range(len(words)):
-        for size in range(1, known.longest + 1):
-            phrase = " ".join(words[i : i + size])
-            place = known.places.get(phrase)
-            if place and place.is_country:
-                names.add(place.country)
-            elif size == 1 and phrase in known.demonyms:
-                names.add(known.demonyms[phrase])
-    return frozenset(code for code in map(geocoder.country_code, names) if code)
+        known = gazetteer()
+        words = _WORDS.findall(fold(text))
+        names: set[str] = set()
+        for i in range(len(words)):
+            for size in range(1, known.longest + 1):
+                phrase = " ".join(words[i : i + size])
+                place = known.places.get(phrase)
+                if place and place.is_country:
+                    names.add(place.country)
+                elif size == 1 and phrase in known.demonyms:
+                    names.add(known.demonyms[phrase])
+        return frozenset(code for code in map(self.country_code, names) if code)
 
 
 def _city_index(cities: Iterable[dict]) -> dict[str, tuple[_City, ...]]:
@@ -174,8 +169,13 @@ def link_places(connection: Connection, article_ids: Iterable[int] | None = None
     if not rows:
         return
     coder = geocoder()
-    report_places = {row.id: coder.resolve(row.location, coder.article_countries(row.text))
-                     for row in rows if row.location}
+    countries: dict[str, frozenset[str]] = {}  # by article text: its reports share them
+    report_places: dict[int, GeoPlace | None] = {}
+    for row in rows:
+        if row.location:
+            if row.text not in countries:
+                countries[row.text] = coder.article_countries(row.text)
+            report_places[row.id] = coder.resolve(row.location, countries[row.text])
     entity_places = _participant_places(connection, [row.id for row in rows])
     event_places = _event_places(connection, rows, report_places)
     place_ids = _store_places(connection, [*report_places.values(), *entity_places.values(),
