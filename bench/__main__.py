@@ -4,6 +4,9 @@
 
 `python -m bench ceiling`: the peak memory of one Stanza call at its worst (bench/ceiling.py).
 
+`python -m bench geocode`: the share of the development set's predicted events with a location that
+get coordinates.
+
 `python -m bench gpu CORPUS OUT.json` is the GPU part, run on the accelerator machine; `run
 --gpu-json OUT.json` then puts its figures in RESULTS.md (a later run keeps them).
 """
@@ -28,6 +31,13 @@ POSTGRES_URL = os.environ.get("EVEX_TEST_POSTGRES_URL", "postgresql+psycopg://po
 
 def sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
+
+
+def add_gold_set_options(parser: argparse.ArgumentParser, workdir_help: str) -> None:
+    """Where the gold sets, the models and the parse cache are: `quality` and `geocode` share them."""
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "evex-quality", help=workdir_help)
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the folder with seeds/, gold/")
+    parser.add_argument("--stanza-dir", type=Path, default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,15 +65,14 @@ def main(argv: list[str] | None = None) -> None:
     report_parser = commands.add_parser("report", help="write RESULTS.md again from results.json")
     report_parser.add_argument("--out", type=Path, default=RESULTS_MD)
     quality_parser = commands.add_parser("quality", help="extraction quality on the seeds and the development set")
-    quality_parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "evex-quality",
-                                help="parse cache and drops without sidecars")
-    quality_parser.add_argument("--shared", type=Path, default=SHARED, help="the folder with seeds/, gold/")
-    quality_parser.add_argument("--stanza-dir", type=Path,
-                                default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+    add_gold_set_options(quality_parser, "parse cache and drops without sidecars")
     quality_parser.add_argument("--out", type=Path, default=QUALITY_MD, help="the Markdown report")
     ceiling_parser = commands.add_parser("ceiling", help="peak RSS of one Stanza call at its worst (README, Memory)")
     ceiling_parser.add_argument("--stanza-dir", type=Path,
                                 default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+    geocode_parser = commands.add_parser("geocode", help="share of predicted events with a location geocoded")
+    add_gold_set_options(geocode_parser, "parse cache (shared with `quality`)")
+    geocode_parser.add_argument("--set", default="dev", choices=["dev", "seeds"], help="which gold set's texts")
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
     gpu_parser.add_argument("out", type=Path)
@@ -73,6 +82,10 @@ def main(argv: list[str] | None = None) -> None:
         results = run_quality(args.workdir, args.shared.resolve(), args.stanza_dir.resolve())
         write_report(results, args.out, "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv))
         print(args.out.read_text())
+    elif args.command == "geocode":
+        from bench.geocode import geocode_share, report
+
+        print(report(geocode_share(args.workdir, args.shared.resolve(), args.stanza_dir.resolve(), args.set)))
     elif args.command == "report":
         results = json.loads(args.out.with_name(RESULTS_JSON).read_text())
         args.out.write_text(render(results))

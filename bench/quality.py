@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from evex.conllu import read_conllu
 from evex.evaluate import error_breakdown, format_breakdown, load_jsonl, score_by_type, score_docs
 from evex.export import frame_record
 from evex.extract import extract_events
+from evex.frames import EventFrame
 from evex.ingest import Article, discover, read_article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,14 +83,19 @@ class ParseCache:
         return [self.entries.get(self.key(a.text)) for a in articles]
 
 
+def extracted(articles: list[Article], parses: list[dict | None]) -> Iterator[tuple[Article, list[EventFrame]]]:
+    """Each article with the events extracted from its cached parse (none where Stanza failed)."""
+    for article, parsed in zip(articles, parses, strict=True):
+        yield article, extract_events(read_conllu(parsed["conllu"]), article.text, article.doc_date) if parsed else []
+
+
 def measure_set(gold_set: GoldSet, folder: Path, cache: ParseCache) -> dict:
     """Scores of one drop against its gold, with the dates ingest found and the extraction time."""
     articles = [read_article(path) for path in discover([folder])]
     parses = cache.parses(articles)
     started = time.perf_counter()
     predicted = {}
-    for article, parsed in zip(articles, parses, strict=True):
-        frames = extract_events(read_conllu(parsed["conllu"]), article.text, article.doc_date) if parsed else []
+    for article, frames in extracted(articles, parses):
         predicted[article.doc_id] = {
             "doc_id": article.doc_id,
             "doc_date": article.doc_date,

@@ -116,6 +116,9 @@ def reextract(db: DbOption = None) -> None:
 
 class ExportFormat(str, Enum):
     jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+    geojson = "geojson"
 
 
 @app.command()
@@ -125,17 +128,41 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export every stored article's events in the gold JSONL format."""
+    """Export the events: jsonl, every article's events in the gold format; csv and parquet, one row per
+    event with its place and coordinates; geojson, the geocoded events as points."""
+    from evex import export as exports
     from evex.db import get_engine
-    from evex.export import write_jsonl
 
     engine = get_engine(_use_database(db))
-    if output is None:
-        write_jsonl(engine, sys.stdout)
-        return
-    with output.open("w", encoding="utf-8") as out:
-        count = write_jsonl(engine, out)
-    typer.echo(f"{count} articles written to {output}", err=True)
+    if format is ExportFormat.parquet:
+        if output is None:
+            raise typer.BadParameter("Parquet is binary: give a file with -o", param_hint="-o")
+        count = exports.write_parquet(engine, output)
+    else:
+        write = {ExportFormat.jsonl: exports.write_jsonl, ExportFormat.csv: exports.write_csv,
+                 ExportFormat.geojson: exports.write_geojson}[format]
+        if output is None:
+            write(engine, sys.stdout)
+            return
+        with output.open("w", encoding="utf-8", newline="") as out:
+            count = write(engine, out)
+    unit = "articles" if format is ExportFormat.jsonl else "events"
+    typer.echo(f"{count} {unit} written to {output}", err=True)
+
+
+@app.command("map")
+@reports_setup_errors
+def map_(
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("events.html"),
+    db: DbOption = None,
+) -> None:
+    """Write the geocoded events as a map in one HTML file that opens without internet."""
+    from evex.db import get_engine
+    from evex.map import render_map
+
+    page, count = render_map(get_engine(_use_database(db)))
+    output.write_text(page, encoding="utf-8")
+    typer.echo(f"{count} events placed on {output}", err=True)
 
 
 @app.command()
@@ -197,28 +224,30 @@ def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1", db: DbOption
     typer.echo(f"{database.masked(url)} at revision {database.current_revision(url)}")
 
 
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
 @app.command()
 @reports_setup_errors
 def query(
     sql: Annotated[str, typer.Argument(help="One SQL statement, e.g. \"SELECT * FROM event_overview\".")],
     db: DbOption = None,
     max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Rows to print at most.")] = 1000,
+    format: Annotated[QueryFormat, typer.Option("--format", help="table for reading; csv or json to pipe.")]
+    = QueryFormat.table,
 ) -> None:
-    """Run one read-only SQL statement and print the rows as a table (the database refuses writes)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from evex.query import QueryError, run_query
+    """Run one read-only SQL statement and print the rows (the database refuses writes)."""
+    from evex.query import QueryError, print_result, run_query
 
     try:
         result = run_query(_use_database(db), sql, max_rows)
     except QueryError as exc:
         typer.echo(f"refused or failed: {exc}", err=True)
         raise typer.Exit(code=1) from None
-    table = Table(*result.columns, show_lines=False)
-    for row in result.rows:
-        table.add_row(*("" if value is None else str(value) for value in row))
-    Console().print(table)
+    print_result(result, format.value, sys.stdout)
     suffix = f" (first {max_rows} shown)" if result.truncated else ""
     typer.echo(f"{len(result.rows)} rows{suffix}", err=True)
 

@@ -1,12 +1,15 @@
-"""Export the event database in the JSONL format of the gold files (one line per article)."""
+"""Export the event database: the gold files' JSONL (one line per article), or one row per event as
+CSV, Parquet or GeoJSON."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, selectinload
 
 import models
@@ -81,3 +84,58 @@ def frame_record(frame: EventFrame) -> dict:
         [{"trigger": m.trigger, "sentence": m.sentence, "start": m.start, "end": m.end}
          for m in sorted(frame.mentions, key=lambda m: m.start)],
     )
+
+
+# One row per event, like GDELT's event table: what `event_overview` shows (its articles count,
+# participants, place with coordinates, dates, status and first source).
+EVENT_COLUMNS = ("event_id", "type", "start", "end", "location", "status", "participants", "n_articles", "n_sources",
+                 "first_reported", "first_source", "place", "country_code", "latitude", "longitude",
+                 "place_precision")
+
+
+def event_rows(engine: Engine) -> list[dict]:
+    """Every event as a row of `event_overview`, in the order events were stored."""
+    columns = ", ".join(f'"{column}"' for column in EVENT_COLUMNS)
+    with engine.connect() as connection:
+        result = connection.execute(text(f"SELECT {columns} FROM event_overview ORDER BY event_id"))
+        return [dict(row._mapping) for row in result]
+
+
+def write_csv(engine: Engine, out: TextIO) -> int:
+    rows = event_rows(engine)
+    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return len(rows)
+
+
+PARQUET_TYPES = {"event_id": "int64", "n_articles": "int64", "n_sources": "int64", "latitude": "float64",
+                 "longitude": "float64"}  # the other columns are strings
+
+
+def write_parquet(engine: Engine, path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = event_rows(engine)
+    schema = pa.schema([(column, getattr(pa, PARQUET_TYPES.get(column, "string"))()) for column in EVENT_COLUMNS])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    return len(rows)
+
+
+def event_features(engine: Engine) -> dict:
+    """The geocoded events as a GeoJSON FeatureCollection (points; events without a place are left out)."""
+    features = [
+        {"type": "Feature", "id": row["event_id"],
+         "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+         "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")}}
+        for row in event_rows(engine) if row["latitude"] is not None
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_geojson(engine: Engine, out: TextIO) -> int:
+    collection = event_features(engine)
+    json.dump(collection, out, ensure_ascii=False)
+    out.write("\n")
+    return len(collection["features"])

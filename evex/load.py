@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 import models
 from evex.frames import EventFrame
+from evex.geocode import link_places
 from evex.ingest import Article
 from evex.link import EventSummary, day_span, link_reason
 
@@ -148,6 +149,7 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
                 result.n_events += 1
                 result.events_by_type[frame.type] = result.events_by_type.get(frame.type, 0) + 1
                 result.events.append(_report_row(item.article, frame, report))
+        link_places(session.connection(), [article_id for _, article_id in parsed])
     return result
 
 
@@ -369,6 +371,7 @@ def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) ->
         )
         for frame in frames:
             store_frame(session, article_id, ingested, frame)
+        link_places(session.connection(), [article_id])
         return len(frames)
 
 

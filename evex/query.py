@@ -13,9 +13,12 @@ with side effects), so nothing here inspects the SQL. The database enforces it i
 
 from __future__ import annotations
 
+import csv
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy.engine import make_url
 
@@ -95,3 +98,22 @@ def _fetch(cursor, max_rows: int) -> QueryResult:
     columns = [column[0] for column in cursor.description]
     rows = [tuple(row) for row in cursor.fetchmany(max_rows + 1)]
     return QueryResult(columns, rows[:max_rows], truncated=len(rows) > max_rows)
+
+
+def print_result(result: QueryResult, format: str, out: TextIO) -> None:
+    """`table` for a person (rich), `csv` with a header row or `json` (a list of objects) for a pipe."""
+    if format == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    elif format == "json":
+        rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+        out.write(json.dumps(rows, ensure_ascii=False, default=str) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*result.columns, show_lines=False)
+        for row in result.rows:
+            table.add_row(*("" if value is None else str(value) for value in row))
+        Console(file=out).print(table)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -187,6 +189,47 @@ class EventParticipant(Base):
 
     report: Mapped[EventReport] = relationship(back_populates="participants")
     entity: Mapped[Entity] = relationship()
+
+
+class Place(Base):
+    """A gazetteer entry an event or a participant was resolved to (evex/geocode.py)."""
+
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # city:<GeoNames id>, country:<ISO>, region:<name>
+    name: Mapped[str] = mapped_column(String(255))
+    country_code: Mapped[str | None] = mapped_column(String(2), index=True)  # ISO 3166-1 alpha-2
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    precision: Mapped[str] = mapped_column(String(8))  # city | region | country
+
+
+class EventPlace(Base):
+    """Where an event happened: the place of the report that gave the event its location."""
+
+    __tablename__ = "event_places"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+
+
+class ReportPlace(Base):
+    """Where one article says the event happened, resolved with the countries that article names."""
+
+    __tablename__ = "report_places"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("event_reports.id", ondelete="CASCADE"), primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
+
+
+class EntityPlace(Base):
+    """The place a country (or place) participant is."""
+
+    __tablename__ = "entity_places"
+
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"), index=True)
 
 
 Index("ix_event_reports_event_article", EventReport.event_id, EventReport.article_id)

