@@ -61,14 +61,16 @@ def verb_sentence(raw: dict, extra: str | None = None) -> str:
     rows = [("Le", "le", "DET", "_", 2, "det", "_"), ("ministre", "ministre", "NOUN", "_", verb, "nsubj", "_")]
     if reflexive:
         rows.append(("se", "soi", "PRON", "Reflex=Yes", verb, "expl:pv", "_"))
-    word = raw["words"][0]
+    word, *rest = raw["words"]
     rows.append((word, word, "VERB", "Mood=Ind|Tense=Pres|VerbForm=Fin", 0, "root", "_"))
+    rows += [(w, w, "NOUN", "_", verb, "obj", "_") for w in rest]  # `foule le sol`: the rest as its object
+    at = verb + len(rest)
     rows += [
-        ("la", "le", "DET", "_", verb + 2, "det", "_"),
+        ("la", "le", "DET", "_", at + 2, "det", "_"),
         ("délégation", "délégation", "NOUN", "_", verb, "obj", "_"),
-        ("avec", "avec", "ADP", "_", verb + 4, "case", "_"),
+        ("avec", "avec", "ADP", "_", at + 4, "case", "_"),
         ("homologue", "homologue", "NOUN", "_", verb, "obl:arg", "_"),
-        ("à", "à", "ADP", "_", verb + 6, "case", "_"),
+        ("à", "à", "ADP", "_", at + 6, "case", "_"),
         ("Paris", "Paris", "PROPN", "_", verb, "obl:mod", "ner=S-LOC"),
     ]
     if extra:
