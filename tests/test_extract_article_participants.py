@@ -260,3 +260,18 @@ def test_second_of_two_coordinated_organisations_is_named_without_the_conjunctio
     found = names(event("org_coordinated", "AGREEMENT"))
     orgs = [name for name, kind in found.items() if kind == "ORG"]
     assert orgs and not any(name.startswith("et ") for name in orgs), orgs
+
+
+def test_an_organisation_written_as_a_name_keeps_its_nationality_adjective():
+    """`la Fédération française de handball` is that federation's name (and gives France); a
+    ministry written in lower case loses its adjective to the country (see test_extract_participants)."""
+    found = names(event("org_coordinated", "AGREEMENT"))
+    assert found.get("Fédération française de handball") == "ORG" and found.get("France") == "GPE"
+    assert "Fédération de handball" not in found
+
+
+def test_an_organisation_in_lower_case_gives_its_nationality_adjective_to_the_country():
+    """`le ministère algérien de la Défense`: the ministry of the Défense, and Algérie a party."""
+    found = names(event("org_lower_case", "AGREEMENT"))
+    assert found.get("ministère de la Défense") == "ORG" and found.get("Algérie") == "GPE"
+    assert found.get("Fédération française de handball") == "ORG"

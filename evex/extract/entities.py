@@ -402,7 +402,8 @@ def _named_person_below(ctx: ArgumentContext, sentence: Sentence, word: Word, st
 def _organisations(
     ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
-    """An organisation named by a common noun phrase, without nationality adjectives.
+    """An organisation named by a common noun phrase, without nationality adjectives unless it is
+    written as a name (`le ministère algérien de la Défense`, but `la Fédération française de boxe`).
 
     A plural head shares its coordinated complements (`départements de la défense et du commerce`
     -> two departments); a singular head keeps them (`bureau de la sécurité et de la non-prolifération`).
@@ -417,7 +418,8 @@ def _organisations(
         return found + [Participant(PAIR, "GPE", role=role)]
     if not complements:
         return found
-    blocked = set(stop) | {d.id for d in demonyms}
+    as_written = word.text[:1].isupper()  # a proper name keeps its adjective (`Fédération française de boxe`)
+    blocked = set(stop) | (set() if as_written else {d.id for d in demonyms})
     blocked |= {
         c.id
         for c in sentence.children(word)
@@ -433,6 +435,8 @@ def _organisations(
                 if w.deprel == "conj":
                     coordinated.append(w)
         words = subtree(sentence, root, inner)
+        if as_written:
+            return words
         return [w for w in words if not (w.deprel == "amod" and gaz.country_of_demonym(w.text, w.lemma))]
 
     coordinated: list[Word] = []  # organisations coordinated inside the phrase, named on their own
