@@ -275,3 +275,15 @@ def test_an_organisation_in_lower_case_gives_its_nationality_adjective_to_the_co
     found = names(event("org_lower_case", "AGREEMENT"))
     assert found.get("ministère de la Défense") == "ORG" and found.get("Algérie") == "GPE"
     assert found.get("Fédération française de handball") == "ORG"
+
+
+# evex/extract/data/triggers.yaml (anaphoric nouns)
+
+
+@pytest.mark.parametrize("doc_id", ["audience_anaphor", "session_anaphor"])
+def test_an_audience_or_a_session_named_after_a_meeting_is_that_meeting(doc_id):
+    """`Au cours de l'audience` after `vont se rencontrer mardi`, `La session a porté sur` after
+    `a rencontré lundi`: one meeting, not two."""
+    meetings = [e for e in events_of(FIXTURE, doc_id) if e.type == "MEETING"]
+    assert len(meetings) == 1, [[m.trigger for m in e.mentions] for e in meetings]
+    assert len(meetings[0].mentions) == 2
