@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,8 @@ from evex.ingest import Article
 from evex.link import EventIndex, EventSummary, KnownEvent, day_span
 
 LOAD_LOCK = 0x65766578  # "evex": the Postgres advisory lock that serialises loads
+# Core tables, not ORM classes, for the multi-row statements: the ORM's bulk path sent rows one by one
+EVENTS, REPORTS = models.Event.__table__, models.EventReport.__table__
 SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
 
 
@@ -134,7 +136,7 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
         result.n_articles = len(parsed)
         if parsed:
             session.execute(
-                insert(models.Parse),
+                insert(models.Parse.__table__),
                 [{"article_id": article_id, "content": item.conllu, "model_versions": item.model_versions}
                  for item, article_id in parsed],
             )
@@ -227,7 +229,7 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     _insert_events(session, index.created)
     _update_counts(session, reported_again.values())
     report_ids = session.scalars(
-        insert(models.EventReport).returning(models.EventReport.id, sort_by_parameter_order=True),
+        insert(REPORTS).returning(REPORTS.c.id, sort_by_parameter_order=True),
         [_report_values(article_id, frame, event.id, rule)
          for (article_id, _, frame), (event, rule) in zip(reported, links, strict=True)],
     ).all()
@@ -235,7 +237,7 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     for report_id, (article_id, _, frame) in zip(report_ids, reported, strict=True):
         mentions += _mention_rows(report_id, article_id, frame)
         participants += _participant_rows(report_id, frame, entity_ids)
-    for table, rows in ((models.EventMention, mentions), (models.EventParticipant, participants)):
+    for table, rows in ((models.EventMention.__table__, mentions), (models.EventParticipant.__table__, participants)):
         if rows:
             session.execute(insert(table), rows)
     return [(event.id, rule) for event, rule in links]
@@ -317,16 +319,20 @@ def _insert_events(session: Session, created: list[KnownEvent]) -> None:
             "status": event.status, "first_day": span[0] if span else None, "last_day": span[1] if span else None,
             "n_articles": len(event.reporters), "n_sources": event.n_sources,
         })
-    ids = session.scalars(insert(models.Event).returning(models.Event.id, sort_by_parameter_order=True), rows).all()
+    ids = session.scalars(insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True), rows).all()
     for event, event_id in zip(created, ids, strict=True):
         event.id = event_id
 
 
 def _update_counts(session: Session, events: Iterable[KnownEvent]) -> None:
     """n_articles and n_sources of stored events from their reporters, in one statement."""
-    rows = [{"id": event.id, "n_articles": len(event.reporters), "n_sources": event.n_sources} for event in events]
+    rows = [{"event_id": event.id, "articles": len(event.reporters), "sources": event.n_sources} for event in events]
     if rows:
-        session.execute(update(models.Event), rows)
+        session.execute(
+            update(EVENTS).where(EVENTS.c.id == bindparam("event_id"))
+            .values(n_articles=bindparam("articles"), n_sources=bindparam("sources")),
+            rows,
+        )
 
 
 def _report_values(article_id: int, frame: EventFrame, event_id: int, link_rule: str) -> dict:
