@@ -21,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.clusterbench import main as cluster_main
 from bench.corpus import build_corpus
 from bench.quality import QUALITY_MD, SHARED, run_quality, write_report
 from bench.report import RESULTS_JSON, RESULTS_MD, render
@@ -76,7 +77,15 @@ def main(argv: list[str] | None = None) -> None:
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
     gpu_parser.add_argument("out", type=Path)
-    args = parser.parse_args(argv)
+    commands.add_parser("cluster", add_help=False,
+                        help="the Dask series (one process, 1 and 2 local workers) and load_batch alone "
+                             "(options: python -m bench cluster --help)")
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "cluster":
+        cluster_main(rest)
+        return
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     if args.command == "quality":
         results = run_quality(args.workdir, args.shared.resolve(), args.stanza_dir.resolve())

@@ -88,12 +88,12 @@ def run(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
     from prefect.settings import PREFECT_API_URL
 
-    from flows.pipeline import evex_pipeline
+    from flows.pipeline import configured_pipeline
 
     preflight.check_prefect_api(PREFECT_API_URL.value())
     database.upgrade(url)
     with progress.progress_bar():
-        summary = evex_pipeline(paths=drop, default_date=date or get_settings().default_doc_date)
+        summary = configured_pipeline()(paths=drop, default_date=date or get_settings().default_doc_date)
     typer.echo(summary.text(database.masked(url)))
     for source, reason in summary.errors:
         typer.echo(f"failed: {source}: {reason}", err=True)

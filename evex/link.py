@@ -7,7 +7,8 @@ participants. The rule returns its reason in words, stored with the link so it c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 from evex.dates import date_range
 
@@ -54,3 +55,68 @@ def link_reason(new: EventSummary, known: EventSummary) -> str | None:
 
 def _fmt(span: tuple[dt.date, dt.date]) -> str:
     return f"{span[0].isoformat()}..{span[1].isoformat()}"
+
+
+@dataclass(eq=False)  # each object is one event, whatever its fields
+class KnownEvent:
+    """An event a load may link to: stored before the load (`id` set) or created by it (`id` None until stored).
+
+    `participants` are the names of every report's participants so far, as the rule compares them;
+    `reporters` the URL (or None) of each article that reports it, by article id: they give its counts.
+    """
+
+    type: str
+    start: str | None
+    end: str | None
+    location: str | None
+    status: str
+    participants: set[str] = field(default_factory=set)
+    reporters: dict[int, str | None] = field(default_factory=dict)
+    id: int | None = None
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        return day_span(self.start, self.end)
+
+    @property
+    def n_sources(self) -> int:
+        """Distinct sites among the reporting articles; an article without a URL counts as its own source."""
+        return len({urlparse(url).hostname if url else f"article:{aid}" for aid, url in self.reporters.items()})
+
+    def summary(self) -> EventSummary:
+        return EventSummary(self.type, self.start, self.end, self.location, self.participants)
+
+    def reported_by(self, article_id: int, url: str | None, participants: set[str]) -> None:
+        self.reporters[article_id] = url
+        self.participants |= participants
+
+
+class EventIndex:
+    """The events a load links to, per type in the order the rule tries them (oldest first), grown as
+    the load creates events, so that frame after frame links exactly as if each were stored alone."""
+
+    def __init__(self, stored: list[KnownEvent]) -> None:
+        self._by_type: dict[str, list[KnownEvent]] = {}
+        self.created: list[KnownEvent] = []
+        for event in stored:
+            self._by_type.setdefault(event.type, []).append(event)
+
+    def link(self, article_id: int, url: str | None, new: EventSummary, status: str) -> tuple[KnownEvent, str]:
+        """The event `new` reports and why: the first known one the rule accepts, else a new one.
+
+        An article never links to an event it already reports (two of its own frames stay apart).
+        """
+        span = day_span(new.start, new.end)
+        for known in self._by_type.get(new.type, []) if span else []:
+            if article_id in known.reporters:
+                continue
+            reason = link_reason(new, known.summary())
+            if reason:
+                known.reported_by(article_id, url, set(new.participants))
+                return known, reason
+        event = KnownEvent(new.type, new.start, new.end, new.location, status)
+        event.reported_by(article_id, url, set(new.participants))
+        self.created.append(event)
+        if span:
+            self._by_type.setdefault(new.type, []).append(event)
+        return event, "new event"

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,9 +19,12 @@ import models
 from evex.frames import EventFrame
 from evex.geocode import link_places
 from evex.ingest import Article
-from evex.link import EventSummary, day_span, link_reason
+from evex.link import EventIndex, EventSummary, KnownEvent, day_span
 
 LOAD_LOCK = 0x65766578  # "evex": the Postgres advisory lock that serialises loads
+# Core tables, not ORM classes, for the multi-row statements: the ORM's bulk path sent rows one by one
+EVENTS, REPORTS = models.Event.__table__, models.EventReport.__table__
+SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
 
 
 @dataclass
@@ -69,8 +71,7 @@ def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:
     wanted = list(set(hashes))
     found: set[str] = set()
     with Session(engine) as session:
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
+        for chunk in _chunks(wanted, SQL_LIST_CHUNK):
             found.update(session.scalars(select(models.Article.sha256).where(models.Article.sha256.in_(chunk))))
     return found
 
@@ -124,9 +125,8 @@ def record_ingest_errors(engine: Engine, run_id: int | None, errors: list[tuple[
 def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
     """Store a batch in one transaction, one load at a time: all of it or, on error, none of it.
 
-    Articles, parses and entities go in with one multi-row statement each (per-row round trips
-    were most of the load time); only event linking, which depends on the events stored before
-    it, runs frame by frame.
+    Every table gets one multi-row statement per batch (per-row round trips were most of the load
+    time), and event linking reads the events it may link to in one query (`_store_frames`).
     """
     result = LoadResult()
     with Session(engine) as session, session.begin():
@@ -137,26 +137,23 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
         result.n_articles = len(parsed)
         if parsed:
             session.execute(
-                insert(models.Parse),
+                insert(models.Parse.__table__),
                 [{"article_id": article_id, "content": item.conllu, "model_versions": item.model_versions}
                  for item, article_id in parsed],
             )
-        entity_ids = _entity_ids(session, {(p.name, p.kind) for item, _ in parsed for f in item.frames
-                                           for p in f.participants})
-        for item, article_id in parsed:
-            for frame in item.frames:
-                report = store_frame(session, article_id, item.article, frame, entity_ids)
-                result.n_events += 1
-                result.events_by_type[frame.type] = result.events_by_type.get(frame.type, 0) + 1
-                result.events.append(_report_row(item.article, frame, report))
+        reported = [(article_id, item.article, frame) for item, article_id in parsed for frame in item.frames]
+        for (_, article, frame), (event_id, rule) in zip(reported, _store_frames(session, reported), strict=True):
+            result.n_events += 1
+            result.events_by_type[frame.type] = result.events_by_type.get(frame.type, 0) + 1
+            result.events.append(_report_row(article, frame, event_id, rule))
         link_places(session.connection(), [article_id for _, article_id in parsed])
     return result
 
 
-def _report_row(article: Article, frame: EventFrame, report: models.EventReport) -> dict:
+def _report_row(article: Article, frame: EventFrame, event_id: int, link_rule: str) -> dict:
     return {
         "article": article.doc_id,
-        "event": report.event_id,
+        "event": event_id,
         "type": frame.type,
         "trigger": frame.mentions[0].trigger if frame.mentions else "",
         "participants": ", ".join(p.name for p in frame.participants),
@@ -164,7 +161,7 @@ def _report_row(article: Article, frame: EventFrame, report: models.EventReport)
         "start": frame.start or "",
         "end": frame.end or "",
         "status": frame.status,
-        "link": report.link_rule,
+        "link": link_rule,
     }
 
 
@@ -212,142 +209,169 @@ def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str,
     return {(name, kind): entity_id for name, kind, entity_id in found if (name, kind) in keys}
 
 
-def store_frame(
-    session: Session, article_id: int, article: Article, frame: EventFrame,
-    known_entities: dict[tuple[str, str], int] | None = None,
-) -> models.EventReport:
-    """Store one article's event frame, linked to the event it reports (an existing one or a new one).
+def _store_frames(session: Session, reported: list[tuple[int, Article, EventFrame]]) -> list[tuple[int, str]]:
+    """Store each (article id, article, frame) linked to the event it reports; (event id, link rule) of each.
 
-    `known_entities` maps (name, kind) to the ids `load_batch` already resolved for the whole batch.
+    Set-based: one query reads the stored events the batch's frames may link to and one their
+    participants and articles; the rule then runs in memory, frame after frame in batch order, on
+    those events and the ones the batch creates (`EventIndex`), so links are the same as storing
+    one frame at a time. Then one statement per table writes events, reports, mentions and
+    participants, and one updates the counts of the stored events the batch reported again.
     """
-    known = known_entities or {}
-    entity_ids = [known.get((p.name, p.kind)) or _entity_id(session, p.name, p.kind) for p in frame.participants]
-    event, rule = _find_or_create_event(session, article_id, frame)
-    report = models.EventReport(
-        event_id=event.id,
-        article_id=article_id,
-        local_id=frame.local_id,
-        type=frame.type,
-        start=frame.start,
-        end=frame.end,
-        location=frame.location,
-        location_start=frame.location_evidence.start if frame.location_evidence else None,
-        location_end=frame.location_evidence.end if frame.location_evidence else None,
-        time_start=frame.time_evidence.start if frame.time_evidence else None,
-        time_end=frame.time_evidence.end if frame.time_evidence else None,
-        status=frame.status,
-        link_rule=rule,
-    )
-    session.add(report)
-    seen_mentions: set[tuple[int, int]] = set()
-    for mention in frame.mentions:
-        if (mention.start, mention.end) in seen_mentions:
-            continue
-        seen_mentions.add((mention.start, mention.end))
-        report.mentions.append(
-            models.EventMention(
-                article_id=article_id,
-                trigger=mention.trigger,
-                lemma=mention.lemma,
-                start_char=mention.start,
-                end_char=mention.end,
-                sentence=mention.sentence,
-                sentence_index=mention.sentence_index,
-            )
-        )
-    for participant, entity_id in _unique_by_entity(frame, entity_ids):
-        evidence = participant.evidence
-        report.participants.append(
-            models.EventParticipant(
-                entity_id=entity_id,
-                title=participant.title,
-                role=participant.role,
-                evidence_start=evidence.start if evidence else None,
-                evidence_end=evidence.end if evidence else None,
-                evidence_sentence=evidence.sentence if evidence else None,
-            )
-        )
-    session.flush()
-    _refresh_counts(session, event)
-    return report
-
-
-def _unique_by_entity(frame: EventFrame, entity_ids: list[int]):
-    seen: set[int] = set()
-    for participant, entity_id in zip(frame.participants, entity_ids, strict=True):
-        if entity_id not in seen:
-            seen.add(entity_id)
-            yield participant, entity_id
-
-
-def _entity_id(session: Session, name: str, kind: str) -> int:
-    statement = _insert(session, models.Entity).values(name=name, kind=kind).on_conflict_do_nothing(
-        index_elements=["name", "kind"]
-    )
-    session.execute(statement)
-    return session.scalar(select(models.Entity.id).where(models.Entity.name == name, models.Entity.kind == kind))
-
-
-def _find_or_create_event(session: Session, article_id: int, frame: EventFrame) -> tuple[models.Event, str]:
-    """Link to an event another article reported (explainable rule), else create a new one."""
-    summary = EventSummary(frame.type, frame.start, frame.end, frame.location, {p.name for p in frame.participants})
-    span = day_span(frame.start, frame.end)
-    if span:
-        for event in _candidates(session, article_id, frame.type, span):
-            reason = link_reason(summary, _summary_of(session, event))
-            if reason:
-                return event, reason
-    event = models.Event(
-        type=frame.type,
-        start=frame.start,
-        end=frame.end,
-        first_day=span[0] if span else None,
-        last_day=span[1] if span else None,
-        location=frame.location,
-        status=frame.status,
-    )
-    session.add(event)
-    session.flush()
-    return event, "new event"
-
-
-def _candidates(
-    session: Session, article_id: int, event_type: str, span: tuple[dt.date, dt.date]
-) -> list[models.Event]:
-    """Events of the same type whose days overlap `span`, reported by other articles."""
-    reported_here = select(models.EventReport.event_id).where(models.EventReport.article_id == article_id)
-    statement = (
-        select(models.Event)
-        .where(
-            models.Event.type == event_type,
-            models.Event.first_day <= span[1],
-            models.Event.last_day >= span[0],
-            models.Event.id.not_in(reported_here),
-        )
-        .order_by(models.Event.id)
-    )
-    return list(session.scalars(statement))
-
-
-def _summary_of(session: Session, event: models.Event) -> EventSummary:
-    names = session.scalars(
-        select(models.Entity.name)
-        .join(models.EventParticipant, models.EventParticipant.entity_id == models.Entity.id)
-        .join(models.EventReport, models.EventReport.id == models.EventParticipant.report_id)
-        .where(models.EventReport.event_id == event.id)
-    )
-    return EventSummary(event.type, event.start, event.end, event.location, set(names))
-
-
-def _refresh_counts(session: Session, event: models.Event) -> None:
-    rows = session.execute(
-        select(models.Article.id, models.Article.url)
-        .join(models.EventReport, models.EventReport.article_id == models.Article.id)
-        .where(models.EventReport.event_id == event.id)
-        .distinct()
+    if not reported:
+        return []
+    entity_ids = _entity_ids(session, {(p.name, p.kind) for _, _, frame in reported for p in frame.participants})
+    index = EventIndex(_linkable_events(session, [frame for _, _, frame in reported]))
+    links = [
+        index.link(article_id, article.url, EventSummary(frame.type, frame.start, frame.end, frame.location,
+                                                          {p.name for p in frame.participants}), frame.status)
+        for article_id, article, frame in reported
+    ]
+    reported_again = {id(event): event for event, _ in links if event.id is not None}  # stored before
+    _insert_events(session, index.created)
+    _update_counts(session, reported_again.values())
+    report_ids = session.scalars(
+        insert(REPORTS).returning(REPORTS.c.id, sort_by_parameter_order=True),
+        [_report_values(article_id, frame, event.id, rule)
+         for (article_id, _, frame), (event, rule) in zip(reported, links, strict=True)],
     ).all()
-    event.n_articles = len(rows)
-    event.n_sources = len({urlparse(url).hostname if url else f"article:{aid}" for aid, url in rows})
+    mentions, participants = [], []
+    for report_id, (article_id, _, frame) in zip(report_ids, reported, strict=True):
+        mentions += _mention_rows(report_id, article_id, frame)
+        participants += _participant_rows(report_id, frame, entity_ids)
+    for table, rows in ((models.EventMention.__table__, mentions), (models.EventParticipant.__table__, participants)):
+        if rows:
+            session.execute(insert(table), rows)
+    return [(event.id, rule) for event, rule in links]
+
+
+def _linkable_events(session: Session, frames: list[EventFrame]) -> list[KnownEvent]:
+    """Stored events of the frames' types whose days overlap a frame's, oldest first, with the names of
+    their participants and the articles that report them: all that linking and counting need."""
+    spans_by_type: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    for frame in frames:
+        span = day_span(frame.start, frame.end)
+        if span:
+            spans_by_type.setdefault(frame.type, []).append(span)
+    conditions = [
+        and_(models.Event.type == event_type, models.Event.first_day <= last, models.Event.last_day >= first)
+        for event_type, spans in spans_by_type.items() for first, last in _merged(spans)
+    ]
+    found: dict[int, models.Event] = {}
+    for chunk in _chunks(conditions, SQL_LIST_CHUNK // 5):  # SQLite nests each OR a level deeper
+        found.update((event.id, event) for event in session.scalars(select(models.Event).where(or_(*chunk))))
+    return _known_events(session, [found[event_id] for event_id in sorted(found)])
+
+
+def _reported_events(session: Session, event_ids: list[int]) -> list[KnownEvent]:
+    """Those of the stored events `event_ids` that an article still reports."""
+    found: list[models.Event] = []
+    for chunk in _chunks(sorted(set(event_ids)), SQL_LIST_CHUNK):
+        found += session.scalars(select(models.Event).where(models.Event.id.in_(chunk)))
+    return [event for event in _known_events(session, found) if event.reporters]
+
+
+def _known_events(session: Session, rows: list[models.Event]) -> list[KnownEvent]:
+    """Stored events as linking sees them: with their participants' names and their reporting articles."""
+    events = {row.id: KnownEvent(row.type, row.start, row.end, row.location, row.status, id=row.id) for row in rows}
+    for chunk in _chunks(list(events), SQL_LIST_CHUNK):
+        names = session.execute(
+            select(models.EventReport.event_id, models.Entity.name)
+            .join(models.EventParticipant, models.EventParticipant.report_id == models.EventReport.id)
+            .join(models.Entity, models.Entity.id == models.EventParticipant.entity_id)
+            .where(models.EventReport.event_id.in_(chunk))
+        )
+        for event_id, name in names:
+            events[event_id].participants.add(name)
+        reporters = session.execute(
+            select(models.EventReport.event_id, models.Article.id, models.Article.url)
+            .join(models.Article, models.Article.id == models.EventReport.article_id)
+            .where(models.EventReport.event_id.in_(chunk))
+        )
+        for event_id, article_id, url in reporters:
+            events[event_id].reporters[article_id] = url
+    return list(events.values())
+
+
+def _merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """The union of day spans as disjoint spans: an event overlaps one of them iff it overlaps a span."""
+    merged: list[tuple[dt.date, dt.date]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _insert_events(session: Session, created: list[KnownEvent]) -> None:
+    """Insert the batch's new events in creation order (so ids keep the order linking tries them)."""
+    if not created:
+        return
+    rows = []
+    for event in created:
+        span = event.span
+        rows.append({
+            "type": event.type, "start": event.start, "end": event.end, "location": event.location,
+            "status": event.status, "first_day": span[0] if span else None, "last_day": span[1] if span else None,
+            "n_articles": len(event.reporters), "n_sources": event.n_sources,
+        })
+    ids = session.scalars(insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True), rows).all()
+    for event, event_id in zip(created, ids, strict=True):
+        event.id = event_id
+
+
+def _update_counts(session: Session, events: Iterable[KnownEvent]) -> None:
+    """n_articles and n_sources of stored events from their reporters, in one statement."""
+    rows = [{"event_id": event.id, "articles": len(event.reporters), "sources": event.n_sources} for event in events]
+    if rows:
+        session.execute(
+            update(EVENTS).where(EVENTS.c.id == bindparam("event_id"))
+            .values(n_articles=bindparam("articles"), n_sources=bindparam("sources")),
+            rows,
+        )
+
+
+def _report_values(article_id: int, frame: EventFrame, event_id: int, link_rule: str) -> dict:
+    location, time = frame.location_evidence, frame.time_evidence
+    return {
+        "event_id": event_id, "article_id": article_id, "local_id": frame.local_id, "type": frame.type,
+        "start": frame.start, "end": frame.end, "location": frame.location,
+        "location_start": location.start if location else None, "location_end": location.end if location else None,
+        "time_start": time.start if time else None, "time_end": time.end if time else None,
+        "status": frame.status, "link_rule": link_rule,
+    }
+
+
+def _mention_rows(report_id: int, article_id: int, frame: EventFrame) -> list[dict]:
+    """The frame's mentions, each place in the text once."""
+    rows: dict[tuple[int, int], dict] = {}
+    for mention in frame.mentions:
+        rows.setdefault((mention.start, mention.end), {
+            "report_id": report_id, "article_id": article_id, "trigger": mention.trigger, "lemma": mention.lemma,
+            "start_char": mention.start, "end_char": mention.end, "sentence": mention.sentence,
+            "sentence_index": mention.sentence_index,
+        })
+    return list(rows.values())
+
+
+def _participant_rows(report_id: int, frame: EventFrame, entity_ids: dict[tuple[str, str], int]) -> list[dict]:
+    """The frame's participants, each entity once (its first mention's title, role and evidence)."""
+    rows: dict[int, dict] = {}
+    for participant in frame.participants:
+        entity_id = entity_ids[(participant.name, participant.kind)]
+        evidence = participant.evidence
+        rows.setdefault(entity_id, {
+            "report_id": report_id, "entity_id": entity_id, "title": participant.title, "role": participant.role,
+            "evidence_start": evidence.start if evidence else None, "evidence_end": evidence.end if evidence else None,
+            "evidence_sentence": evidence.sentence if evidence else None,
+        })
+    return list(rows.values())
 
 
 def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) -> int:
@@ -355,22 +379,20 @@ def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) ->
     with Session(engine) as session, session.begin():
         _serialise_writers(session)
         article = session.get(models.Article, article_id)
-        old_events = set(
+        old_events = list(
             session.scalars(select(models.EventReport.event_id).where(models.EventReport.article_id == article_id))
         )
         session.execute(models.EventReport.__table__.delete().where(models.EventReport.article_id == article_id))
-        for event in session.scalars(select(models.Event).where(models.Event.id.in_(old_events))):
-            if session.scalar(select(func.count()).where(models.EventReport.event_id == event.id)):
-                _refresh_counts(session, event)
-            else:
-                session.delete(event)
-        session.flush()
+        still_reported = _reported_events(session, old_events)
+        _update_counts(session, still_reported)
+        gone = set(old_events) - {event.id for event in still_reported}
+        if gone:
+            session.execute(models.Event.__table__.delete().where(models.Event.id.in_(gone)))
         ingested = Article(
             doc_id=article.doc_id, source=article.source, sha256=article.sha256, text=article.text,
             doc_date=article.doc_date, url=article.url,
         )
-        for frame in frames:
-            store_frame(session, article_id, ingested, frame)
+        _store_frames(session, [(article_id, ingested, frame) for frame in frames])
         link_places(session.connection(), [article_id])
         return len(frames)
 

@@ -50,12 +50,15 @@ def ingest_batch(
     default_date: str | None,
     roots: list[str] | None = None,
     max_words: int | None = None,
+    taken: frozenset[str] = frozenset(),
 ) -> IngestOutcome:
-    """Read and clean files; skip articles already stored (or twice in this batch); record bad files.
+    """Read and clean files; skip articles already stored, taken by an earlier batch, or twice in this
+    batch; record bad files.
 
-    Batches run one after the other and each is loaded before the next is read, so a duplicate in
-    a later batch is found in the database. `roots` (the drop's paths) bound where a symbolic link
-    may lead; `max_words` refuses longer texts (EVEX_MAX_ARTICLE_WORDS).
+    A duplicate in a later batch is found in the database once the earlier batch is loaded; `taken`
+    (the hashes earlier batches of this run took) also skips it while that batch is still being parsed
+    on a cluster. `roots` (the drop's paths) bound where a symbolic link may lead; `max_words` refuses
+    longer texts (EVEX_MAX_ARTICLE_WORDS).
     """
     outcome = IngestOutcome()
     articles: list[Article] = []
@@ -71,7 +74,7 @@ def ingest_batch(
     stored = known_hashes(engine, (a.sha256 for a in articles))
     seen: set[str] = set()
     for article in articles:
-        if article.sha256 in stored or article.sha256 in seen:
+        if article.sha256 in stored or article.sha256 in taken or article.sha256 in seen:
             outcome.skipped += 1
         else:
             seen.add(article.sha256)

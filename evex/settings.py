@@ -34,6 +34,13 @@ class Settings(BaseSettings):
         "one article is at most one Stanza call.",
     )
     batch_articles: int = Field(default=128, ge=1, description="Articles per ingest→load batch.")
+    dask_address: str | None = Field(
+        default=None, description="Scheduler of an existing Dask cluster (tcp://host:8786) that parses the batches.",
+    )
+    dask_workers: int | None = Field(
+        default=None, ge=1, description="Start a local Dask cluster of this many worker processes to parse batches; "
+        "unset (and no address): the flow parses in its own process.",
+    )
     task_retries: int = Field(default=2, ge=0)
     task_retry_delay_s: float = Field(default=2.0, ge=0)
     default_doc_date: str | None = Field(default=None, description="Article date when none is found.")

@@ -1,25 +1,37 @@
-"""The evex flow: ingest → parse → extract → load, batch after batch, each stage a retried task."""
+"""The evex flow: ingest → parse → extract → load, batch after batch, each stage a retried task.
+
+On a Dask cluster (EVEX_DASK_ADDRESS or EVEX_DASK_WORKERS) parse and extract of several batches run
+at once on the workers, at most two batches per worker in flight; ingest and load stay in the
+flow's process, and load takes the batches in their order, so the database is a one-process run's.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import flow, get_run_logger, runtime, task
+from prefect import Flow, flow, get_run_logger, runtime, task
 from prefect.artifacts import create_table_artifact
 from prefect.client.orchestration import get_client
 from prefect.cache_policies import NONE
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
+from prefect_dask import DaskTaskRunner
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from evex import pipeline, progress
 from evex.db import get_engine, masked
-from evex.load import LoadResult
-from evex.settings import get_settings
+from evex.load import LoadResult, ProcessedArticle
+from evex.pipeline import IngestOutcome
+from evex.settings import Settings, get_settings
 from evex.summary import RunSummary
 
 ARTIFACT_ROWS = 500
 TRANSIENT = (OperationalError, DBAPIError, OSError, TimeoutError)
+BATCHES_IN_FLIGHT_PER_WORKER = 2  # one parsing, one waiting: workers never idle, memory stays bounded
 
 
 def retry_if_transient(_task, _task_run, state) -> bool:
@@ -39,8 +51,8 @@ def stage(name: str):
 
 
 @stage("ingest")
-def ingest(files, engine, run_id, default_date, batch_no, roots=None, max_words=None):
-    return pipeline.ingest_batch(files, engine, run_id, default_date, roots, max_words)
+def ingest(files, engine, run_id, default_date, batch_no, roots=None, max_words=None, taken=frozenset()):
+    return pipeline.ingest_batch(files, engine, run_id, default_date, roots, max_words, taken)
 
 
 @stage("parse")
@@ -63,6 +75,16 @@ def drop_run_name() -> str:
     return f"{Path(paths[0]).name or paths[0]} {dt.datetime.now():%Y-%m-%d %H:%M}"
 
 
+@dataclass
+class BatchInFlight:
+    """A batch ingested here, whose parse and extraction run or ran (a future on a cluster)."""
+
+    number: int
+    files: list[str]
+    ingested: IngestOutcome
+    extracted: PrefectFuture | list[ProcessedArticle]
+
+
 @flow(name="evex", flow_run_name=drop_run_name, log_prints=True)
 def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSummary:
     """Process a drop of article files into the event database (EVEX_DATABASE_URL)."""
@@ -74,27 +96,81 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     summary = RunSummary.start(engine, str(runtime.flow_run.id), paths, sum(map(len, batches)))
     logger.info("%d files in %d batches → %s", summary.files, len(batches), masked(settings.database_url))
     progress.set_total(summary.files)
+    taken: set[str] = set()  # articles earlier batches took, maybe still parsing: a text twice is parsed once
+    in_flight: deque[BatchInFlight] = deque()
     for batch_no, files in enumerate(batches, 1):
         with summary.timer("ingest"):
             ingested = ingest.with_options(**options)(
-                files, engine, summary.run_id, default_date, batch_no, paths, settings.max_article_words
+                files, engine, summary.run_id, default_date, batch_no, paths, settings.max_article_words,
+                frozenset(taken),
             )
-        loaded = LoadResult()
-        if ingested.new:  # an unchanged drop costs one ingest task per batch, no parse
-            with summary.timer("parse"):
-                parsed = parse.with_options(**options)(ingested.new, settings, batch_no)
-            with summary.timer("extract"):
-                extracted = extract.with_options(**options)(parsed, batch_no)
-            with summary.timer("load"):
-                loaded = load.with_options(**options)(extracted, engine, summary.run_id, batch_no)
-            summary.model_versions = parsed[0].model_versions
-        summary.add_batch(ingested, loaded)
-        logger.info("batch %d: %s", batch_no, summary.batch_line(ingested, loaded))
-        progress.advance(len(files))
+        taken.update(article.sha256 for article in ingested.new)
+        in_flight.append(BatchInFlight(batch_no, files, ingested, parse_and_extract(ingested, settings, batch_no,
+                                                                                      options, summary)))
+        while len(in_flight) >= batches_in_flight():
+            load_in_order(in_flight.popleft(), engine, summary, options)
+    while in_flight:
+        load_in_order(in_flight.popleft(), engine, summary, options)
     summary.finish(engine)
     publish_report(summary)
     logger.info(summary.text(masked(settings.database_url)))
     return summary
+
+
+def dask_runner() -> DaskTaskRunner | None:
+    """The flow run's Dask task runner, or None when its tasks run in the flow's process."""
+    runner = FlowRunContext.get().task_runner
+    return runner if isinstance(runner, DaskTaskRunner) else None
+
+
+def batches_in_flight() -> int:
+    """Batches parsed at once: two per Dask worker (asked each time, so a scaled cluster gets more), else one."""
+    runner = dask_runner()
+    return BATCHES_IN_FLIGHT_PER_WORKER * max(1, len(runner.client.nthreads())) if runner else 1
+
+
+def parse_and_extract(ingested: IngestOutcome, settings: Settings, batch_no: int, options: dict,
+                      summary: RunSummary) -> PrefectFuture | list[ProcessedArticle]:
+    """Parse then extract a batch's new articles: submitted to the Dask workers, else run here."""
+    if not ingested.new:  # an unchanged drop costs one ingest task per batch, no parse
+        return []
+    if dask_runner():
+        parsed = parse.with_options(**options).submit(ingested.new, settings, batch_no)
+        return extract.with_options(**options).submit(parsed, batch_no)
+    with summary.timer("parse"):
+        parsed = parse.with_options(**options)(ingested.new, settings, batch_no)
+    with summary.timer("extract"):
+        return extract.with_options(**options)(parsed, batch_no)
+
+
+def load_in_order(batch: BatchInFlight, engine, summary: RunSummary, options: dict) -> None:
+    """Load a batch, the oldest in flight: one writer, batches in drop order (links as in a one-process run)."""
+    logger = get_run_logger()
+    extracted = batch.extracted
+    if isinstance(extracted, PrefectFuture):
+        with summary.timer("parse"):  # on a cluster: the wait for the workers' parse and extraction
+            extracted = extracted.result()
+    loaded = LoadResult()
+    if extracted:
+        with summary.timer("load"):
+            loaded = load.with_options(**options)(extracted, engine, summary.run_id, batch.number)
+        summary.model_versions = extracted[0].model_versions
+    summary.add_batch(batch.ingested, loaded)
+    logger.info("batch %d: %s", batch.number, summary.batch_line(batch.ingested, loaded))
+    progress.advance(len(batch.files))
+
+
+def configured_pipeline(settings: Settings | None = None) -> Flow:
+    """The flow with the task runner the settings choose: a Dask cluster's (EVEX_DASK_ADDRESS, or a local one
+    of EVEX_DASK_WORKERS processes), else Prefect's default, every task in the flow's process."""
+    settings = settings or get_settings()
+    if settings.dask_address:
+        return evex_pipeline.with_options(task_runner=DaskTaskRunner(address=settings.dask_address))
+    if settings.dask_workers:
+        cluster = {"n_workers": settings.dask_workers, "threads_per_worker": 1, "processes": True,
+                   "dashboard_address": None}
+        return evex_pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs=cluster))
+    return evex_pipeline
 
 
 def publish_report(summary: RunSummary) -> None:

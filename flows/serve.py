@@ -19,7 +19,7 @@ from prefect.logging import get_logger
 
 from evex import serve as inbox
 from evex.settings import Settings
-from flows.pipeline import evex_pipeline
+from flows.pipeline import configured_pipeline
 
 DEPLOYMENT = "inbox"
 FULL_NAME = f"evex-inbox/{DEPLOYMENT}"
@@ -35,7 +35,7 @@ def process_inbox(inbox_dir: str, archive_dir: str | None = None, min_age_s: flo
     if not files:
         logger.info("%s: nothing new", folder)
         return 0
-    summary = evex_pipeline(paths=[str(f.path) for f in files], default_date=default_date)
+    summary = configured_pipeline()(paths=[str(f.path) for f in files], default_date=default_date)
     archived = inbox.settle(folder, files, archive)
     logger.info("%d files read (%d new articles); %s", len(files), summary.new,
                 f"{len(archived)} moved to {archive}" if archive else "left in the inbox")

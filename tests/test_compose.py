@@ -57,7 +57,7 @@ def test_evex_serves_a_mounted_inbox_against_postgres_and_the_server(compose):
     assert env["PREFECT_API_URL"] == "http://prefect-server:4200/api"
     targets = {re.search(r":(/[^:]+)(?::ro|:rw)?$", volume)[1] for volume in evex["volumes"]}
     assert {env["EVEX_INBOX_DIR"], env["EVEX_ARCHIVE_DIR"], env["STANZA_RESOURCES_DIR"]} <= targets
-    assert set(evex["depends_on"]) == {"postgres", "prefect-server"}
+    assert set(evex["depends_on"]) == {"postgres", "prefect-server", "dask-scheduler"}
 
 
 def test_no_password_is_written_in_the_file(compose):
@@ -80,3 +80,17 @@ def test_the_image_pins_torch_as_pyproject_does():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(rf"pip install .*{re.escape(pinned)}\b", dockerfile)
     assert "pip install ." in dockerfile
+
+
+def test_parsing_scales_on_a_dask_scheduler_and_scalable_workers(compose):
+    services = compose["services"]
+    scheduler, worker = services["dask-scheduler"], services["dask-worker"]
+    assert scheduler["entrypoint"] == ["dask", "scheduler"] and "8786" in scheduler["command"]
+    assert worker["entrypoint"] == ["dask", "worker"] and worker["command"][0] == "tcp://dask-scheduler:8786"
+    assert "container_name" not in worker and not worker.get("ports"), "`--scale dask-worker=N` needs both unset"
+    assert worker["command"][worker["command"].index("--nthreads") + 1] == "1"  # one parse per process
+    targets = {re.search(r":(/[^:]+)(?::ro|:rw)?$", volume)[1] for volume in worker["volumes"]}
+    assert environment(worker)["STANZA_RESOURCES_DIR"] in targets
+    assert environment(worker)["PREFECT_API_URL"] == environment(services["evex"])["PREFECT_API_URL"]
+    assert environment(services["evex"])["EVEX_DASK_ADDRESS"] == "tcp://dask-scheduler:8786"
+    assert scheduler["image"] == worker["image"] == services["evex"]["image"]  # same evex, same versions

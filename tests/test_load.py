@@ -93,3 +93,24 @@ def test_ingest_errors_are_recorded_once(migrated_url):
     assert record_ingest_errors(engine, None, errors) == 1
     assert record_ingest_errors(engine, None, errors) == 0
     assert count_rows(engine)["ingest_errors"] == 1
+
+
+def test_re_extracting_an_article_links_it_again_and_keeps_the_counts(migrated_url):
+    from evex.load import replace_frames
+    from tests.test_faults import canonical
+
+    engine = get_engine(migrated_url)
+    first, second = processed("a"), processed("b", SENTENCE + " Autre source.")
+    load_batch(engine, None, [first, second])
+    before = canonical(migrated_url)
+    with Session(engine) as session:
+        first_id = session.scalar(select(models.Article.id).where(models.Article.doc_id == "a"))
+    assert replace_frames(engine, first_id, first.frames) == 1  # "a" created the event "b" links to
+    after = canonical(migrated_url)
+    for table in ("articles", "parses", "events", "entities"):  # reports (and what they hold) name their rule
+        assert after[table] == before[table]
+    assert count_rows(engine) == {table: len(rows) for table, rows in before.items()} | {"pipeline_runs": 0}
+    with Session(engine) as session:
+        event = session.scalars(select(models.Event)).one()
+        assert (event.n_articles, len(event.reports)) == (2, 2)
+        assert all(r.link_rule.startswith("same type MEETING") for r in event.reports if r.article_id == first_id)
