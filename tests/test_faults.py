@@ -90,7 +90,8 @@ def canonical(url: str) -> dict[str, list[tuple]]:
                     for foreign_key in column.foreign_keys:
                         value = keys[foreign_key.column.table.name][value]
                     values.append(value)
-                rows[row["id"]] = tuple(values)
+                primary_key = [row[column.name] for column in table.primary_key.columns]
+                rows[primary_key[0] if len(primary_key) == 1 else tuple(primary_key)] = tuple(values)
             keys[table.name] = rows
             dump[table.name] = sorted(rows.values(), key=repr)
     return dump
