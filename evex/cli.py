@@ -14,6 +14,7 @@ import typer
 
 from evex.preflight import SetupError
 from evex.settings import get_settings
+from evex.wording import counted
 
 app = typer.Typer(help="evex: French news articles → a database of events.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
@@ -73,6 +74,9 @@ def run(
     date: Annotated[
         str | None, typer.Option("--date", help="Article date (YYYY-MM-DD) for articles that give none.")
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print Prefect's log lines (they always go to Prefect).")
+    ] = False,
 ) -> None:
     """Ingest, parse, extract and load a drop of articles, then print a summary."""
     from evex import db as database
@@ -92,7 +96,8 @@ def run(
 
     preflight.check_prefect_api(PREFECT_API_URL.value())
     database.upgrade(url)
-    with progress.progress_bar():
+    starting = "connecting to Prefect" if PREFECT_API_URL.value() else "starting Prefect's temporary server"
+    with progress.progress_bar(starting, verbose):
         summary = evex_pipeline(paths=drop, default_date=date or get_settings().default_doc_date)
     typer.echo(summary.text(database.masked(url)))
     for source, reason in summary.errors:
@@ -111,7 +116,7 @@ def reextract(db: DbOption = None) -> None:
     url = _use_database(db)
     database.upgrade(url)
     articles, events = reextract_stored(database.get_engine(url))
-    typer.echo(f"{articles} articles re-extracted, {events} events")
+    typer.echo(f"{counted(articles, 'article')} re-extracted, {counted(events, 'event report')}")
 
 
 class ExportFormat(str, Enum):
@@ -135,7 +140,7 @@ def export(
         return
     with output.open("w", encoding="utf-8") as out:
         count = write_jsonl(engine, out)
-    typer.echo(f"{count} articles written to {output}", err=True)
+    typer.echo(f"{counted(count, 'article')} written to {output}", err=True)
 
 
 @app.command()

@@ -35,13 +35,16 @@ class ProcessedArticle:
     error: str | None = None  # why parsing or extraction failed
 
 
+NEW_EVENT = "new event"  # the link rule of a report that created its event
+
+
 @dataclass
 class LoadResult:
     n_articles: int = 0
     n_failed: int = 0
     n_events: int = 0
     events_by_type: dict[str, int] = field(default_factory=dict)
-    events: list[dict] = field(default_factory=list)  # one row per stored event, for the run's report
+    events: list[dict] = field(default_factory=list)  # one row per stored report, for the run's summary
 
 
 def _insert(session: Session, table):
@@ -153,11 +156,11 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
 
 def _report_row(article: Article, frame: EventFrame, report: models.EventReport) -> dict:
     return {
-        "article": article.doc_id,
+        "article": article.title or article.doc_id,
         "event": report.event_id,
         "type": frame.type,
         "trigger": frame.mentions[0].trigger if frame.mentions else "",
-        "participants": ", ".join(p.name for p in frame.participants),
+        "participants": [p.name for p in frame.participants],
         "location": frame.location or "",
         "start": frame.start or "",
         "end": frame.end or "",
@@ -306,7 +309,7 @@ def _find_or_create_event(session: Session, article_id: int, frame: EventFrame) 
     )
     session.add(event)
     session.flush()
-    return event, "new event"
+    return event, NEW_EVENT
 
 
 def _candidates(

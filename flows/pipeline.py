@@ -17,6 +17,7 @@ from evex.db import get_engine, masked
 from evex.load import LoadResult
 from evex.settings import get_settings
 from evex.summary import RunSummary
+from evex.wording import counted
 
 ARTIFACT_ROWS = 500
 TRANSIENT = (OperationalError, DBAPIError, OSError, TimeoutError)
@@ -72,25 +73,32 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     options = dict(retries=settings.task_retries, retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s))
     batches = pipeline.plan_batches(paths, settings.batch_articles)
     summary = RunSummary.start(engine, str(runtime.flow_run.id), paths, sum(map(len, batches)))
-    logger.info("%d files in %d batches → %s", summary.files, len(batches), masked(settings.database_url))
+    logger.info("%s in %s → %s", counted(summary.files, "file"), counted(len(batches), "batch"),
+                masked(settings.database_url))
     progress.set_total(summary.files)
     for batch_no, files in enumerate(batches, 1):
+        batch = f"batch {batch_no}/{len(batches)}"
+        progress.describe(f"reading {batch}")
         with summary.timer("ingest"):
             ingested = ingest.with_options(**options)(
                 files, engine, summary.run_id, default_date, batch_no, paths, settings.max_article_words
             )
         loaded = LoadResult()
         if ingested.new:  # an unchanged drop costs one ingest task per batch, no parse
+            progress.describe(f"parsing {batch} ({counted(len(ingested.new), 'new article')})")
             with summary.timer("parse"):
                 parsed = parse.with_options(**options)(ingested.new, settings, batch_no)
+            progress.describe(f"extracting {batch}")
             with summary.timer("extract"):
                 extracted = extract.with_options(**options)(parsed, batch_no)
+            progress.describe(f"storing {batch}")
             with summary.timer("load"):
                 loaded = load.with_options(**options)(extracted, engine, summary.run_id, batch_no)
             summary.model_versions = parsed[0].model_versions
         summary.add_batch(ingested, loaded)
         logger.info("batch %d: %s", batch_no, summary.batch_line(ingested, loaded))
         progress.advance(len(files))
+    progress.describe("articles")
     summary.finish(engine)
     publish_report(summary)
     logger.info(summary.text(masked(settings.database_url)))
@@ -102,7 +110,7 @@ def publish_report(summary: RunSummary) -> None:
     with get_client(sync_client=True) as client:
         client.update_flow_run(runtime.flow_run.id, name=f"{runtime.flow_run.name} · {summary.run_name_suffix()}")
     create_table_artifact(
-        table=summary.events[:ARTIFACT_ROWS] or [{"events": "none found"}],
+        table=summary.report_table(ARTIFACT_ROWS) or [{"events": "none found"}],
         key="evex-events",
-        description=f"Events found by this run ({summary.n_events}; first {ARTIFACT_ROWS} shown)",
+        description=f"{summary.events_line()}; one row per article report, first {ARTIFACT_ROWS} shown",
     )
