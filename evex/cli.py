@@ -250,6 +250,44 @@ def serve(db: DbOption = None) -> None:
 
 
 @app.command()
+@reports_setup_errors
+def browse(
+    db: DbOption = None,
+    host: Annotated[str | None, typer.Option("--host", help="Address to serve on (EVEX_BROWSE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (EVEX_BROWSE_PORT, default 8001).")] = None,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open it in a web browser.")] = False,
+) -> None:
+    """Look at the events in Datasette (read-only): views, documented queries, facets, search, map, timeline."""
+    import json
+    import tempfile
+
+    from datasette.cli import cli as datasette_cli
+
+    from evex import browse as browsing
+    from evex import preflight
+
+    url = _use_database(db)
+    parsed = preflight.database_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        raise SetupError("Datasette reads SQLite only: on Postgres, query the same views (event_overview, "
+                         "event_participants_view, article_events) with `evex query` or psql")
+    database = Path(parsed.database).expanduser().resolve()
+    if not database.is_file():
+        raise SetupError(f"no event database at {database}: run `evex run` first, or give --db")
+    from evex import db as database_module
+
+    database_module.upgrade(url)  # the search index comes with migration 0004
+    database_module.get_engine(url).dispose()  # closing checkpoints the WAL, which immutable mode does not read
+    settings = get_settings()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="evex-datasette-") as metadata_file:
+        json.dump(browsing.metadata(database), metadata_file)
+        metadata_file.flush()
+        datasette_cli.main(browsing.datasette_arguments(database, Path(metadata_file.name), host or settings.browse_host,
+                                                        settings.browse_port if port is None else port, open_browser),
+                           prog_name="evex browse")
+
+
+@app.command()
 def watch() -> None:
     """Start a run of the served inbox deployment whenever a burst of new files has landed."""
     from flows.serve import watch_inbox
