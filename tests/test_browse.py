@@ -126,6 +126,13 @@ def test_timeline_dashboard_has_the_events_per_week_chart(browsed):
     assert page.status_code == 200 and "Events per week, by type" in page.text
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium missing (.ci/run installs it)")
+def test_timeline_chart_is_drawn_in_a_browser(browsed):
+    base, _, _ = browsed
+    dom = _chromium("--dump-dom", f"{base}/-/dashboards/timeline").stdout
+    assert 'class="marks"' in dom, dom[-2000:]  # the canvas or SVG Vega draws the bars into
+
+
 def _chromium(*arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                            "--virtual-time-budget=10000", "--window-size=1280,900", *arguments],
@@ -139,7 +146,8 @@ def test_map_page_draws_its_markers_in_a_browser(browsed):
     assert 'id="map"' in dom or "leaflet-container" in dom, dom[-2000:]
     assert "leaflet-marker-icon" in dom
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for shot, path in (("browse.png", f"/{name}"), ("map.png", f"/{name}/{view}")):
+    for shot, path in (("browse.png", f"/{name}"), ("map.png", f"/{name}/{view}"),
+                       ("timeline.png", "/-/dashboards/timeline")):
         _chromium(f"--screenshot={SCREENSHOTS / shot}", base + path)
         assert (SCREENSHOTS / shot).stat().st_size > 10_000
 
