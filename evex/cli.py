@@ -277,7 +277,7 @@ def browse(
     from evex import db as database_module
 
     database_module.upgrade(url)  # the search index comes with migration 0004
-    database_module.get_engine(url).dispose()  # closing checkpoints the WAL, which immutable mode does not read
+    database_module.checkpoint(url)
     settings = get_settings()
     with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="evex-datasette-") as metadata_file:
         json.dump(browsing.metadata(database), metadata_file)
