@@ -48,6 +48,13 @@ def reports_setup_errors(command):
 
     return wrapper
 
+def _no_prefect_telemetry() -> None:
+    """No telemetry from closed networks, and no notice about it between the progress bar's lines
+    (Prefect's client prints one on a terminal unless DO_NOT_TRACK is set)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database URL (default: EVEX_DATABASE_URL, else sqlite:///evex.db).", show_default=False),
@@ -89,7 +96,7 @@ def run(
     preflight.check_drop([Path(p) for p in drop])
     url = _use_database(db)
     preflight.check_models(get_settings().stanza_resources_dir)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
+    _no_prefect_telemetry()
     from prefect.settings import PREFECT_API_URL
 
     from flows.pipeline import evex_pipeline
@@ -233,7 +240,7 @@ def query(
 def serve(db: DbOption = None) -> None:
     """Serve the inbox deployment: runs on a schedule (EVEX_SCHEDULE_*) and, unless EVEX_WATCH=false,
     as soon as files land in EVEX_INBOX_DIR."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
+    _no_prefect_telemetry()
     from prefect.settings import PREFECT_API_URL
 
     from evex import db as database
