@@ -14,6 +14,7 @@ import typer
 
 from evex.preflight import SetupError
 from evex.settings import get_settings
+from evex.wording import counted
 
 app = typer.Typer(help="evex: French news articles → a database of events.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
@@ -47,6 +48,13 @@ def reports_setup_errors(command):
 
     return wrapper
 
+def _no_prefect_telemetry() -> None:
+    """No telemetry from closed networks, and no notice about it between the progress bar's lines
+    (Prefect's client prints one on a terminal unless DO_NOT_TRACK is set)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database URL (default: EVEX_DATABASE_URL, else sqlite:///evex.db).", show_default=False),
@@ -73,6 +81,9 @@ def run(
     date: Annotated[
         str | None, typer.Option("--date", help="Article date (YYYY-MM-DD) for articles that give none.")
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also print Prefect's log lines (they always go to Prefect).")
+    ] = False,
 ) -> None:
     """Ingest, parse, extract and load a drop of articles, then print a summary."""
     from evex import db as database
@@ -85,14 +96,15 @@ def run(
     preflight.check_drop([Path(p) for p in drop])
     url = _use_database(db)
     preflight.check_models(get_settings().stanza_resources_dir)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
+    _no_prefect_telemetry()
     from prefect.settings import PREFECT_API_URL
 
     from flows.pipeline import configured_pipeline
 
     preflight.check_prefect_api(PREFECT_API_URL.value())
     database.upgrade(url)
-    with progress.progress_bar():
+    starting = "connecting to Prefect" if PREFECT_API_URL.value() else "starting Prefect's temporary server"
+    with progress.progress_bar(starting, verbose):
         summary = configured_pipeline()(paths=drop, default_date=date or get_settings().default_doc_date)
     typer.echo(summary.text(database.masked(url)))
     for source, reason in summary.errors:
@@ -111,7 +123,7 @@ def reextract(db: DbOption = None) -> None:
     url = _use_database(db)
     database.upgrade(url)
     articles, events = reextract_stored(database.get_engine(url))
-    typer.echo(f"{articles} articles re-extracted, {events} events")
+    typer.echo(f"{counted(articles, 'article')} re-extracted, {counted(events, 'event report')}")
 
 
 class ExportFormat(str, Enum):
@@ -146,8 +158,8 @@ def export(
             return
         with output.open("w", encoding="utf-8", newline="") as out:
             count = write(engine, out)
-    unit = "articles" if format is ExportFormat.jsonl else "events"
-    typer.echo(f"{count} {unit} written to {output}", err=True)
+    unit = "article" if format is ExportFormat.jsonl else "event"
+    typer.echo(f"{counted(count, unit)} written to {output}", err=True)
 
 
 @app.command("map")
@@ -162,7 +174,7 @@ def map_(
 
     page, count = render_map(get_engine(_use_database(db)))
     output.write_text(page, encoding="utf-8")
-    typer.echo(f"{count} events placed on {output}", err=True)
+    typer.echo(f"{counted(count, 'event')} placed on {output}", err=True)
 
 
 @app.command()
@@ -257,7 +269,7 @@ def query(
 def serve(db: DbOption = None) -> None:
     """Serve the inbox deployment: runs on a schedule (EVEX_SCHEDULE_*) and, unless EVEX_WATCH=false,
     as soon as files land in EVEX_INBOX_DIR."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from closed networks
+    _no_prefect_telemetry()
     from prefect.settings import PREFECT_API_URL
 
     from evex import db as database
@@ -271,6 +283,44 @@ def serve(db: DbOption = None) -> None:
                    "(start `prefect server start` and point PREFECT_API_URL at it, see the README)", err=True)
     typer.echo(f"serving inbox {settings.inbox_dir} → {database.masked(url)}", err=True)
     serve_inbox(settings)
+
+
+@app.command()
+@reports_setup_errors
+def browse(
+    db: DbOption = None,
+    host: Annotated[str | None, typer.Option("--host", help="Address to serve on (EVEX_BROWSE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (EVEX_BROWSE_PORT, default 8001).")] = None,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open it in a web browser.")] = False,
+) -> None:
+    """Look at the events in Datasette (read-only): views, documented queries, facets, search, map, timeline."""
+    import json
+    import tempfile
+
+    from datasette.cli import cli as datasette_cli
+
+    from evex import browse as browsing
+    from evex import preflight
+
+    url = _use_database(db)
+    parsed = preflight.database_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        raise SetupError("Datasette reads SQLite only: on Postgres, query the same views (event_overview, "
+                         "event_participants_view, article_events) with `evex query` or psql")
+    database = Path(parsed.database).expanduser().resolve()
+    if not database.is_file():
+        raise SetupError(f"no event database at {database}: run `evex run` first, or give --db")
+    from evex import db as database_module
+
+    database_module.upgrade(url)  # the search index comes with migration 0004
+    database_module.checkpoint(url)
+    settings = get_settings()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="evex-datasette-") as metadata_file:
+        json.dump(browsing.metadata(database), metadata_file)
+        metadata_file.flush()
+        datasette_cli.main(browsing.datasette_arguments(database, Path(metadata_file.name), host or settings.browse_host,
+                                                        settings.browse_port if port is None else port, open_browser),
+                           prog_name="evex browse")
 
 
 @app.command()

@@ -39,6 +39,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+SEARCH_INDEX_PREFIX = "evidence_fts"  # migration 0004's FTS5 table and its shadow tables
+
+
+def in_models(name: str | None, type_: str, _parent_names) -> bool:
+    """Alembic's include_name: the search index is SQLite's own (FTS5), not a table of the models."""
+    return not (type_ == "table" and name and name.startswith(SEARCH_INDEX_PREFIX))
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -52,6 +60,15 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str = "-1") -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+def checkpoint(url: str) -> None:
+    """Move what SQLite's write-ahead log holds into the database file, which is all that a reader in
+    immutable mode (Datasette) reads, even while another process keeps the file open."""
+    engine = get_engine(url)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
 
 
 def current_revision(url: str) -> str | None:

@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 
 from evex.dates import date_range
 
+NEW_EVENT = "new event"  # the link rule of a report that created its event
+
 
 @dataclass(frozen=True)
 class EventSummary:
@@ -119,4 +121,4 @@ class EventIndex:
         self.created.append(event)
         if span:
             self._by_type.setdefault(new.type, []).append(event)
-        return event, "new event"
+        return event, NEW_EVENT

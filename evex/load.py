@@ -44,7 +44,7 @@ class LoadResult:
     n_failed: int = 0
     n_events: int = 0
     events_by_type: dict[str, int] = field(default_factory=dict)
-    events: list[dict] = field(default_factory=list)  # one row per stored event, for the run's report
+    events: list[dict] = field(default_factory=list)  # one row per stored report, for the run's summary
 
 
 def _insert(session: Session, table):
@@ -152,11 +152,11 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
 
 def _report_row(article: Article, frame: EventFrame, event_id: int, link_rule: str) -> dict:
     return {
-        "article": article.doc_id,
+        "article": article.title or article.doc_id,
         "event": event_id,
         "type": frame.type,
         "trigger": frame.mentions[0].trigger if frame.mentions else "",
-        "participants": ", ".join(p.name for p in frame.participants),
+        "participants": [p.name for p in frame.participants],
         "location": frame.location or "",
         "start": frame.start or "",
         "end": frame.end or "",

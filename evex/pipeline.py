@@ -22,6 +22,7 @@ from evex.extract import extract_events
 from evex.ingest import Article, IngestError, article_hash, discover, read_article
 from evex.load import LoadResult, ProcessedArticle, known_hashes, load_batch, record_ingest_errors, replace_frames
 from evex.settings import Settings
+from evex.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,8 @@ def ingest_batch(
             seen.add(article.sha256)
             outcome.new.append(article)
     record_ingest_errors(engine, run_id, failures)
-    log.info("ingest: %d files → %d new, %d skipped, %d failed", len(files), len(outcome.new), outcome.skipped,
-             len(outcome.errors))
+    log.info("ingest: %s → %d new, %d skipped, %d failed", counted(len(files), "file"), len(outcome.new),
+             outcome.skipped, len(outcome.errors))
     return outcome
 
 
@@ -105,8 +106,8 @@ def parse_articles(articles: list[Article], settings: Settings) -> list[Processe
     )
     elapsed = time.perf_counter() - started
     words = sum(a.n_words for a in articles)
-    log.info("parse: %d articles, %d words in %.1f s (%.0f words/s, gpu=%s)", len(articles), words, elapsed,
-             words / max(elapsed, 1e-9), use_gpu)
+    log.info("parse: %s, %s in %.1f s (%.0f words/s, gpu=%s)", counted(len(articles), "article"),
+             counted(words, "word"), elapsed, words / max(elapsed, 1e-9), use_gpu)
     processed = []
     for article, result in zip(articles, results, strict=True):
         if result.error:
@@ -125,7 +126,8 @@ def extract_articles(batch: list[ProcessedArticle]) -> list[ProcessedArticle]:
         except Exception as exc:  # noqa: BLE001 - one article must not stop the batch
             item.error = f"extraction failed: {type(exc).__name__}: {exc}".splitlines()[0]
             log.error("%s: %s", item.article.source, item.error)
-    log.info("extract: %d events from %d articles", sum(len(i.frames) for i in batch), len(batch))
+    log.info("extract: %s from %s", counted(sum(len(i.frames) for i in batch), "event report"),
+             counted(len(batch), "article"))
     return batch
 
 
@@ -146,6 +148,6 @@ def reextract_stored(engine: Engine) -> tuple[int, int]:
 def load_articles(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
     started = time.perf_counter()
     result = load_batch(engine, run_id, batch)
-    log.info("load: %d articles, %d failed, %d events in %.2f s", result.n_articles, result.n_failed,
-             result.n_events, time.perf_counter() - started)
+    log.info("load: %s, %d failed, %s in %.2f s", counted(result.n_articles, "article"), result.n_failed,
+             counted(result.n_events, "event report"), time.perf_counter() - started)
     return result

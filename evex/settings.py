@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     watch: bool = Field(default=True, description="`evex serve` also starts a run as soon as files land.")
     watch_poll_s: float = Field(default=1.0, gt=0, description="How often the watcher looks at the inbox.")
     debug: bool = Field(default=False, description="Setup errors show their traceback (also `evex --debug`).")
+    browse_host: str = Field(default="127.0.0.1", description="Where `evex browse` serves Datasette.")
+    browse_port: int = Field(default=8001, ge=0, le=65535, description="Port of `evex browse` (0: any free port).")
     debounce_s: float = Field(
         default=5.0, ge=0, description="Quiet time before a burst of files makes one run; younger files wait."
     )

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from evex.link import NEW_EVENT
 from evex.load import LoadResult, delete_run, finish_run, start_run
+from evex.wording import counted
 
 
 @dataclass
@@ -48,7 +50,12 @@ class RunSummary:
 
     @property
     def n_events(self) -> int:
+        """Article reports of events: one real event reported by two articles counts twice."""
         return sum(self.events_by_type.values())
+
+    def new_events_by_type(self) -> Counter:
+        """The rows this run added to `events`, by type (what `SELECT COUNT(*) FROM events` grew by)."""
+        return Counter(row["type"] for row in self.events if row["link"] == NEW_EVENT)
 
     @property
     def changed_anything(self) -> bool:
@@ -67,12 +74,44 @@ class RunSummary:
 
     def batch_line(self, ingested, loaded: LoadResult) -> str:
         return (f"{loaded.n_articles} new, {ingested.skipped} skipped, "
-                f"{len(ingested.errors) + loaded.n_failed} failed, {loaded.n_events} events")
+                f"{len(ingested.errors) + loaded.n_failed} failed, {counted(loaded.n_events, 'event report')}")
+
+    def events_line(self) -> str:
+        """New `events` rows and the article reports behind them: the two counts differ when articles
+        report the same event, and a reader checking the table sees the first."""
+        if not self.n_events:
+            return "events: none"
+        new = self.new_events_by_type()
+        by_type = f" ({', '.join(f'{t} {n}' for t, n in sorted(new.items()))})" if new else ""
+        created = {row["event"] for row in self.events if row["link"] == NEW_EVENT}
+        about_stored = sum(1 for row in self.events if row["event"] not in created)
+        return (f"events: {sum(new.values())} new in the database{by_type}, "
+                f"from {counted(self.n_events, 'article report')}"
+                + (f" ({about_stored} about events already stored)" if about_stored else ""))
+
+    def report_table(self, max_rows: int) -> list[dict]:
+        """The run's event reports as the Prefect UI shows them: one short column per thing a reader
+        scans (when, where, who, what, status, article), the participants cut to the first few."""
+        return [{"when": "–".join(filter(None, (row["start"], row["end"]))),
+                 "where": row["location"],
+                 "who": _shortened(row["participants"]),
+                 "what": f"{row['type'].lower()} ({row['trigger']})" if row["trigger"] else row["type"].lower(),
+                 "status": row["status"],
+                 "article": row["article"]}
+                for row in self.events[:max_rows]]
 
     def text(self, database: str) -> str:
-        by_type = ", ".join(f"{t} {n}" for t, n in sorted(self.events_by_type.items())) or "none"
         stages = ", ".join(f"{s} {t:.1f}s" for s, t in self.timings.items())
         return (f"articles: {self.new} new, {self.skipped} skipped, {self.failed} failed\n"
-                f"events: {self.n_events} ({by_type})\n"
+                f"{self.events_line()}\n"
                 f"time: {stages}\n"
                 f"database: {database}")
+
+
+PARTICIPANTS_SHOWN = 3
+
+
+def _shortened(names: list[str]) -> str:
+    """The first PARTICIPANTS_SHOWN names, then how many more (a table cell stays one line)."""
+    shown = ", ".join(names[:PARTICIPANTS_SHOWN])
+    return shown + (f" +{len(names) - PARTICIPANTS_SHOWN} more" if len(names) > PARTICIPANTS_SHOWN else "")

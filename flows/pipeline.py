@@ -28,6 +28,7 @@ from evex.load import LoadResult, ProcessedArticle
 from evex.pipeline import IngestOutcome
 from evex.settings import Settings, get_settings
 from evex.summary import RunSummary
+from evex.wording import counted
 
 ARTIFACT_ROWS = 500
 TRANSIENT = (OperationalError, DBAPIError, OSError, TimeoutError)
@@ -94,11 +95,13 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     options = dict(retries=settings.task_retries, retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s))
     batches = pipeline.plan_batches(paths, settings.batch_articles)
     summary = RunSummary.start(engine, str(runtime.flow_run.id), paths, sum(map(len, batches)))
-    logger.info("%d files in %d batches → %s", summary.files, len(batches), masked(settings.database_url))
+    logger.info("%s in %s → %s", counted(summary.files, "file"), counted(len(batches), "batch"),
+                masked(settings.database_url))
     progress.set_total(summary.files)
     taken: set[str] = set()  # articles earlier batches took, maybe still parsing: a text twice is parsed once
     in_flight: deque[BatchInFlight] = deque()
     for batch_no, files in enumerate(batches, 1):
+        progress.describe(f"reading batch {batch_no}/{len(batches)}")
         with summary.timer("ingest"):
             ingested = ingest.with_options(**options)(
                 files, engine, summary.run_id, default_date, batch_no, paths, settings.max_article_words,
@@ -111,6 +114,7 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
             load_in_order(in_flight.popleft(), engine, summary, options)
     while in_flight:
         load_in_order(in_flight.popleft(), engine, summary, options)
+    progress.describe("articles")
     summary.finish(engine)
     publish_report(summary)
     logger.info(summary.text(masked(settings.database_url)))
@@ -134,11 +138,13 @@ def parse_and_extract(ingested: IngestOutcome, settings: Settings, batch_no: int
     """Parse then extract a batch's new articles: submitted to the Dask workers, else run here."""
     if not ingested.new:  # an unchanged drop costs one ingest task per batch, no parse
         return []
+    progress.describe(f"parsing batch {batch_no} ({counted(len(ingested.new), 'new article')})")
     if dask_runner():
         parsed = parse.with_options(**options).submit(ingested.new, settings, batch_no)
         return extract.with_options(**options).submit(parsed, batch_no)
     with summary.timer("parse"):
         parsed = parse.with_options(**options)(ingested.new, settings, batch_no)
+    progress.describe(f"extracting batch {batch_no}")
     with summary.timer("extract"):
         return extract.with_options(**options)(parsed, batch_no)
 
@@ -152,6 +158,7 @@ def load_in_order(batch: BatchInFlight, engine, summary: RunSummary, options: di
             extracted = extracted.result()
     loaded = LoadResult()
     if extracted:
+        progress.describe(f"storing batch {batch.number}")
         with summary.timer("load"):
             loaded = load.with_options(**options)(extracted, engine, summary.run_id, batch.number)
         summary.model_versions = extracted[0].model_versions
@@ -178,7 +185,7 @@ def publish_report(summary: RunSummary) -> None:
     with get_client(sync_client=True) as client:
         client.update_flow_run(runtime.flow_run.id, name=f"{runtime.flow_run.name} · {summary.run_name_suffix()}")
     create_table_artifact(
-        table=summary.events[:ARTIFACT_ROWS] or [{"events": "none found"}],
+        table=summary.report_table(ARTIFACT_ROWS) or [{"events": "none found"}],
         key="evex-events",
-        description=f"Events found by this run ({summary.n_events}; first {ARTIFACT_ROWS} shown)",
+        description=f"{summary.events_line()}; one row per article report, first {ARTIFACT_ROWS} shown",
     )

@@ -77,3 +77,22 @@ def migrated_url(database_url) -> str:
 
     db.upgrade(database_url)
     return database_url
+
+
+@pytest.fixture(scope="session")
+def seeds_cli_run(tmp_path_factory, stanza_dir):
+    """`evex run seeds/` as a newcomer types it (no PREFECT_API_URL: a temporary Prefect server), in a
+    child process: its output, and the event database it filled."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("seeds_cli")
+    url = f"sqlite:///{folder / 'evex.db'}"
+    env = {**os.environ, "EVEX_DATABASE_URL": url, "STANZA_RESOURCES_DIR": str(stanza_dir), "COLUMNS": "120"}
+    env.pop("PREFECT_API_URL", None)
+
+    def evex_run(*options: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "evex.cli", "run", *options, str(SEEDS)], env=env, cwd=folder,
+                              capture_output=True, text=True, timeout=600)
+
+    return evex_run(), url, evex_run

@@ -6,26 +6,16 @@ documented question must run through `evex query`'s read-only path and give the 
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
+from evex.browse import documented_queries
 from evex.db import downgrade, get_engine, upgrade
 from evex.frames import EventFrame, Mention, Participant
 from evex.ingest import Article, article_hash
 from evex.load import ProcessedArticle, load_batch
 from evex.query import run_query
-
-QUERIES_FILE = Path(__file__).resolve().parent.parent / "docs" / "queries.sql"
-_NAMED = re.compile(r"^-- name: (\S+)\n-- ([^\n]+)\n(.+?)(?=\n\n-- name: |\Z)", re.M | re.S)
-
-
-def documented_queries() -> dict[str, tuple[str, str]]:
-    """name → (question, SQL) for each `-- name:` block of docs/queries.sql."""
-    return {m[1]: (m[2], m[3].strip().rstrip(";")) for m in _NAMED.finditer(QUERIES_FILE.read_text(encoding="utf-8"))}
-
 
 def article(doc_id: str, text: str, date: str, url: str | None, frames: list[EventFrame], error: str | None = None):
     ingested = Article(doc_id=doc_id, source=f"drop/{doc_id}.txt", sha256=article_hash(text), text=text,

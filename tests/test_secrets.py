@@ -10,7 +10,6 @@ is tested on both databases in tests/test_query_readonly.py.)
 from __future__ import annotations
 
 import ast
-import json
 import socket
 import uuid
 from collections.abc import Iterator
@@ -57,7 +56,7 @@ def secret_url() -> Iterator[str]:
 def prefect_records(flow_run_id) -> str:
     """Everything the Prefect server keeps about a flow run, as one string."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, LogFilter, LogFilterFlowRunId
     from prefect.logging.handlers import APILogWorker
 
     from tests.test_faults import task_runs_of
@@ -67,14 +66,12 @@ def prefect_records(flow_run_id) -> str:
         flow_run = client.read_flow_run(flow_run_id)
         logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])),
                                 limit=200, offset=0)
-        # read_artifacts sends `null` for the filters not given, which the server refuses; a task-run filter
-        # would leave out the flow-level artifact, so the request is made by hand
-        artifacts = client.request("POST", "/artifacts/filter", json={
-            "artifacts": {"flow_run_id": {"any_": [str(flow_run_id)]}}, "limit": 50, "offset": 0}).json()
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])), limit=50)
     task_runs = task_runs_of(flow_run_id).values()
     assert logs, "no logs reached the Prefect server"
-    records = [flow_run, *logs, *task_runs]
-    return "\n".join([json.dumps(artifacts), *(record.model_dump_json() for record in records)])
+    records = [flow_run, *logs, *task_runs, *artifacts]
+    return "\n".join(record.model_dump_json() for record in records)
 
 
 def logged_text(logs: RecordedLogs) -> str:
