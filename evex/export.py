@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, column, select, table
 from sqlalchemy.orm import Session, selectinload
 
 import models
@@ -95,9 +95,9 @@ EVENT_COLUMNS = ("event_id", "type", "start", "end", "location", "status", "part
 
 def event_rows(engine: Engine) -> list[dict]:
     """Every event as a row of `event_overview`, in the order events were stored."""
-    columns = ", ".join(f'"{column}"' for column in EVENT_COLUMNS)
+    overview = table("event_overview", *(column(name) for name in EVENT_COLUMNS))
     with engine.connect() as connection:
-        result = connection.execute(text(f"SELECT {columns} FROM event_overview ORDER BY event_id"))
+        result = connection.execute(select(*overview.columns).order_by(overview.c.event_id))
         return [dict(row._mapping) for row in result]
 
 
