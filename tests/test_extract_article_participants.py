@@ -287,3 +287,14 @@ def test_an_audience_or_a_session_named_after_a_meeting_is_that_meeting(doc_id):
     meetings = [e for e in events_of(FIXTURE, doc_id) if e.type == "MEETING"]
     assert len(meetings) == 1, [[m.trigger for m in e.mentions] for e in meetings]
     assert len(meetings[0].mentions) == 2
+
+
+# evex/extract/entities.py::find_persons
+
+
+def test_a_name_after_a_definite_article_is_no_person():
+    """`ministre de l'Agriculture et de la Pêche Maritime, Karim Alaoui`: the minister is a person,
+    the fisheries are not."""
+    found = names(event("name_after_article", "MEETING"))
+    assert found.get("Karim Alaoui") == "PER" and found.get("Marc Dupont") == "PER"
+    assert "Pêche Maritime" not in found

@@ -157,6 +157,12 @@ def _is_title_part(sentence: Sentence, run: list[Word], text: str) -> bool:
     return phrase in {fold(t) for t in load("entities")["titles"]}
 
 
+def _after_article(sentence: Sentence, run: list[Word]) -> bool:
+    """A name right after a definite article is a thing's (`de la Pêche Maritime`), not a person's."""
+    before = sentence.word(run[0].id - 1)
+    return before is not None and before.upos == "DET" and before.feat("Definite") == "Def"
+
+
 def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text: str) -> str | None:
     """Country stated in a title: a demonym (ministre algérien) or `de X` (ambassadrice des États-Unis)."""
     if title is None:
@@ -186,7 +192,7 @@ def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
         for run in map(_without_leading_organisation, _runs(sentence)):
             if not run or gaz.lookup(surface(text, run)) or any(gaz.lookup(w.text) for w in run):
                 continue
-            if _is_title_part(sentence, run, text):
+            if _is_title_part(sentence, run, text) or _after_article(sentence, run):
                 continue
             candidates.append((sentence.index, run, _title_word(sentence, run)))
     surnames = {
