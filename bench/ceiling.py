@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 
 from bench.child import peak_rss_mib
+from bench.quality import ROOT
+from evex.conllu import read_conllu
 
 WORDS = ("le ministre des affaires étrangères a reçu hier son homologue tunisien pour un entretien sur la "
-         "coopération régionale et les échanges entre les deux pays").split()
+         "coopération régionale et les échanges entre les deux pays").split()  # tests/test_pathological.py's too
 CASES = ("models", "seeds", "worst")
 
 
@@ -25,8 +27,7 @@ def case_texts(case: str, words: int) -> list[str]:
     if case == "models":
         return ["Le ministre a reçu son homologue à Alger."]
     if case == "seeds":
-        root = Path(__file__).resolve().parents[1] / "seeds"
-        return [path.read_text(encoding="utf-8") for path in sorted(root.glob("*.txt"))]
+        return [path.read_text(encoding="utf-8") for path in sorted((ROOT / "seeds").glob("*.txt"))]
     rng = random.Random(15)
     return [" ".join(rng.choice(WORDS) for _ in range(words))]
 
@@ -40,8 +41,7 @@ def measure_case(case: str, stanza_dir: Path) -> dict:
     texts = case_texts(case, settings.parse_batch_words)
     results = parse.parse_texts(texts, stanza_dir, False, settings.parse_batch_words, settings.max_sentence_words)
     assert all(result.conllu for result in results), [result.error for result in results]
-    longest = max(sum(1 for line in block.splitlines() if line[:1].isdigit() and "-" not in line.split("\t")[0])
-                  for result in results for block in result.conllu.split("\n\n"))
+    longest = max(len(sentence.words) for result in results for sentence in read_conllu(result.conllu).sentences)
     return {"case": case, "words": sum(len(text.split()) for text in texts), "longest_sentence_words": longest,
             "peak_rss_mib": round(peak_rss_mib(), 1)}
 
@@ -52,7 +52,7 @@ def run_ceiling(stanza_dir: Path) -> list[dict]:
         code = ("import json, sys; from pathlib import Path; from bench.ceiling import measure_case; "
                 "print(json.dumps(measure_case(sys.argv[1], Path(sys.argv[2]))))")
         done = subprocess.run([sys.executable, "-c", code, case, str(stanza_dir)], capture_output=True, text=True,
-                              check=True, cwd=Path(__file__).resolve().parents[1])
+                              check=True, cwd=ROOT)
         figures.append(json.loads(done.stdout.splitlines()[-1]))
     return figures
 

@@ -21,13 +21,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
+from bench.ceiling import WORDS
 import models
 from tests.conftest import ROOT, SEEDS
 from tests.test_faults import ARTICLES, DOC_DATE, write_drop
 
 MEGA = 2_000_000  # the size limit of a file (ingest.MAX_ARTICLE_BYTES): these files are just that big
-WORDS = ("le ministre des affaires étrangères a reçu hier son homologue tunisien pour un entretien sur la "
-         "coopération régionale et les échanges entre les deux pays").split()
 TOO_LONG = re.compile(r"too long for an article \(\d+ words > 20000, EVEX_MAX_ARTICLE_WORDS\)")
 REFUSED = ("sans-ponctuation.txt", "une-ligne.txt", "tableau.txt", "repetitions.txt", "caractere.json")
 PARSED = ("chiffres", "imbrique")  # doc ids
