@@ -287,7 +287,7 @@ def test_undated_meeting_of_an_undated_article_stays_undated():
 
 
 # evex/extract/cooccurrence.py::organisation_acronyms, evex/extract/triggers.py::_trainees,
-# evex/extract/entities.py::_without_leading_organisation
+# evex/extract/triggers.py::_refers_back, evex/extract/entities.py::_without_leading_organisation
 
 ORGANISATIONS = "organisations_and_training.conllu"
 
@@ -312,3 +312,13 @@ def test_institution_run_into_a_persons_name_is_left_out_of_it():
     meeting = only(events_of(ORGANISATIONS, "institution_in_name"), "MEETING")
     assert "Jean Rakoto" in names(meeting)
     assert not any("Sénat Jean" in name for name in names(meeting))
+
+
+def test_definite_training_noun_after_a_training_names_it_without_an_anchor_of_its_own():
+    """`La formation porte sur ...` after `Un stage de formation ... à Dakar` is that stage; on its own,
+    or as `la formation des cadres`, it is the activity."""
+    doc, text = article(ORGANISATIONS, "anchor_back")
+    workshop = only(extract_events(doc, text, DOC_DATE), "WORKSHOP")
+    assert [m.sentence for m in workshop.mentions][1:] == ["La formation porte sur les règles du jeu."]
+    doc, text = article(ORGANISATIONS, "anchor_back", order=[1])
+    assert of_type(extract_events(doc, text, DOC_DATE), "WORKSHOP") == []

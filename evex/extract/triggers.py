@@ -48,11 +48,11 @@ class TriggerMatch:
 def find_triggers(doc: ParsedDoc, text: str) -> list[TriggerMatch]:
     matches: list[TriggerMatch] = []
     for sentence in doc.sentences:
-        matches.extend(_sentence_triggers(sentence, text))
+        matches.extend(_sentence_triggers(sentence, text, {m.type for m in matches}))
     return matches
 
 
-def _sentence_triggers(sentence: Sentence, text: str) -> list[TriggerMatch]:
+def _sentence_triggers(sentence: Sentence, text: str, earlier_types: set[str]) -> list[TriggerMatch]:
     raw = _lexicon_matches(sentence)
     heads = {m.head.id for m in raw}
     has_agreement_noun = any(m.type == "AGREEMENT" and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
@@ -62,7 +62,7 @@ def _sentence_triggers(sentence: Sentence, text: str) -> list[TriggerMatch]:
         if match.entry.needs == "no_agreement_noun" and has_agreement_noun:
             satellites.append(match.head)
             continue
-        if _is_event_sense(match, text, heads - {match.head.id}):
+        if _is_event_sense(match, text, heads - {match.head.id}, earlier_types):
             kept.append(match)
     kept = _absorb_nested(kept)
     for word in satellites:
@@ -107,10 +107,11 @@ def _pos_fits(entry: TriggerEntry, word: Word) -> bool:
     return word.upos == "VERB" or (word.upos == "ADJ" and word.feat("VerbForm") == "Part")
 
 
-def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earlier_types: set[str]) -> bool:
     entry, sentence, head = match.entry, match.sentence, match.head
     if entry.needs and not _need_met(entry.needs, match, text, other_heads):
-        return False
+        if not (entry.needs == "anchor" and match.type in earlier_types and _refers_back(sentence, head)):
+            return False
     context = _context_keys(sentence, head)
     if context & entry.exclude:
         return False
@@ -180,6 +181,18 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
         joint = word_set("triggers", "joint_modifiers")
         return any(keys(c) & joint for c in children if c.deprel in ("amod", "nmod"))
     return True
+
+
+def _refers_back(sentence: Sentence, head: Word) -> bool:
+    """`la formation`, `ce stage` after an event of the type: the definite noun names that event,
+    so it needs no anchor of its own; `la formation des cadres` is still the activity."""
+    det = determiner(sentence, head)
+    return (
+        det is not None
+        and fold(det.lemma) in ("le", "ce")
+        and head.feat("Number") != "Plur"
+        and not any(_trainees(sentence, c) for c in sentence.children(head))
+    )
 
 
 def _trainees(sentence: Sentence, child: Word) -> bool:
