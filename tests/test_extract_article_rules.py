@@ -9,6 +9,7 @@ import pytest
 from evex.conllu import ParsedDoc, read_conllu
 from evex.extract import extract_events
 from evex.extract.article import read_article
+from evex.extract.resolve import country_pair
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 DOC_DATE = "2024-03-05"
@@ -123,7 +124,7 @@ def test_headline_visit_joins_the_body_visit_and_brings_its_place():
     assert visit.location_evidence is not None and visit.location_evidence.sentence.startswith("Le ministre Diallo")
 
 
-# evex/extract/triggers.py::_is_proper_name
+# evex/extract/triggers.py::_is_proper_name, evex/extract/resolve.py::country_pair
 
 
 @pytest.mark.parametrize(
@@ -143,6 +144,20 @@ def test_capitalised_trigger_word_tagged_as_an_entity_mid_sentence_is_no_meeting
     events = extract_events(doc, text, DOC_DATE)
     assert of_type(events, "MEETING") == []
     assert all(m.trigger != "Réunion" for e in events for m in e.mentions)
+
+
+def test_island_named_after_a_lowercase_determiner_is_a_party_not_a_meeting():
+    """`de la Réunion`: the gazetteer knows the island, so the capitalised word is no meeting even
+    after a lowercase determiner, and the island is a party of the workshop."""
+    workshop = only(events_of("proper_names.conllu", "island_partner"), "WORKSHOP")
+    assert {"La Réunion": "GPE", "Madagascar": "GPE"}.items() <= names(workshop).items()
+    assert all(m.trigger != "Réunion" for m in workshop.mentions)
+
+
+def test_the_two_countries_are_counted_by_their_names_not_by_a_meeting_word():
+    """`réunion` three times and `le Maroc et la France` once: `les deux pays` are Morocco and France."""
+    doc, _ = article("proper_names.conllu", "meeting_word_pair")
+    assert country_pair(doc) == ["Maroc", "France"]
 
 
 def test_capitalised_summit_opening_the_sentence_stays_a_meeting():

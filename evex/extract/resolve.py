@@ -30,7 +30,7 @@ def country_pair(doc: ParsedDoc) -> list[str]:
     counts: Counter[str] = Counter()
     for sentence in doc.sentences:
         for word in sentence.words:
-            place = gaz.lookup(word.text)
+            place = gaz.lookup(word.text) if word.text[:1].isupper() else None  # `réunion` is no island
             country = place.name if place and place.is_country else gaz.country_of_demonym(word.text, word.lemma)
             if country:
                 counts[country] += 1

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from evex.conllu import ParsedDoc, Sentence, Word
+from evex.extract.gazetteer import gazetteer
 from evex.extract.location import locative_places
 from evex.extract.resources import TriggerEntry, entries_by_first_word, fold, load, word_set
 from evex.extract.tree import (
@@ -125,7 +126,11 @@ def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earli
 def _is_proper_name(sentence: Sentence, head: Word) -> bool:
     """`handisport Réunion`, `de La Réunion`: a trigger word inside a name the tagger marks as an
     entity, capitalised mid-sentence with no common determiner (`le Sommet`, `ce Forum` stay events)."""
-    if head.id == sentence.words[0].id or not head.text[:1].isupper() or head.ner == "O":
+    if head.id == sentence.words[0].id or not head.text[:1].isupper():
+        return False
+    if gazetteer().lookup(head.text):
+        return True  # `la Réunion`, the island
+    if head.ner == "O":
         return False
     det = determiner(sentence, head)
     return det is None or (det.text[:1].isupper() and det.id != sentence.words[0].id)
