@@ -298,3 +298,14 @@ def test_a_name_after_a_definite_article_is_no_person():
     found = names(event("name_after_article", "MEETING"))
     assert found.get("Karim Alaoui") == "PER" and found.get("Marc Dupont") == "PER"
     assert "Pêche Maritime" not in found
+
+
+# evex/extract/resolve.py::event_participants, evex/extract/triggers.py::names_a_gathering
+
+
+def test_a_gathering_named_by_its_acronym_is_no_party_to_the_events_around_it():
+    """`la présidence de la CMF` expands to `Conférence ministérielle de la Francophonie`: that names
+    the conference, not a party to the summit or to the conference itself."""
+    events = events_of(FIXTURE, "gathering_acronym")
+    assert len(events) == 2
+    assert all("Conférence ministérielle de la Francophonie" not in names(e) for e in events)
