@@ -309,3 +309,14 @@ def test_a_gathering_named_by_its_acronym_is_no_party_to_the_events_around_it():
     events = events_of(FIXTURE, "gathering_acronym")
     assert len(events) == 2
     assert all("Conférence ministérielle de la Francophonie" not in names(e) for e in events)
+
+
+# evex/extract/cooccurrence.py::_press
+
+
+def test_outlets_quoted_or_spoken_to_are_no_parties_of_the_meeting():
+    """`Selon Reuters`, `aux médias RFI et France 24`: sources of the report; the Banque mondiale,
+    named in the same sentence, is met."""
+    found = names(event("press_source", "MEETING"))
+    assert {"Paul Diouf", "Banque mondiale"} <= set(found)
+    assert not {"Reuters", "RFI"} & set(found)

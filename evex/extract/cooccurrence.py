@@ -28,7 +28,7 @@ def sentence_participants(ctx: ArgumentContext, sentence: Sentence, own: Word) -
         evidence = ctx.span(sentence, person.words)
         found.append(Participant(ctx.entities.full_name(person.name), "PER", person.title, "sentence", evidence))
     found.extend(_paired_surnames(ctx, sentence))
-    found.extend(_organisations(ctx, sentence, excluded))
+    found.extend(_organisations(ctx, sentence, excluded | _press(sentence)))
     found.extend(_countries(ctx, sentence, excluded))
     return found
 
@@ -54,6 +54,12 @@ def _reporters(sentence: Sentence, own: Word) -> set[int]:
         if verb.upos == "VERB" and keys(verb) & reporting:
             found |= {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
     return found
+
+
+def _press(sentence: Sentence) -> set[int]:
+    """Ids of press nouns and of `selon` complements: the outlets an event is told to or quoted from."""
+    press, cases = word_set("entities", "press_nouns"), word_set("entities", "source_cases")
+    return {w.id for w in sentence.words if keys(w) & press or case_of(sentence, w) in cases}
 
 
 def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
