@@ -320,3 +320,14 @@ def test_outlets_quoted_or_spoken_to_are_no_parties_of_the_meeting():
     found = names(event("press_source", "MEETING"))
     assert {"Paul Diouf", "Banque mondiale"} <= set(found)
     assert not {"Reuters", "RFI"} & set(found)
+
+
+# evex/extract/entities.py::_same_person
+
+
+def test_two_persons_sharing_a_surname_stay_two_while_the_surname_alone_is_the_first():
+    """`Serge Martin` and `Louise Martin` are both in the delegation; `Martin` alone, later, is the
+    first full name given."""
+    agreements = [e for e in events_of(FIXTURE, "namesakes") if e.type == "AGREEMENT"]
+    assert {"Serge Martin", "Louise Martin"} <= set(names(agreements[0]))
+    assert set(names(agreements[1])) == {"Serge Martin"}

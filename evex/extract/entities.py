@@ -228,10 +228,16 @@ def _canonicalise(entities: DocEntities) -> None:
             full_names.append(person.name)
     for person in entities.persons:
         folded = fold(person.name)
-        full = next((f for f in full_names if fold(f).split()[-1] == folded.split()[-1]), person.name)
+        full = next((f for f in full_names if _same_person(fold(f).split(), folded.split())), person.name)
         entities.canonical.setdefault(folded, full)
         if person.country:
             entities.countries.setdefault(full, person.country)
+
+
+def _same_person(full: list[str], name: list[str]) -> bool:
+    """`Pautot` and `J-L Mélenchon` are `Serge Pautot` and `Jean-Luc Mélenchon`; `Louisette Pautot`
+    is not `Serge Pautot`: a given name, when there is one, starts as the full name's does."""
+    return full[-1] == name[-1] and (len(name) == 1 or full[0][:1] == name[0][:1])
 
 
 @dataclass
