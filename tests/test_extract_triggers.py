@@ -62,6 +62,7 @@ def test_bare_event_noun_under_a_trigger_verb_is_part_of_it():
         (6, "auxiliary motion verb: allons travailler"),
         (7, "ships, reciprocal: visites réciproques de navires"),
         (8, "unspecified set: plusieurs réunions, nobody named"),
+        (9, "judged in general: ces visites et ces rencontres sont très importantes"),
     ],
 )
 def test_sentences_without_an_event(index, why):

@@ -297,9 +297,23 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
         return False
     if any(keys(c) & generic for c in children if c.deprel in ("amod", "det")):
         return True
+    if _judged(sentence, head):
+        return True
     vague = word_set("triggers", "vague_quantifiers")
     names_someone = any(w.upos == "PROPN" for w in sentence.words)
     return not names_someone and any(keys(c) & vague for c in children if c.deprel in ("amod", "det"))
+
+
+def _judged(sentence: Sentence, plural: Word) -> bool:
+    """`ces visites (et ces rencontres) sont extrêmement importantes`: a plural judged by an
+    adjective speaks of such events in general."""
+    subject = sentence.head_of(plural) if plural.deprel == "conj" else plural
+    if subject is None or subject.deprel != "nsubj":
+        return False
+    governor = sentence.head_of(subject)
+    return governor is not None and governor.upos == "ADJ" and any(
+        c.deprel == "cop" for c in sentence.children(governor)
+    )
 
 
 def _absorb_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
