@@ -300,7 +300,7 @@ def test_a_name_after_a_definite_article_is_no_person():
     assert "Pêche Maritime" not in found
 
 
-# evex/extract/resolve.py::event_participants, evex/extract/triggers.py::names_a_gathering
+# evex/extract/cooccurrence.py::_clause_argument
 
 
 def test_a_gathering_named_by_its_acronym_is_no_party_to_the_events_around_it():
@@ -311,7 +311,7 @@ def test_a_gathering_named_by_its_acronym_is_no_party_to_the_events_around_it():
     assert all("Conférence ministérielle de la Francophonie" not in names(e) for e in events)
 
 
-# evex/extract/cooccurrence.py::_press
+# evex/extract/cooccurrence.py::_clause_argument
 
 
 def test_outlets_quoted_or_spoken_to_are_no_parties_of_the_meeting():

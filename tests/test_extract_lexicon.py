@@ -5,7 +5,7 @@ import pytest
 
 from evex.conllu import read_conllu
 from evex.extract.resources import TriggerEntry, fold_word, load, trigger_entries
-from evex.extract.triggers import find_triggers, names_a_gathering
+from evex.extract.triggers import find_triggers
 from evex.frames import EVENT_TYPES
 
 RAW_ENTRIES = load("triggers")["triggers"]
@@ -140,15 +140,3 @@ def test_each_idiom_contains_a_trigger_word(idiom):
     words = {fold_word(w) for w in idiom.replace("'", "' ").split()}
     assert words & first_words
 
-
-@pytest.mark.parametrize("raw", [r for r in RAW_ENTRIES if r["pos"] == "NOUN"], ids=lambda r: " ".join(r["words"]))
-def test_an_organisation_name_opening_with_a_gathering_noun_names_an_event(raw):
-    """`Conférence ministérielle de la Francophonie` is an event, never a party to one; an agreement
-    or a trip noun opens no organisation's name that way."""
-    name = " ".join(raw["words"]).capitalize() + " de la Francophonie"
-    assert names_a_gathering(name) is (raw["type"] in ("MEETING", "WORKSHOP"))
-
-
-@pytest.mark.parametrize("name", ["Agence française de développement", "Comité olympique", "Union africaine", ""])
-def test_an_organisation_name_without_a_gathering_noun_names_no_event(name):
-    assert not names_a_gathering(name)

@@ -17,6 +17,9 @@ from evex.extract.resources import entries_by_first_word, fold, fold_word, word_
 from evex.extract.tree import ancestors, case_of, keys, surface
 from evex.frames import Participant
 
+CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
+
+
 def sentence_participants(ctx: ArgumentContext, sentence: Sentence, own: Word) -> list[Participant]:
     """Who the sentence of the trigger `own` names, but for those merely present and those who only
     report it (`X a annoncé que des négociations ...`)."""
@@ -28,7 +31,7 @@ def sentence_participants(ctx: ArgumentContext, sentence: Sentence, own: Word) -
         evidence = ctx.span(sentence, person.words)
         found.append(Participant(ctx.entities.full_name(person.name), "PER", person.title, "sentence", evidence))
     found.extend(_paired_surnames(ctx, sentence))
-    found.extend(_organisations(ctx, sentence, excluded | _press(sentence)))
+    found.extend(_organisations(ctx, sentence, excluded))
     found.extend(_countries(ctx, sentence, excluded))
     return found
 
@@ -54,12 +57,6 @@ def _reporters(sentence: Sentence, own: Word) -> set[int]:
         if verb.upos == "VERB" and keys(verb) & reporting:
             found |= {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
     return found
-
-
-def _press(sentence: Sentence) -> set[int]:
-    """Ids of press nouns and of `selon` complements: the outlets an event is told to or quoted from."""
-    press, cases = word_set("entities", "press_nouns"), word_set("entities", "source_cases")
-    return {w.id for w in sentence.words if keys(w) & press or case_of(sentence, w) in cases}
 
 
 def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
@@ -88,11 +85,25 @@ def _organisations(ctx: ArgumentContext, sentence: Sentence, excluded: set[int])
         span = _trim(span)
         if not span or _under(sentence, span[0], excluded) or not _names_organisation(span, persons):
             continue
+        if not _clause_argument(sentence, span):
+            continue
         name = surface(ctx.text, span)
         if len(name) < 2 or gaz.lookup(name) or "http" in name:
             continue
         found.append(Participant(name, "ORG", role="sentence", evidence=ctx.span(sentence, span)))
     return found
+
+
+def _clause_argument(sentence: Sentence, span: list[Word]) -> bool:
+    """An organisation that acts in the sentence (`le Sénat a signé`, `la Banque mondiale, qui
+    finance ...`), not one that only qualifies a noun (`le leader du Front National`, `le sommet
+    Russie-Afrique`, `en provenance du RB Salzbourg`): those were mostly no parties in the
+    development set."""
+    ids = {w.id for w in span}
+    top = next((w for w in span if w.head not in ids), span[0])
+    while top.deprel == "conj" and sentence.head_of(top) is not None:
+        top = sentence.head_of(top)
+    return top.deprel in CLAUSE_ARGUMENTS
 
 
 def _names_organisation(span: list[Word], persons: set[int]) -> bool:

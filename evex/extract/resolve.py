@@ -16,7 +16,6 @@ from evex.extract.grouping import EventDraft, same_or_within
 from evex.extract.location import sentence_places
 from evex.extract.resources import fold, word_set
 from evex.extract.tree import keys
-from evex.extract.triggers import names_a_gathering
 from evex.frames import EventFrame, Participant, Span
 
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
@@ -89,8 +88,6 @@ def event_participants(
                 continue
             if participant.kind == "ORG" and participant.name in acronyms:
                 participant = replace(participant, name=acronyms[participant.name])
-            if participant.kind == "ORG" and names_a_gathering(participant.name):
-                continue  # `la Conférence ministérielle de la Francophonie` is an event, not a party to one
             merged.setdefault(fold(participant.name), participant)
             if participant.kind == "PER":
                 country = person_countries.get(participant.name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from evex.conllu import ParsedDoc, Sentence, Word
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import locative_places
-from evex.extract.resources import TriggerEntry, entries_by_first_word, fold, fold_word, load, word_set
+from evex.extract.resources import TriggerEntry, entries_by_first_word, fold, load, word_set
 from evex.extract.tree import (
     ancestors,
     case_of,
@@ -44,16 +44,6 @@ class TriggerMatch:
     @property
     def word_ids(self) -> set[int]:
         return {w.id for w in self.words}
-
-
-def names_a_gathering(name: str) -> bool:
-    """An organisation's name that opens with a meeting or workshop noun (`Conférence ministérielle
-    de la Francophonie`, `comité intergouvernemental de haut niveau`) names an event."""
-    words = [fold_word(w) for w in name.replace("'", " ").split()]
-    return any(
-        entry.pos == "NOUN" and entry.type in ("MEETING", "WORKSHOP") and tuple(words[: len(entry.words)]) == entry.words
-        for entry in entries_by_first_word().get(words[0] if words else "", ())
-    )
 
 
 def find_triggers(doc: ParsedDoc, text: str) -> list[TriggerMatch]:
