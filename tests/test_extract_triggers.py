@@ -63,10 +63,16 @@ def test_bare_event_noun_under_a_trigger_verb_is_part_of_it():
         (7, "ships, reciprocal: visites réciproques de navires"),
         (8, "unspecified set: plusieurs réunions, nobody named"),
         (9, "judged in general: ces visites et ces rencontres sont très importantes"),
+        (10, "unspecified set: plusieurs accords avec des pays européens, a name elsewhere in the sentence"),
     ],
 )
 def test_sentences_without_an_event(index, why):
     assert not [s for s in spans("senses.conllu") if s[0] == index], why
+
+
+def test_vague_plural_naming_its_counterparts_is_an_event():
+    """`plusieurs entretiens avec A et B` (GUIDELINES 3.6): the names make the set specific."""
+    assert spans("identified_set.conllu") == [(0, "MEETING", "entretiens")]
 
 
 def test_split_contraction_keeps_the_token_offsets():

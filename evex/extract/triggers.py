@@ -290,8 +290,21 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
     if _judged(sentence, head):
         return True
     vague = word_set("triggers", "vague_quantifiers")
-    names_someone = any(w.upos == "PROPN" for w in sentence.words)
-    return not names_someone and any(keys(c) & vague for c in children if c.deprel in ("amod", "det"))
+    if not any(keys(c) & vague for c in children if c.deprel in ("amod", "det")):
+        return False
+    return not any(w.upos == "PROPN" for w in _own_phrases(sentence, head))
+
+
+def _own_phrases(sentence: Sentence, head: Word) -> list[Word]:
+    """The words of a trigger noun's phrase and, under a support verb, of that verb's complements
+    (`a eu plusieurs entretiens avec A`, however the parser hangs `avec A`); not its subject."""
+    words = subtree(sentence, head, set())
+    governor = sentence.head_of(head)
+    if governor is not None and governor.upos == "VERB":
+        for child in sentence.children(governor):
+            if child.id != head.id and child.deprel.startswith(("obl", "obj")):
+                words += subtree(sentence, child, set())
+    return words
 
 
 def _judged(sentence: Sentence, plural: Word) -> bool:
