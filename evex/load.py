@@ -241,7 +241,7 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     _insert_events(session, index.created)
     _update_counts(session, reported_again.values())
     report_ids = _new_ids(session, REPORTS, len(reported))
-    session.execute(insert(REPORTS), [
+    _insert_rows(session, REPORTS, [
         {"id": report_id, **_report_values(article_id, frame, event.id, rule)}
         for report_id, (article_id, _, frame), (event, rule) in zip(report_ids, reported, links, strict=True)
     ])
@@ -249,9 +249,8 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     for report_id, (article_id, _, frame) in zip(report_ids, reported, strict=True):
         mentions += _mention_rows(report_id, article_id, frame)
         participants += _participant_rows(report_id, frame, entity_ids)
-    for table, rows in ((models.EventMention.__table__, mentions), (models.EventParticipant.__table__, participants)):
-        if rows:
-            session.execute(insert(table), rows)
+    _insert_rows(session, models.EventMention.__table__, mentions)
+    _insert_rows(session, models.EventParticipant.__table__, participants)
     return [(event.id, rule) for event, rule in links]
 
 
@@ -334,6 +333,24 @@ def _insert_events(session: Session, created: list[KnownEvent]) -> None:
     for event, event_id, row in zip(created, _new_ids(session, EVENTS, len(rows)), rows, strict=True):
         event.id = row["id"] = event_id
     session.execute(insert(EVENTS), rows)
+
+
+def _insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """Rows that give a value to each column but maybe the id: on Postgres by COPY (one round trip, and
+    the server's cheapest way in), elsewhere in one executemany. Column defaults are not applied."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    from psycopg import sql
+
+    columns = list(rows[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name),
+                                                            sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with session.connection().connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def _new_ids(session: Session, table, count: int) -> list[int]:
