@@ -129,8 +129,9 @@ def record_ingest_errors(engine: Engine, run_id: int | None, errors: list[tuple[
 def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
     """Store a batch in one transaction, one load at a time: all of it or, on error, none of it.
 
-    Every table gets one multi-row statement per batch (per-row round trips were most of the load
-    time), and event linking reads the events it may link to in one query (`_store_frames`).
+    Every table gets one statement per batch (per-row round trips were most of the load time): rows
+    take their ids beforehand (`_new_ids`) and go in by executemany, or COPY on Postgres; event
+    linking reads the events it may link to in one query (`_store_frames`).
     """
     result = LoadResult()
     with Session(engine) as session, session.begin():
