@@ -82,7 +82,8 @@ def render(results: dict) -> str:
               f"(`evex.parse.load_pipeline`: {', '.join(bare['processors'])}): `bulk_process` on groups of "
               f"{bare['batch_words']:,} words ({bare['stanza_calls']} calls), nothing else. To expose both sides "
               "of the ratio to the same load on this shared machine, the yardstick runs in two fresh processes, "
-              "one just before the evex run (even-numbered articles) and one just after it (odd-numbered), "
+              "one just before the evex runs (even-numbered articles) and one just after them (odd-numbered; "
+              "the evex runs: the one-process run, then the Dask series of section 6, if any), "
               f"and their times are added: {' + '.join(str(h['parse_s']) for h in bare.get('halves', []))} s. "
               "Model loading is timed apart and counted in neither side. Tokens are Stanza's words (after "
               "multi-word tokens such as *au* are split).", "",
@@ -293,14 +294,22 @@ def cluster_section(results: dict, f: dict) -> list[str]:
             for name, run in [("one process", first), *((counted(r["workers"], "worker"), r["first"]) for r in series)]) + ".",
     ]
     load = (results.get("load") or {}).get("after", {})
-    writer = load.get("postgres") or load.get("sqlite")
-    if writer:
-        per_worker = min(run["first"]["new"] / run["first"]["wall_s"] / run["workers"] for run in series)
-        lines += ["", f"Capacity model, from these figures: a worker parses about {per_worker:.2f} articles/s "
-                  f"(the slowest per-worker rate of the series, one torch thread, this CPU); one "
-                  f"{'Postgres' if 'postgres' in load else 'SQLite'} writer takes `load_batch` at "
-                  f"{writer['articles_per_s']:,.0f} articles/s (section 5), so it can feed about "
-                  f"{writer['articles_per_s'] / per_worker:,.0f} such workers before loading is the limit."]
+    if not load:
+        return lines
+    per_worker = min(run["first"]["new"] / run["first"]["wall_s"] / run["workers"] for run in series)
+    widest = series[-1]["first"]
+    in_flow = widest["new"] / widest["stage_timers"]["load"]
+    writers = " and ".join(f"into {title} at {load[name]['articles_per_s']:,.0f} articles/s (about "
+                           f"{load[name]['articles_per_s'] / per_worker:,.0f} workers' worth)"
+                           for name, title in (("postgres", "Postgres"), ("sqlite", "SQLite")) if name in load)
+    lines += ["", f"Capacity model, from these figures. A worker process parses about {per_worker:.2f} articles/s in "
+              "the flow (the slowest per-worker rate of the series: one torch thread on this CPU, ingest and "
+              "load included). One writer takes `load_batch` (section 5) " + writers + ": that many such "
+              f"workers before loading is the limit. In the flow, the load stage also pays a Prefect task "
+              f"per batch: on {counted(series[-1]['workers'], 'worker')} it stored {widest['new']:,} articles in "
+              f"{widest['stage_timers']['load']:.2f} s, {in_flow:,.0f} articles/s, about {in_flow / per_worker:,.0f} "
+              "workers' worth. On 2 shared cores, more than 2 worker processes cannot run at once: what these "
+              "figures say about scaling is per worker and per writer, not the speed-up of a larger cluster."]
     return lines
 
 
