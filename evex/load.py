@@ -22,8 +22,10 @@ from evex.ingest import Article
 from evex.link import EventIndex, EventSummary, KnownEvent, day_span
 
 LOAD_LOCK = 0x65766578  # "evex": the Postgres advisory lock that serialises loads
-# Core tables, not ORM classes, for the multi-row statements: the ORM's bulk path sent rows one by one
+# Core tables, not ORM classes: the ORM's bulk path sent rows one by one, and its columns build
+# expressions several times slower
 ARTICLES, EVENTS, REPORTS = models.Article.__table__, models.Event.__table__, models.EventReport.__table__
+ENTITIES, PARTICIPANTS = models.Entity.__table__, models.EventParticipant.__table__
 LINKED_COLUMNS = (EVENTS.c.id, EVENTS.c.type, EVENTS.c.start, EVENTS.c.end, EVENTS.c.location, EVENTS.c.status)
 SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
 
@@ -211,11 +213,9 @@ def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str,
     if not keys:
         return {}
     rows = [{"name": name, "kind": kind} for name, kind in sorted(keys)]
-    session.execute(_insert(session, models.Entity).on_conflict_do_nothing(index_elements=["name", "kind"]), rows)
+    session.execute(_insert(session, ENTITIES).on_conflict_do_nothing(index_elements=["name", "kind"]), rows)
     found = session.execute(
-        select(models.Entity.name, models.Entity.kind, models.Entity.id).where(
-            models.Entity.name.in_({name for name, _ in keys})
-        )
+        select(ENTITIES.c.name, ENTITIES.c.kind, ENTITIES.c.id).where(ENTITIES.c.name.in_({name for name, _ in keys}))
     )
     return {(name, kind): entity_id for name, kind, entity_id in found if (name, kind) in keys}
 
@@ -251,7 +251,7 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
         mentions += _mention_rows(report_id, article_id, frame)
         participants += _participant_rows(report_id, frame, entity_ids)
     _insert_rows(session, models.EventMention.__table__, mentions)
-    _insert_rows(session, models.EventParticipant.__table__, participants)
+    _insert_rows(session, PARTICIPANTS, participants)
     return [(event.id, rule) for event, rule in links]
 
 
@@ -264,7 +264,7 @@ def _linkable_events(session: Session, frames: list[EventFrame]) -> list[KnownEv
         if span:
             spans_by_type.setdefault(frame.type, []).append(span)
     conditions = [
-        and_(models.Event.type == event_type, models.Event.first_day <= last, models.Event.last_day >= first)
+        and_(EVENTS.c.type == event_type, EVENTS.c.first_day <= last, EVENTS.c.last_day >= first)
         for event_type, spans in spans_by_type.items() for first, last in _merged(spans)
     ]
     found: dict[int, Row] = {}
@@ -286,17 +286,17 @@ def _known_events(session: Session, rows: list[Row]) -> list[KnownEvent]:
     events = {row.id: KnownEvent(row.type, row.start, row.end, row.location, row.status, id=row.id) for row in rows}
     for chunk in _chunks(list(events), SQL_LIST_CHUNK):
         names = session.execute(
-            select(models.EventReport.event_id, models.Entity.name)
-            .join(models.EventParticipant, models.EventParticipant.report_id == models.EventReport.id)
-            .join(models.Entity, models.Entity.id == models.EventParticipant.entity_id)
-            .where(models.EventReport.event_id.in_(chunk))
+            select(REPORTS.c.event_id, ENTITIES.c.name)
+            .join(PARTICIPANTS, PARTICIPANTS.c.report_id == REPORTS.c.id)
+            .join(ENTITIES, ENTITIES.c.id == PARTICIPANTS.c.entity_id)
+            .where(REPORTS.c.event_id.in_(chunk))
         )
         for event_id, name in names:
             events[event_id].participants.add(name)
         reporters = session.execute(
-            select(models.EventReport.event_id, models.Article.id, models.Article.url)
-            .join(models.Article, models.Article.id == models.EventReport.article_id)
-            .where(models.EventReport.event_id.in_(chunk))
+            select(REPORTS.c.event_id, ARTICLES.c.id, ARTICLES.c.url)
+            .join(ARTICLES, ARTICLES.c.id == REPORTS.c.article_id)
+            .where(REPORTS.c.event_id.in_(chunk))
         )
         for event_id, article_id, url in reporters:
             events[event_id].reporters[article_id] = url
