@@ -1,4 +1,5 @@
-"""`python -m bench run --articles 1000`: measure evex on this machine and write bench/RESULTS.md.
+"""`python -m bench run --articles 1000`: measure evex on this machine and write bench/RESULTS.md
+(with `--load-baseline COMMIT`, `load_batch` of that commit too, the "before" of a change).
 
 `python -m bench quality`: extraction quality on the seeds and the development set (bench/QUALITY.md).
 
@@ -21,7 +22,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.clusterbench import main as cluster_main
 from bench.corpus import build_corpus
 from bench.quality import QUALITY_MD, SHARED, run_quality, write_report
 from bench.report import RESULTS_JSON, RESULTS_MD, render
@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> None:
     run_parser.add_argument("--bare-batch-words", type=int, default=20000, help="words per Stanza call, yardstick")
     run_parser.add_argument("--postgres-url", default=POSTGRES_URL, help="admin URL of a Postgres server")
     run_parser.add_argument("--skip-postgres", action="store_true", help="measure SQLite loading only")
+    run_parser.add_argument("--dask-workers", type=sizes, default=[1, 2],
+                            help="local Dask clusters the flow also runs on (comma-separated; empty to skip)")
+    run_parser.add_argument("--load-baseline", metavar="COMMIT", help="measure that commit's load_batch too")
+    run_parser.add_argument("--load-rounds", type=int, default=3, help="loads per database (the median is shown)")
     run_parser.add_argument("--workdir", type=Path, default=None, help="corpora, databases, logs (default: a temp dir)")
     run_parser.add_argument("--stanza-dir", type=Path, default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
     run_parser.add_argument("--gpu-json", type=Path, help="figures from `python -m bench gpu` to include")
@@ -77,15 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
     gpu_parser.add_argument("out", type=Path)
-    commands.add_parser("cluster", add_help=False,
-                        help="the Dask series (one process, 1 and 2 local workers) and load_batch alone "
-                             "(options: python -m bench cluster --help)")
-    args, rest = parser.parse_known_args(argv)
-    if args.command == "cluster":
-        cluster_main(rest)
-        return
-    if rest:
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args = parser.parse_args(argv)
 
     if args.command == "quality":
         results = run_quality(args.workdir, args.shared.resolve(), args.stanza_dir.resolve())
@@ -111,7 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     else:
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="evex-bench-"))
         options = Options(args.articles, args.memory_sizes, workdir, args.seed, args.bare_batch_words,
-                          None if args.skip_postgres else args.postgres_url, args.stanza_dir.resolve(), args.resume)
+                          None if args.skip_postgres else args.postgres_url, args.stanza_dir.resolve(), args.resume,
+                          tuple(args.dask_workers), args.load_baseline, args.load_rounds)
         command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
         results = run(options, command)
         json_path = args.out.with_name(RESULTS_JSON)

@@ -2,8 +2,8 @@
 
 `python -m bench.child bare CORPUS OUT.json` parses the corpus with Stanza alone (the yardstick);
 `python -m bench.child flow CORPUS OUT.json` runs the evex flow on it (then, with `--rerun`, on
-the same drop again). The parent passes the Prefect API, the database and the models through
-the environment.
+the same drop again; with `--workers N`, parsing on a local Dask cluster of N worker processes).
+The parent passes the Prefect API, the database and the models through the environment.
 """
 
 from __future__ import annotations
@@ -85,15 +85,18 @@ class Probe:
         self.calls: Counter[str] = Counter()
         self.seconds: Counter[str] = Counter()
 
-    def install(self) -> None:
-        import stanza
-
-        from evex import parse, pipeline
+    def install(self, stanza_calls: bool = True) -> None:
+        from evex import pipeline
 
         for name in ("ingest_batch", "parse_articles", "extract_articles", "load_articles"):
             setattr(pipeline, name, self._timed(name, getattr(pipeline, name)))
-        parse.parse_texts = self._timed("parse_texts", parse.parse_texts)
-        stanza.Pipeline.bulk_process = self._timed("stanza_bulk_process", stanza.Pipeline.bulk_process)
+        if stanza_calls:
+            import stanza
+
+            from evex import parse
+
+            parse.parse_texts = self._timed("parse_texts", parse.parse_texts)
+            stanza.Pipeline.bulk_process = self._timed("stanza_bulk_process", stanza.Pipeline.bulk_process)
 
     def _timed(self, name: str, function: Callable) -> Callable:
         def wrapper(*args, **kwargs):
@@ -114,34 +117,67 @@ class Probe:
         self.seconds.clear()
 
 
-def flow(corpus: Path, rerun: bool) -> dict:
-    """The evex flow on a fresh database (EVEX_DATABASE_URL), then optionally on the same drop again."""
-    from evex import parse
-    from evex.db import get_engine, upgrade
-    from evex.load import count_rows
+def flow(corpus: Path, rerun: bool, workers: int = 0) -> dict:
+    """The evex flow on a fresh database (EVEX_DATABASE_URL), then optionally on the same drop again;
+    with `workers`, on a local cluster of that many one-thread worker processes (EVEX_DASK_WORKERS's)."""
+    from evex.db import upgrade
     from evex.settings import get_settings
-    from flows.pipeline import evex_pipeline
 
     settings = get_settings()
-    out: dict = {"batch_articles": settings.batch_articles, "parse_batch_words": settings.parse_batch_words}
+    out: dict = {"batch_articles": settings.batch_articles, "parse_batch_words": settings.parse_batch_words,
+                 "workers": workers}
     with clock(out, "migrate_s"):
         upgrade(settings.database_url)
+    if not workers:
+        with clock(out, "model_load_s"):  # once per process, as in a long-lived worker; the yardstick skips it too
+            load_models(settings)
+        out.update(timed_runs(corpus, rerun))
+        return out
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        os.environ["EVEX_DASK_ADDRESS"] = cluster.scheduler_address
+        get_settings.cache_clear()
+        with clock(out, "model_load_s"):  # each worker loads the models once, before the clock, as above
+            client.run(load_models, settings)
+        out.update(timed_runs(corpus, rerun, probe_stanza=False))
+        out["worker_peak_rss_mib"] = sorted(round(peak, 1) for peak in client.run(peak_rss_mib).values())
+    return out
+
+
+def load_models(settings) -> None:
+    from evex import parse
+
     use_gpu = parse.gpu_available() if settings.stanza_use_gpu is None else settings.stanza_use_gpu
-    with clock(out, "model_load_s"):  # once per process, as in a long-lived worker; the yardstick skips it too
-        parse.load_pipeline(parse.resources_dir(settings.stanza_resources_dir), use_gpu)
+    parse.load_pipeline(parse.resources_dir(settings.stanza_resources_dir), use_gpu)
+
+
+def timed_runs(corpus: Path, rerun: bool, probe_stanza: bool = True) -> dict:
+    """The first run on the drop and, with `rerun`, the second; peak RSS of this (the flow's) process.
+
+    Without `probe_stanza` (parsing on workers) the probe leaves Stanza alone: importing it here
+    would put torch in the flow's process, which a cluster run does not have."""
+    from evex.db import get_engine
+    from evex.load import count_rows
+    from evex.settings import get_settings
+    from flows.pipeline import configured_pipeline
+
+    settings = get_settings()
+    pipeline = configured_pipeline(settings)
     probe = Probe()
-    probe.install()
+    probe.install(probe_stanza)
     first: dict = {}
     with clock(first, "wall_s"):
-        summary = evex_pipeline(paths=[str(corpus)])
+        summary = pipeline(paths=[str(corpus)])
     first.update(_summary(summary) | probe.snapshot(), peak_rss_mib=round(peak_rss_mib(), 1))
     first["rows"] = count_rows(get_engine(settings.database_url))
-    out["first"] = first
+    out = {"first": first}
     if rerun:
         probe.reset()
         second: dict = {}
         with clock(second, "wall_s"):
-            summary = evex_pipeline(paths=[str(corpus)])
+            summary = pipeline(paths=[str(corpus)])
         second.update(_summary(summary) | probe.snapshot())
         second["rows_unchanged"] = count_rows(get_engine(settings.database_url)) == first["rows"]
         out["rerun"] = second
@@ -162,13 +198,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-words", type=int, default=3000)
     parser.add_argument("--gpu", action="store_true")
     parser.add_argument("--rerun", action="store_true")
+    parser.add_argument("--workers", type=int, default=0, help="flow: parse on a local Dask cluster of N processes")
     parser.add_argument("--slice", default="0/1", help="bare: K/M parses every M-th article from the K-th")
     args = parser.parse_args(argv)
     part, parts = map(int, args.slice.split("/"))
     if args.mode == "bare":
         result = bare(args.corpus, args.gpu, args.batch_words, part, parts)
     else:
-        result = flow(args.corpus, args.rerun)
+        result = flow(args.corpus, args.rerun, args.workers)
     result["pid"] = os.getpid()
     args.out.write_text(json.dumps(result, indent=2))
 

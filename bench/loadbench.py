@@ -1,15 +1,25 @@
 """Load throughput alone: the articles the flow stored, re-extracted, loaded again into empty databases.
 
 Parsing and extraction happen before the clock starts, so the figure is `evex.load.load_batch`
-(the load stage's whole work: articles, parses, entities, event linking) and nothing else.
+(the load stage's whole work: articles, parses, entities, event linking, places) and nothing else.
+
+`python -m bench.loadbench SOURCE_URL OUT.json` measures the evex it imports, in a fresh process;
+`baseline_tree` exports an earlier commit's evex so that the same command measures that one (the
+"before" of a change), on the same articles.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import subprocess
+import tarfile
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -21,6 +31,8 @@ from evex.db import get_engine, upgrade
 from evex.extract import extract_events
 from evex.ingest import Article
 from evex.load import ProcessedArticle, load_batch
+
+BASELINE_PATHS = ("evex", "models", "migrations")  # what a baseline tree takes from its commit; bench stays this one
 
 
 def stored_batches(source_url: str, batch_articles: int) -> list[list[ProcessedArticle]]:
@@ -53,6 +65,49 @@ def measure(url: str, batches: list[list[ProcessedArticle]]) -> dict:
             "events_per_s": round(events / seconds, 1), "articles_per_s": round(articles / seconds, 1)}
 
 
+def measure_both(source_url: str, batch_articles: int, postgres_url: str | None, rounds: int) -> dict:
+    """`rounds` loads into fresh SQLite and Postgres databases, alternating; every round and the median.
+
+    The geocoder's gazetteers (`evex.geocode.geocoder`) are built before the clock, once per process
+    as in a long-lived flow, and timed apart.
+    """
+    from evex.geocode import geocoder
+
+    batches = stored_batches(source_url, batch_articles)
+    started = time.perf_counter()
+    geocoder()
+    out: dict = {"batch_articles": batch_articles, "geocoder_load_s": round(time.perf_counter() - started, 2)}
+    runs: dict[str, list[dict]] = {"sqlite": [], "postgres": []}
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/load.db"
+            upgrade(url)
+            runs["sqlite"].append(measure(url, batches))
+            get_engine(url).dispose()
+        if postgres_url:
+            with fresh_postgres(postgres_url) as url:
+                runs["postgres"].append(measure(url, batches))
+    for name, measured in runs.items():
+        if measured:
+            median = sorted(measured, key=lambda run: run["events_per_s"])[len(measured) // 2]
+            out[name] = {**median, "rounds": measured}
+    return out
+
+
+def baseline_tree(repo: Path, commit: str, folder: Path) -> Path:
+    """`commit`'s evex, models and migrations under `folder`: run from there, `bench.loadbench` imports
+    that evex (the working directory comes first on sys.path) and this bench (on PYTHONPATH)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", commit, *BASELINE_PATHS], cwd=repo, check=True,
+                             capture_output=True).stdout
+    with tempfile.TemporaryFile() as stream:
+        stream.write(archive)
+        stream.seek(0)
+        with tarfile.open(fileobj=stream) as tar:
+            tar.extractall(folder, filter="data")
+    return folder
+
+
 @contextmanager
 def fresh_postgres(admin_url: str) -> Iterator[str]:
     """A new, migrated Postgres database for the measurement, dropped afterwards."""
@@ -74,3 +129,19 @@ def fresh_postgres(admin_url: str) -> Iterator[str]:
         get_engine(url).dispose()
         with psycopg.connect(**conninfo, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.loadbench")
+    parser.add_argument("source_url", help="a database the flow filled: its articles and parses are loaded again")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--batch-articles", type=int, default=128)
+    parser.add_argument("--postgres-url", help="admin URL of a Postgres server (none: SQLite only)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    result = measure_both(args.source_url, args.batch_articles, args.postgres_url, args.rounds)
+    args.out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evex.wording import counted
+
 RESULTS_MD = Path(__file__).with_name("RESULTS.md")
 RESULTS_JSON = "results.json"
 TARGET_RATIO = 1.15
 TARGET_RERUN_S = 3.0
 TARGET_RSS_RATIO = 1.2
+TARGET_DASK_RATIO = 1.10  # issue 14: evex on 2 local workers / bare Stanza
+TARGET_WORKER_RSS_RATIO = 1.2  # issue 14: a worker's peak RSS / the one-process run's
+TARGET_LOAD_EVENTS_PER_S = 2000
 
 
 def verdict(ok: bool) -> str:
@@ -37,6 +42,9 @@ def figures(results: dict) -> dict:
     series = results.get("memory") or []
     if len(series) > 1:
         out["rss_ratio"] = round(series[-1]["peak_rss_mib"] / series[0]["peak_rss_mib"], 4)
+    for run in results.get("dask") or []:
+        out[f"dask_{run['workers']}_ratio_wall"] = round(run["first"]["wall_s"] / bare["parse_s"], 3)
+        out[f"dask_{run['workers']}_worker_rss_ratio"] = round(max(run["worker_peak_rss_mib"]) / first["peak_rss_mib"], 3)
     return out
 
 
@@ -50,7 +58,7 @@ def render(results: dict) -> str:
         f"Written by `{'`, resumed by `'.join(results['commands'])}` (started {results['started']}, "
         f"finished {results['finished']}); raw figures in `results.json` beside this file.",
         "",
-        "## Targets (issue 5)",
+        "## Targets (issues 5 and 14)",
         "",
         "| target | measured | |",
         "| --- | --- | --- |",
@@ -66,6 +74,7 @@ def render(results: dict) -> str:
         lines.append(f"| peak RSS at N = {series[-1]['articles']:,} ≤ {TARGET_RSS_RATIO} × at N = "
                      f"{series[0]['articles']:,} | {series[-1]['peak_rss_mib']:,} / {series[0]['peak_rss_mib']:,} MiB "
                      f"= {ratio} × | {verdict(ratio <= TARGET_RSS_RATIO)} |")
+    lines += issue14_targets(results, f)
     lines += ["", *machine_section(results), "", *corpus_section(corpus),
               "", "## 1. Bare Stanza (the yardstick)", "",
               f"The {bare['articles']:,} articles' texts, exactly as evex hands them to Stanza (ingested, "
@@ -73,7 +82,8 @@ def render(results: dict) -> str:
               f"(`evex.parse.load_pipeline`: {', '.join(bare['processors'])}): `bulk_process` on groups of "
               f"{bare['batch_words']:,} words ({bare['stanza_calls']} calls), nothing else. To expose both sides "
               "of the ratio to the same load on this shared machine, the yardstick runs in two fresh processes, "
-              "one just before the evex run (even-numbered articles) and one just after it (odd-numbered), "
+              "one just before the evex runs (even-numbered articles) and one just after them (odd-numbered; "
+              "the evex runs: the one-process run, then the Dask series of section 6, if any), "
               f"and their times are added: {' + '.join(str(h['parse_s']) for h in bare.get('halves', []))} s. "
               "Model loading is timed apart and counted in neither side. Tokens are Stanza's words (after "
               "multi-word tokens such as *au* are split).", "",
@@ -83,7 +93,8 @@ def render(results: dict) -> str:
               f"| {f['bare_tokens_per_s']} | {bare['parse_s_cpu']} | {bare['peak_rss_mib']:,.0f} MiB "
               f"| {bare['model_load_s']} s |",
               "", *evex_section(results, f), "", *rerun_section(results["evex"]), "", *memory_section(results),
-              "", *load_section(results.get("load")), "", *gpu_section(results.get("gpu")), "", *method_section()]
+              "", *load_section(results.get("load")), "", *gpu_section(results.get("gpu")), "", *method_section(),
+              "", *cluster_section(results, f)]
     return "\n".join(lines) + "\n"
 
 
@@ -194,27 +205,111 @@ def memory_table(series: list[dict]) -> list[str]:
             "| --- | --- | --- | --- | --- | --- | --- |", *rows]
 
 
+def issue14_targets(results: dict, f: dict) -> list[str]:
+    """The rows of the issue 14 targets this run measured: the 2-worker ratio and memory, the load rate."""
+    lines = []
+    two = next((run for run in results.get("dask") or [] if run["workers"] == 2), None)
+    if two:
+        ratio, rss = f["dask_2_ratio_wall"], f["dask_2_worker_rss_ratio"]
+        lines += [f"| evex on 2 local Dask workers / bare Stanza ≤ {TARGET_DASK_RATIO:.2f} "
+                  f"| {ratio} | {verdict(ratio <= TARGET_DASK_RATIO)} |",
+                  f"| peak RSS per worker ≤ {TARGET_WORKER_RSS_RATIO} × the one-process run's "
+                  f"| {max(two['worker_peak_rss_mib']):,} / {results['evex']['first']['peak_rss_mib']:,} MiB = {rss} × "
+                  f"| {verdict(rss <= TARGET_WORKER_RSS_RATIO)} |"]
+    after = (results.get("load") or {}).get("after", {})
+    for name in ("sqlite", "postgres"):
+        if name in after:
+            rate = after[name]["events_per_s"]
+            lines.append(f"| `load_batch` into {name} ≥ {TARGET_LOAD_EVENTS_PER_S:,} events/s "
+                         f"| {rate:,} events/s | {verdict(rate >= TARGET_LOAD_EVENTS_PER_S)} |")
+    return lines
+
+
 def load_section(load: dict | None) -> list[str]:
     if not load:
         return []
+    after = load["after"]
     lines = [
         "## 5. Load throughput",
         "",
         "`evex.load.load_batch` alone: the articles the end-to-end run stored, with their parses and freshly "
-        f"extracted frames, loaded again into an empty, migrated database in batches of {load['batch_articles']} "
-        "(one transaction each; articles, parses and entities as multi-row inserts, event linking per frame). "
-        "Parsing and extraction happen before the clock starts.",
+        f"extracted frames, loaded again into an empty, migrated database in batches of {after['batch_articles']} "
+        f"(one transaction each), {counted_times(len(after['sqlite']['rounds']))} on each database, alternating, each time "
+        "into a fresh one; the median is shown. Parsing and extraction happen before the clock starts, and so "
+        f"does building the geocoder's gazetteers ({after['geocoder_load_s']} s, once per process). Each version "
+        "runs in a fresh process (`bench/loadbench.py`)"
+        + (f"; before: commit {load['before']['commit']}'s `evex`, models and migrations, on the same articles."
+           if "before" in load else "."),
         "",
-        "| database | articles | events | seconds | events/s | articles/s |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| version | database | articles | events | seconds | events/s | articles/s | every round (events/s) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name in ("sqlite", "postgres"):
-        if name in load:
-            d = load[name]
-            lines.append(f"| {name} | {d['articles']} | {d['events']} | {d['seconds']} | {d['events_per_s']} "
-                         f"| {d['articles_per_s']} |")
-    if "postgres" not in load:
+    for version in ("before", "after"):
+        for name in ("sqlite", "postgres"):
+            if name in load.get(version, {}):
+                d = load[version][name]
+                rounds = ", ".join(f"{r['events_per_s']:,.0f}" for r in d["rounds"])
+                lines.append(f"| {version} | {name} | {d['articles']} | {d['events']} | {d['seconds']} "
+                             f"| {d['events_per_s']:,} | {d['articles_per_s']:,} | {rounds} |")
+    if "postgres" not in after:
         lines.append("\nPostgres: skipped in this run (`--skip-postgres`).")
+    return lines
+
+
+def counted_times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def cluster_section(results: dict, f: dict) -> list[str]:
+    """Section 6: the same drop on local Dask clusters, and what one writer can feed."""
+    series = results.get("dask") or []
+    if not series:
+        return []
+    first, bare = results["evex"]["first"], results["bare"]
+    rows = [f"| one process (no Dask) | {first['wall_s']} | {f['ratio_wall']} | {f['evex_articles_per_s']} "
+            f"| {first['peak_rss_mib']:,.0f} MiB | — |"]
+    for run in series:
+        n = run["workers"]
+        wall = run["first"]["wall_s"]
+        peaks = " and ".join(f"{peak:,.0f}" for peak in run["worker_peak_rss_mib"])
+        rows.append(f"| local cluster, {n} worker process{'es' if n > 1 else ''} | {wall} | {f[f'dask_{n}_ratio_wall']} "
+                    f"| {run['first']['new'] / wall:.2f} | workers {peaks} MiB; flow process "
+                    f"{run['first']['peak_rss_mib']:,.0f} MiB | {f[f'dask_{n}_worker_rss_ratio']} |")
+    lines = [
+        "## 6. On a Dask cluster, and the writer's ceiling (issue 14)",
+        "",
+        f"The same drop ({results['articles']:,} articles) through the flow with parsing on a local Dask cluster "
+        "(`distributed.LocalCluster`, processes with one thread each, as `EVEX_DASK_WORKERS` starts them), each "
+        "run in a fresh process on a fresh SQLite file, between the two halves of the yardstick (section 1) "
+        "like the one-process run. Each worker loads the models before the clock starts, as the one-process "
+        "run does. Peak RSS: each worker's own, read from the worker (`getrusage`), and the flow's process.",
+        "",
+        "| run | seconds | / bare Stanza | articles/s | peak RSS | worker ÷ one-process peak |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+        "Rows stored: " + "; ".join(
+            f"{name}: {run['rows']['articles']} articles, {run['rows']['events']} events, "
+            f"{run['rows']['event_reports']} reports"
+            for name, run in [("one process", first), *((counted(r["workers"], "worker"), r["first"]) for r in series)]) + ".",
+    ]
+    load = (results.get("load") or {}).get("after", {})
+    if not load:
+        return lines
+    per_worker = min(run["first"]["new"] / run["first"]["wall_s"] / run["workers"] for run in series)
+    widest = series[-1]["first"]
+    in_flow = widest["new"] / widest["stage_timers"]["load"]
+    writers = " and ".join(f"into {title} at {load[name]['articles_per_s']:,.0f} articles/s (about "
+                           f"{load[name]['articles_per_s'] / per_worker:,.0f} workers' worth)"
+                           for name, title in (("postgres", "Postgres"), ("sqlite", "SQLite")) if name in load)
+    lines += ["", f"Capacity model, from these figures. A worker process parses about {per_worker:.2f} articles/s in "
+              "the flow (the slowest per-worker rate of the series: one torch thread on this CPU, ingest and "
+              "load included). One writer takes `load_batch` (section 5) " + writers + ": that many such "
+              f"workers before loading is the limit. In the flow, the load stage also pays a Prefect task "
+              f"per batch: on {counted(series[-1]['workers'], 'worker')} it stored {widest['new']:,} articles in "
+              f"{widest['stage_timers']['load']:.2f} s, {in_flow:,.0f} articles/s, about {in_flow / per_worker:,.0f} "
+              "workers' worth. On 2 shared cores, more than 2 worker processes cannot run at once: what these "
+              "figures say about scaling is per worker and per writer, not the speed-up of a larger cluster."]
     return lines
 
 

@@ -1,4 +1,5 @@
-"""One benchmark run: corpus, bare Stanza, evex end to end, re-run, memory series, load throughput.
+"""One benchmark run: corpus, bare Stanza, evex end to end, re-run, the Dask series, memory series,
+load throughput (before and after a change).
 
 Every timed piece runs in a fresh child process (`bench.child`) against one Prefect server
 started here for the whole run, so the server's start-up is no stage's cost and each child's
@@ -34,6 +35,9 @@ class Options:
     postgres_url: str | None  # None: skip the Postgres load measurement
     stanza_dir: Path
     resume: bool = False  # keep the steps already saved in the work folder's partial.json
+    dask_workers: tuple[int, ...] = (1, 2)  # local clusters the flow also runs on, one after the other
+    load_baseline: str | None = None  # a commit whose load_batch is measured too, on the same articles
+    load_rounds: int = 3
 
 
 @contextmanager
@@ -51,14 +55,20 @@ def prefect_server() -> Iterator[tuple[str, float]]:
 def child(mode: str, corpus: Path, options: Options, env: dict[str, str], tag: str, *extra: str) -> dict:
     """Run `bench.child` in a fresh interpreter; its log goes to the work folder."""
     out = options.workdir / f"{tag}.json"
+    return fresh_process(["bench.child", mode, str(corpus), str(out), *extra], out, options, env, tag)
+
+
+def fresh_process(module: list[str], out: Path, options: Options, env: dict[str, str], tag: str,
+                  cwd: Path = REPO) -> dict:
+    """`python -m MODULE ...` in a fresh interpreter, which writes its figures to `out`; those figures."""
     log = options.workdir / f"{tag}.log"
-    command = [sys.executable, "-m", "bench.child", mode, str(corpus), str(out), *extra]
+    command = [sys.executable, "-m", *module]
     environment = {**os.environ, "STANZA_RESOURCES_DIR": str(options.stanza_dir),
                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PYTHONUNBUFFERED": "1", **env}
     print(f"[bench] {tag}: {' '.join(command[1:])}", flush=True)
     started = time.perf_counter()
     with log.open("w") as stream:
-        code = subprocess.run(command, cwd=REPO, env=environment, stdout=stream, stderr=subprocess.STDOUT).returncode
+        code = subprocess.run(command, cwd=cwd, env=environment, stdout=stream, stderr=subprocess.STDOUT).returncode
     if code:
         tail = log.read_text(errors="replace").splitlines()[-30:]
         raise RuntimeError(f"{tag} failed (exit {code}); end of {log}:\n" + "\n".join(tail))
@@ -107,6 +117,7 @@ def run(options: Options, command: str) -> dict:
             halves = [child("bare", folder, options, {}, f"bare-{options.articles}-a", *bare, "--slice", "0/2")]
             flow_env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"flow-{options.articles}")}
             results["evex"] = child("flow", folder, options, flow_env, f"flow-{options.articles}", "--rerun")
+            results["dask"] = [dask_run(options, prefect, folder, workers) for workers in options.dask_workers]
             halves.append(child("bare", folder, options, {}, f"bare-{options.articles}-b", *bare, "--slice", "1/2"))
             results["bare"] = combine(halves)
             results["load_average_after_timed_runs"] = [round(x, 2) for x in os.getloadavg()]
@@ -119,8 +130,16 @@ def run(options: Options, command: str) -> dict:
     return results
 
 
+def dask_run(options: Options, prefect: dict[str, str], corpus: Path, workers: int) -> dict:
+    """The flow on the drop with parsing on a local cluster of `workers` processes, fresh database."""
+    tag = f"dask-{workers}-{options.articles}"
+    env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, tag)}
+    return child("flow", corpus, options, env, tag, "--workers", str(workers))
+
+
 def combine(halves: list[dict]) -> dict:
-    """The yardstick from its two halves, parsed just before and just after the evex run.
+    """The yardstick from its two halves, parsed just before and just after the evex runs (one process,
+    then the Dask series).
 
     On a shared machine the load drifts; splitting the yardstick around the run it is compared with
     exposes both to the same drift (the halves alternate articles, so they hold alike texts).
@@ -153,18 +172,24 @@ def memory_series(options: Options, prefect: dict[str, str], results: dict, size
 
 
 def load_throughput(options: Options, main_run: dict) -> dict:
-    """Events per second that `load_batch` stores into empty SQLite and Postgres databases."""
-    from bench import loadbench
+    """Events per second that `load_batch` stores into empty SQLite and Postgres databases: this evex's
+    and, with `load_baseline`, that commit's (`bench.loadbench`), each in a fresh process."""
+    from bench.loadbench import baseline_tree
 
     source = sqlite_url_of(options, f"flow-{options.articles}")
-    batches = loadbench.stored_batches(source, main_run["batch_articles"])
-    out = {"batch_articles": main_run["batch_articles"]}
-    target = sqlite_url(options, "load-sqlite")
-    loadbench.upgrade(target)
-    out["sqlite"] = loadbench.measure(target, batches)
+    arguments = [source, "--batch-articles", str(main_run["batch_articles"]), "--rounds", str(options.load_rounds)]
     if options.postgres_url:
-        with loadbench.fresh_postgres(options.postgres_url) as url:
-            out["postgres"] = loadbench.measure(url, batches)
+        arguments += ["--postgres-url", options.postgres_url]
+    versions = {"after": REPO}
+    if options.load_baseline:
+        versions = {"before": baseline_tree(REPO, options.load_baseline, options.workdir / "baseline"), **versions}
+    out = {}
+    for name, tree in versions.items():
+        figures = options.workdir / f"load-{name}.json"
+        out[name] = fresh_process(["bench.loadbench", arguments[0], str(figures), *arguments[1:]], figures, options,
+                                  {"PYTHONPATH": str(REPO)}, f"load-{name}", cwd=tree)
+    if options.load_baseline:
+        out["before"]["commit"] = options.load_baseline
     return out
 
 

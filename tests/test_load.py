@@ -114,3 +114,21 @@ def test_re_extracting_an_article_links_it_again_and_keeps_the_counts(migrated_u
         event = session.scalars(select(models.Event)).one()
         assert (event.n_articles, len(event.reports)) == (2, 2)
         assert all(r.link_rule.startswith("same type MEETING") for r in event.reports if r.article_id == first_id)
+
+
+def test_ids_a_load_takes_are_the_databases_own(migrated_url):
+    """A load gives its rows their ids itself (one executemany per table): a row inserted afterwards
+    the ordinary way, by the database's own sequence or rowid, must get the next one, never a taken one."""
+    engine = get_engine(migrated_url)
+    load_batch(engine, None, [processed("a"), processed("b", SENTENCE + " Fin.")])
+    with Session(engine) as session, session.begin():
+        article = models.Article(sha256="f" * 64, doc_id="c", source="drop/c.txt", text="c")
+        event = models.Event(type="MEETING", status="occurred")
+        session.add_all([article, event])
+        session.flush()
+        report = models.EventReport(event_id=event.id, article_id=article.id, local_id="e1", type="MEETING",
+                                    status="occurred")
+        session.add(report)
+        session.flush()
+        assert (article.id, event.id, report.id) == (3, 2, 3)
+
