@@ -125,7 +125,8 @@ def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earli
 
 def _is_proper_name(sentence: Sentence, head: Word) -> bool:
     """`handisport Réunion`, `de La Réunion`: a trigger word inside a name the tagger marks as an
-    entity, capitalised mid-sentence with no common determiner (`le Sommet`, `ce Forum` stay events)."""
+    entity, capitalised mid-sentence with no common determiner (`le Sommet`, `ce Forum` stay events),
+    or one that names a known place whatever its determiner (`la Réunion`)."""
     if head.id == sentence.words[0].id or not head.text[:1].isupper():
         return False
     if gazetteer().lookup(head.text):
