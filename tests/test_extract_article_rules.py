@@ -337,3 +337,20 @@ def test_definite_training_noun_after_a_training_names_it_without_an_anchor_of_i
     assert [m.sentence for m in workshop.mentions][1:] == ["La formation porte sur les règles du jeu."]
     doc, text = article(ORGANISATIONS, "anchor_back", order=[1])
     assert of_type(extract_events(doc, text, DOC_DATE), "WORKSHOP") == []
+
+
+# evex/extract/grouping.py::_restated
+
+
+def test_indefinite_mention_restating_the_last_sentences_trigger_is_that_event():
+    """A lead names the stage, the next sentence restates it as `un stage ...` with its details: one
+    workshop, with the lead's trainer and the details' place."""
+    workshop = only(events_of(ORGANISATIONS, "restated"), "WORKSHOP")
+    assert len(workshop.mentions) == 2
+    assert "Paul Martin" in names(workshop)
+    assert workshop.location == "Dakar"
+
+
+def test_another_occurrence_is_not_the_one_just_named():
+    """`Un autre stage` after `un stage` is a second workshop."""
+    assert len(of_type(events_of(ORGANISATIONS, "restated_other"), "WORKSHOP")) == 2

@@ -8,7 +8,8 @@ from evex.extract.arguments import Draft
 from evex.extract.entities import PAIR, DocEntities
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import FoundPlace
-from evex.extract.resources import fold
+from evex.extract.resources import fold, word_set
+from evex.extract.tree import keys
 from evex.frames import Participant
 
 ANAPHOR_TYPES = {"MEETING": ("MEETING", "WORKSHOP")}  # a `rencontre` can refer back to an `atelier`
@@ -93,7 +94,7 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     """
     entry = draft.match.entry
     if draft.type != "MEETING" and draft.indefinite:
-        return None  # `un accord`, `deux conventions`: a new agreement, not the one before
+        return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
     types = ANAPHOR_TYPES.get(draft.type, (draft.type,)) if entry.anaphoric and draft.definite else (draft.type,)
     for event in reversed(events):
         if event.type not in types or not _compatible(draft, event):
@@ -105,6 +106,23 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
         if (entry.anaphoric and draft.definite) or _shares_evidence(draft, event):
             return event
     return None
+
+
+def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
+    """The latest event of the type when its last mention, in the sentence just before, is the same
+    trigger and nothing tells them apart: a lead names the event, the next sentence restates it
+    indefinitely to give details (`anime un stage de formation.` / `Un stage de formation de cinq
+    jours réunit ...`). `un autre stage`, `un nouvel accord` stay new."""
+    sentence, head = draft.match.sentence, draft.match.head
+    if any(c.deprel == "amod" and keys(c) & word_set("triggers", "other_occurrence_modifiers")
+           for c in sentence.children(head)):
+        return None
+    event = next((e for e in reversed(events) if e.type == draft.type), None)
+    if event is None:
+        return None
+    last = event.drafts[-1]
+    restated = last.match.entry is draft.match.entry and last.sentence_index == draft.sentence_index - 1
+    return event if restated and _compatible(draft, event) else None
 
 
 def _compatible(draft: Draft, event: EventDraft) -> bool:
