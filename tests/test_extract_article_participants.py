@@ -6,6 +6,7 @@ and venues known by their own name."""
 import pytest
 
 from evex.extract.cooccurrence import organisation_acronyms
+from evex.extract.entities import find_persons
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import load
 from tests.test_extract_article_rules import article, events_of, names, only
@@ -331,3 +332,29 @@ def test_two_persons_sharing_a_surname_stay_two_while_the_surname_alone_is_the_f
     agreements = [e for e in events_of(FIXTURE, "namesakes") if e.type == "AGREEMENT"]
     assert {"Serge Martin", "Louise Martin"} <= set(names(agreements[0]))
     assert set(names(agreements[1])) == {"Serge Martin"}
+
+
+# evex/extract/entities.py::_runs, _name_words, _names_places: names as the tagger gets them wrong
+
+
+def _person_names(doc_id: str) -> set[str]:
+    doc, text = article("article_participants.conllu", doc_id)
+    return {person.name for person in find_persons(doc, text).persons}
+
+
+def test_honorific_inside_a_tagged_name_is_left_out_of_it():
+    """The tagger runs `Mr` into `Jean Pierre Mr Suitat`: the person is Jean Pierre Suitat."""
+    assert "Jean Pierre Suitat" in _person_names("honorific_in_name")
+
+
+def test_link_glued_to_a_name_is_cut_off():
+    """`Macronhttps://t.co` (a tweet quoted as text) is Macron, the Emmanuel Macron named before."""
+    doc, text = article("article_participants.conllu", "link_in_name")
+    entities = find_persons(doc, text)
+    assert "Macron" in {person.name for person in entities.persons}
+    assert entities.full_name("Macron") == "Emmanuel Macron"
+
+
+def test_two_places_joined_by_a_hyphen_name_no_person():
+    """`le comité d'amitié Maroc-France`: two countries, not a person, however the tagger tags it."""
+    assert not any("Maroc" in name for name in _person_names("places_joined"))

@@ -7,6 +7,8 @@ title he was introduced with (`le ministre américain ... Mark Esper` -> États-
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from evex.conllu import ParsedDoc, Sentence, Word
@@ -91,14 +93,25 @@ def _name_token(word: Word) -> bool:
     return word.upos == "PROPN" or (word.ner.endswith("PER") and word.upos in ("NOUN", "X"))
 
 
+_LINK = re.compile(r"(?:https?://|www\.)\S*")
+
+
+def _is_honorific(word: Word) -> bool:
+    return bool(keys(word) & word_set("entities", "honorifics"))
+
+
 def _runs(sentence: Sentence) -> list[list[Word]]:
     """Runs of name words; capitalised particles and words inside a PER entity continue a run
-    (`Jean-Yves Le Drian`)."""
+    (`Jean-Yves Le Drian`), and so does an honorific the tagger put inside one (`Jean Pierre Mr
+    Suitat`), which `_name_words` then leaves out of the name."""
     runs: list[list[Word]] = []
     for word in sentence.words:
         open_run = bool(runs) and runs[-1][-1].id == word.id - 1
         inside_person = open_run and word.ner in ("I-PER", "E-PER")
         following = sentence.word(word.id + 1)
+        if inside_person and _is_honorific(word) and following is not None and following.ner in ("I-PER", "E-PER"):
+            runs[-1].append(word)
+            continue
         particle = (
             open_run
             and word.upos in ("DET", "ADP")
@@ -112,6 +125,18 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
             else:
                 runs.append([word])
     return runs
+
+
+def _name_words(run: list[Word]) -> list[Word]:
+    """The run without the honorifics inside it."""
+    return [w for w in run if not _is_honorific(w)]
+
+
+def _names_places(text: str, run: list[Word]) -> bool:
+    """`Maroc-France` (le comité d'amitié Maroc-France) joins two places: no person's name."""
+    gaz = gazetteer()
+    parts = surface(text, run).split("-")
+    return len(parts) > 1 and all(gaz.lookup(part) for part in parts)
 
 
 def _without_leading_organisation(run: list[Word]) -> list[Word]:
@@ -190,7 +215,10 @@ def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
         key = fold(sentence.text)
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
         for run in map(_without_leading_organisation, _runs(sentence)):
+            run = _name_words(run)
             if not run or gaz.lookup(surface(text, run)) or any(gaz.lookup(w.text) for w in run):
+                continue
+            if _names_places(text, run):
                 continue
             if _is_title_part(sentence, run, text) or _after_article(sentence, run):
                 continue
@@ -209,7 +237,9 @@ def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
         if not tagged and fold(run[-1].text) not in surnames:
             continue
         sentence = doc.sentences[index]
-        name = surface(text, run)
+        name = _LINK.sub("", surface(text, run)).strip()  # `Macronhttps://t.co`: a tweet's link glued on
+        if not name:
+            continue
         country = _title_country(sentence, title, run, text)
         subject = any(w.deprel.startswith("nsubj") for w in [*run, *([title] if title else [])])
         entities.persons.append(
