@@ -9,7 +9,7 @@ from evex.extract.cooccurrence import organisation_acronyms
 from evex.extract.entities import find_persons
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import load
-from tests.test_extract_article_rules import article, events_of, names, only
+from tests.test_extract_article_rules import article, events_of, names, of_type, only
 
 FIXTURE = "article_participants.conllu"
 
@@ -358,3 +358,18 @@ def test_link_glued_to_a_name_is_cut_off():
 def test_two_places_joined_by_a_hyphen_name_no_person():
     """`le comité d'amitié Maroc-France`: two countries, not a person, however the tagger tags it."""
     assert not any("Maroc" in name for name in _person_names("places_joined"))
+
+
+# evex/extract/triggers.py::_person_after
+
+
+def test_person_received_but_attached_elsewhere_by_the_parser_is_received():
+    """`a reçu ce 6 octobre à Dakar, Jean Martin, ...`: the parser takes Jean Martin for a conjunct of
+    Dakar; he is still the one received."""
+    meeting = only(events_of(FIXTURE, "misattached_object"), "MEETING")
+    assert {"Paul Diop", "Jean Martin"} <= set(names(meeting))
+
+
+def test_receiving_a_call_from_a_person_is_no_meeting():
+    """`a reçu ... un appel téléphonique de son homologue, Jean Martin`: the object is the call."""
+    assert of_type(events_of(FIXTURE, "object_of_its_own"), "MEETING") == []

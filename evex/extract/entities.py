@@ -8,7 +8,6 @@ title he was introduced with (`le ministre américain ... Mark Esper` -> États-
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 from evex.conllu import ParsedDoc, Sentence, Word

@@ -164,7 +164,7 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
             head.feat("VerbForm") == "Part" and head.deprel == "acl" and governor is not None
             and _names_people(sentence, governor)
         )
-        return gathered or has_reflexive(sentence, head) or any(
+        return gathered or has_reflexive(sentence, head) or _person_after(sentence, head) or any(
             c.deprel in ("obj", "nsubj:pass", "obl:agent") and _names_people(sentence, c) for c in children
         )
     if need == "counterpart":
@@ -209,6 +209,20 @@ def _trainees(sentence: Sentence, child: Word) -> bool:
         and case_of(sentence, child) == "de"
         and not any(c.deprel == "nummod" for c in sentence.children(child))
     )
+
+
+def _person_after(sentence: Sentence, verb: Word) -> bool:
+    """A person named after an active verb, before the next verb, with no preposition of its own: the
+    object the parser attached elsewhere (`a reçu ce 6 octobre à Rabat, Jean-Luc Mélenchon`, taken as
+    a conjunct of Rabat)."""
+    if any(c.deprel in ("aux:pass", "obj") for c in sentence.children(verb)):
+        return False  # passive, or an object of its own (`a reçu un appel de ... Elisabeth Borne`)
+    for word in sentence.words[verb.id:]:
+        if word.upos in ("VERB", "AUX"):
+            return False
+        if word.ner in ("B-PER", "S-PER"):
+            return not case_of(sentence, word)
+    return False
 
 
 def _names_people(sentence: Sentence, word: Word) -> bool:
