@@ -204,7 +204,7 @@ def test_event_in_principle_or_on_the_programme_is_planned(doc_id, event_type):
 
 @pytest.mark.parametrize("doc_id, place", [("two_countries", None), ("one_country", "Tunisie")])
 def test_places_coordinated_in_the_sentence_give_no_one_place(doc_id, place):
-    """`des échanges ... aux compétitions en Tunisie et en France`: no single place; with Tunisia
+    """`les réunions ... lors des compétitions en Tunisie et en France`: no single place; with Tunisia
     alone, Tunisia."""
     assert only(events_of(FIXTURE, doc_id), "MEETING").location == place
 

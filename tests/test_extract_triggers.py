@@ -64,6 +64,7 @@ def test_bare_event_noun_under_a_trigger_verb_is_part_of_it():
         (8, "unspecified set: plusieurs réunions, nobody named"),
         (9, "judged in general: ces visites et ces rencontres sont très importantes"),
         (10, "unspecified set: plusieurs accords avec des pays européens, a name elsewhere in the sentence"),
+        (11, "unspecified set: des échanges as the subject, nobody named"),
     ],
 )
 def test_sentences_without_an_event(index, why):
@@ -71,8 +72,9 @@ def test_sentences_without_an_event(index, why):
 
 
 def test_vague_plural_naming_its_counterparts_is_an_event():
-    """`plusieurs entretiens avec A et B` (GUIDELINES 3.6): the names make the set specific."""
-    assert spans("identified_set.conllu") == [(0, "MEETING", "entretiens")]
+    """`plusieurs entretiens avec A et B` (GUIDELINES 3.6), `des échanges ont eu lieu ... avec le
+    ministre Paul Diop`: the names make the set specific."""
+    assert spans("identified_set.conllu") == [(0, "MEETING", "entretiens"), (1, "MEETING", "échanges")]
 
 
 def test_split_contraction_keeps_the_token_offsets():

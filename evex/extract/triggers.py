@@ -293,7 +293,8 @@ def _is_habitual(sentence: Sentence, head: Word) -> bool:
 
 
 def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
-    """`de nouveaux contrats`, `plusieurs réunions` (nobody named): a set, not one occurrence."""
+    """`de nouveaux contrats`, `plusieurs réunions`, `des échanges` as a subject (nobody named): a set,
+    not one occurrence."""
     if head.upos != "NOUN" or head.feat("Number") != "Plur":
         return False
     generic = word_set("triggers", "generic_plural_modifiers")
@@ -305,7 +306,10 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
     if _judged(sentence, head):
         return True
     vague = word_set("triggers", "vague_quantifiers")
-    if not any(keys(c) & vague for c in children if c.deprel in ("amod", "det")):
+    quantified = any(keys(c) & vague for c in children if c.deprel in ("amod", "det"))
+    det = determiner(sentence, head)
+    bare_subject = head.deprel.startswith("nsubj") and det is not None and fold(det.lemma) in ("un", "de")
+    if not (quantified or bare_subject):
         return False
     return not any(w.upos == "PROPN" for w in _own_phrases(sentence, head))
 
