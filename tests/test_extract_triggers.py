@@ -65,6 +65,8 @@ def test_bare_event_noun_under_a_trigger_verb_is_part_of_it():
         (9, "judged in general: ces visites et ces rencontres sont très importantes"),
         (10, "unspecified set: plusieurs accords avec des pays européens, a name elsewhere in the sentence"),
         (11, "unspecified set: des échanges as the subject, nobody named"),
+        (12, "unspecified set: il y a beaucoup de contrats"),
+        (13, "unspecified set: Beaucoup de contrats nous condamnent, de as a case mark"),
     ],
 )
 def test_sentences_without_an_event(index, why):

@@ -306,12 +306,20 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
     if _judged(sentence, head):
         return True
     vague = word_set("triggers", "vague_quantifiers")
-    quantified = any(keys(c) & vague for c in children if c.deprel in ("amod", "det"))
     det = determiner(sentence, head)
+    adverbs = [a for a in _quantifying_adverbs(sentence, head, det) if a is not None and a.upos == "ADV"]
+    quantified = any(keys(w) & vague for w in [*adverbs, *(c for c in children if c.deprel in ("amod", "det"))])
     bare_subject = head.deprel.startswith("nsubj") and det is not None and fold(det.lemma) in ("un", "de")
     if not (quantified or bare_subject):
         return False
     return not any(w.upos == "PROPN" for w in _own_phrases(sentence, head))
+
+
+def _quantifying_adverbs(sentence: Sentence, head: Word, det: Word | None) -> list[Word | None]:
+    """Where an adverb quantifying a noun through `de` sits: before its determiner (`il y a beaucoup
+    de contrats`) or above it (`Beaucoup de contrats nous condamnent`, `de` as a case mark)."""
+    governor = sentence.head_of(head) if case_of(sentence, head) == "de" else None
+    return [sentence.word(det.id - 1) if det is not None else None, governor]
 
 
 def _own_phrases(sentence: Sentence, head: Word) -> list[Word]:
