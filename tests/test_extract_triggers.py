@@ -67,6 +67,8 @@ def test_bare_event_noun_under_a_trigger_verb_is_part_of_it():
         (11, "unspecified set: des échanges as the subject, nobody named"),
         (12, "unspecified set: il y a beaucoup de contrats"),
         (13, "unspecified set: Beaucoup de contrats nous condamnent, de as a case mark"),
+        (14, "idiom: aller à la rencontre des agriculteurs"),
+        (15, "idiom: aller de Charybde en Scylla"),
     ],
 )
 def test_sentences_without_an_event(index, why):
