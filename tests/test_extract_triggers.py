@@ -69,6 +69,7 @@ def test_bare_event_noun_under_a_trigger_verb_is_part_of_it():
         (13, "unspecified set: Beaucoup de contrats nous condamnent, de as a case mark"),
         (14, "idiom: aller à la rencontre des agriculteurs"),
         (15, "idiom: aller de Charybde en Scylla"),
+        (16, "unspecified set: diverses rencontres, nobody named"),
     ],
 )
 def test_sentences_without_an_event(index, why):
@@ -77,8 +78,10 @@ def test_sentences_without_an_event(index, why):
 
 def test_vague_plural_naming_its_counterparts_is_an_event():
     """`plusieurs entretiens avec A et B` (GUIDELINES 3.6), `des échanges ont eu lieu ... avec le
-    ministre Paul Diop`: the names make the set specific."""
-    assert spans("identified_set.conllu") == [(0, "MEETING", "entretiens"), (1, "MEETING", "échanges")]
+    ministre Paul Diop`, `diverses rencontres avec ... la coopérative Sud Riz`: the names make the set
+    specific."""
+    assert spans("identified_set.conllu") == [
+        (0, "MEETING", "entretiens"), (1, "MEETING", "échanges"), (2, "MEETING", "rencontres")]
 
 
 def test_split_contraction_keeps_the_token_offsets():
