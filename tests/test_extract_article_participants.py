@@ -8,7 +8,9 @@ import pytest
 from evex.extract.cooccurrence import organisation_acronyms
 from evex.extract.entities import find_persons
 from evex.extract.gazetteer import gazetteer
+from evex.extract.resolve import _without_fragments
 from evex.extract.resources import load
+from evex.frames import Participant
 from tests.test_extract_article_rules import article, events_of, names, of_type, only
 
 FIXTURE = "article_participants.conllu"
@@ -373,3 +375,20 @@ def test_person_received_but_attached_elsewhere_by_the_parser_is_received():
 def test_receiving_a_call_from_a_person_is_no_meeting():
     """`a reçu ... un appel téléphonique de son homologue, Jean Martin`: the object is the call."""
     assert of_type(events_of(FIXTURE, "object_of_its_own"), "MEETING") == []
+
+
+# evex/extract/resolve.py::_without_fragments
+
+
+def test_organisation_named_by_a_piece_of_another_ones_name_is_left_out():
+    """`Socialisme` beside `parti du Progrès et du Socialisme`: the tagger's cut of that name. A
+    person or a country with such a name stays, and so do organisations that only share words."""
+    participants = [
+        Participant("parti du Progrès et du Socialisme", "ORG"),
+        Participant("Socialisme", "ORG"),
+        Participant("Progrès", "PER"),
+        Participant("Union africaine", "ORG"),
+        Participant("Union européenne", "ORG"),
+    ]
+    assert [p.name for p in _without_fragments(participants)] == [
+        "parti du Progrès et du Socialisme", "Progrès", "Union africaine", "Union européenne"]

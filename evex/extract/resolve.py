@@ -101,7 +101,15 @@ def event_participants(
     if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.type != "VISIT")):
         for name in pair:
             merged.setdefault(fold(name), Participant(name, "GPE", role="les deux pays"))
-    return list(merged.values())
+    return _without_fragments(list(merged.values()))
+
+
+def _without_fragments(participants: list[Participant]) -> list[Participant]:
+    """An organisation named by a piece of another one's name (`Socialisme` beside `parti du Progrès
+    et du Socialisme`, `Task` beside `Task force Hydrogène`): the tagger's cut of that name."""
+    names = [f" {fold(p.name)} " for p in participants if p.kind == "ORG"]
+    return [p for p in participants
+            if p.kind != "ORG" or not any(f" {fold(p.name)} " in name and name != f" {fold(p.name)} " for name in names)]
 
 
 def without_destination(frame: EventFrame, participants: list[Participant]) -> list[Participant]:
