@@ -392,3 +392,11 @@ def test_organisation_named_by_a_piece_of_another_ones_name_is_left_out():
     ]
     assert [p.name for p in _without_fragments(participants)] == [
         "parti du Progrès et du Socialisme", "Progrès", "Union africaine", "Union européenne"]
+
+
+def test_organisation_run_into_a_participant_persons_name_is_left_out():
+    """`Sénat Herimanana Razafimahefa` beside the person Herimanana Razafimahefa: the tagger ran the
+    institution into the name."""
+    participants = [Participant("Herimanana Razafimahefa", "PER"), Participant("Sénat Herimanana Razafimahefa", "ORG"),
+                    Participant("Sénat", "ORG")]
+    assert [p.name for p in _without_fragments(participants)] == ["Herimanana Razafimahefa", "Sénat"]

@@ -106,10 +106,16 @@ def event_participants(
 
 def _without_fragments(participants: list[Participant]) -> list[Participant]:
     """An organisation named by a piece of another one's name (`Socialisme` beside `parti du Progrès
-    et du Socialisme`, `Task` beside `Task force Hydrogène`): the tagger's cut of that name."""
-    names = [f" {fold(p.name)} " for p in participants if p.kind == "ORG"]
-    return [p for p in participants
-            if p.kind != "ORG" or not any(f" {fold(p.name)} " in name and name != f" {fold(p.name)} " for name in names)]
+    et du Socialisme`, `Task` beside `Task force Hydrogène`) is the tagger's cut of that name; one
+    whose name holds a participant person's (`Sénat Herimanana Razafimahefa`) ran into that person."""
+    def padded(participant: Participant) -> str:
+        return f" {fold(participant.name)} "
+
+    persons = [padded(p) for p in participants if p.kind == "PER" and " " in p.name]
+    kept = [p for p in participants if p.kind != "ORG" or not any(person in padded(p) for person in persons)]
+    organisations = [padded(p) for p in kept if p.kind == "ORG"]
+    return [p for p in kept
+            if p.kind != "ORG" or not any(padded(p) in other and padded(p) != other for other in organisations)]
 
 
 def without_destination(frame: EventFrame, participants: list[Participant]) -> list[Participant]:
