@@ -354,3 +354,50 @@ def test_indefinite_mention_restating_the_last_sentences_trigger_is_that_event()
 def test_another_occurrence_is_not_the_one_just_named():
     """`Un autre stage` after `un stage` is a second workshop."""
     assert len(of_type(events_of(ORGANISATIONS, "restated_other"), "WORKSHOP")) == 2
+
+
+# evex/extract/grouping.py::_told_apart, evex/extract/resolve.py::_other_phrases
+
+
+def test_coordinated_gatherings_each_with_its_determiner_are_two_events_each_with_its_own_place():
+    meetings = of_type(events_of("grouping_apart.conllu", "coordinated_gatherings"), "MEETING")
+    by_trigger = {e.mentions[0].trigger: e for e in meetings}
+    assert sorted(by_trigger) == ["réunion", "sommet"]
+    assert by_trigger["réunion"].location == "Addis-Abeba"
+    assert by_trigger["sommet"].location is None  # the place is the other gathering's
+
+
+def test_coordinated_meeting_nouns_sharing_a_determiner_are_one_event():
+    meeting = only(events_of("grouping_apart.conllu", "shared_determiner"), "MEETING")
+    assert [m.trigger for m in meeting.mentions] == ["entretiens", "discussions"]
+
+
+def test_summit_talked_about_in_a_reception_is_another_event_than_the_reception():
+    meetings = of_type(events_of("grouping_apart.conllu", "summit_discussed"), "MEETING")
+    assert sorted([m.trigger for m in e.mentions] for e in meetings) == [["reçu"], ["sommet"]]
+
+
+def test_audience_a_reception_is_granted_in_stays_that_reception():
+    meeting = only(events_of("grouping_apart.conllu", "audience"), "MEETING")
+    assert meeting.location == "Dakar"
+
+
+# evex/extract/grouping.py::merge_headline_events
+
+
+def test_headline_visit_joins_the_body_visit_it_fits_not_the_first_body_visit():
+    visits = of_type(events_of("grouping_apart.conllu", "headline_fits_second"), "VISIT")
+    by_first = {e.mentions[0].trigger: e for e in visits}
+    assert [m.trigger for m in by_first["s'est rendu"].mentions] == ["s'est rendu"]
+    assert [m.trigger for m in by_first["visite de travail"].mentions] == ["visite de travail", "visite"]
+    assert by_first["visite de travail"].location == "Sénégal"
+
+
+def test_headline_summit_joins_the_body_summit_not_the_reception_talking_about_it():
+    meetings = of_type(events_of("grouping_apart.conllu", "headline_summit", "2023-06-16"), "MEETING")
+    summit = next(e for e in meetings if e.mentions[0].trigger == "sommet")
+    reception = next(e for e in meetings if e.mentions[0].trigger == "reçu")
+    assert sorted(m.sentence_index for m in summit.mentions) == [0, 3]
+    assert (summit.start, summit.end, summit.status) == ("2023-06-22", "2023-06-23", "planned")
+    assert (reception.start, reception.location) == ("2023-06-15", "Niamey")
+    assert [m.sentence_index for m in reception.mentions] == [2]

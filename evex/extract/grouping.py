@@ -9,7 +9,7 @@ from evex.extract.entities import PAIR, DocEntities
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import FoundPlace
 from evex.extract.resources import fold, word_set
-from evex.extract.tree import keys
+from evex.extract.tree import determiner, keys
 from evex.frames import Participant
 
 ANAPHOR_TYPES = {"MEETING": ("MEETING", "WORKSHOP")}  # a `rencontre` can refer back to an `atelier`
@@ -70,7 +70,8 @@ def merge_headline_events(events: list[EventDraft], headline: frozenset[int]) ->
     merged: list[EventDraft] = []
     for event in events:
         if event.sentences <= headline:
-            body = next((e for e in events if e.type == event.type and e.sentences - headline), None)
+            bodies = [e for e in events if e.type == event.type and e.sentences - headline]
+            body = next((e for e in bodies if all(_compatible(d, e) for d in event.drafts)), bodies[0] if bodies else None)
             if body is not None:
                 body.drafts.extend(event.drafts)
                 continue
@@ -113,9 +114,7 @@ def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     trigger and nothing tells them apart: a lead names the event, the next sentence restates it
     indefinitely to give details (`anime un stage de formation.` / `Un stage de formation de cinq
     jours réunit ...`). `un autre stage`, `un nouvel accord` stay new."""
-    sentence, head = draft.match.sentence, draft.match.head
-    if any(c.deprel == "amod" and keys(c) & word_set("triggers", "other_occurrence_modifiers")
-           for c in sentence.children(head)):
+    if _another_occurrence(draft):
         return None
     event = next((e for e in reversed(events) if e.type == draft.type), None)
     if event is None:
@@ -125,7 +124,17 @@ def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     return event if restated and _compatible(draft, event) else None
 
 
+def _another_occurrence(draft: Draft) -> bool:
+    """`un autre stage`, `un nouvel accord`: not the occurrence just named."""
+    sentence, head = draft.match.sentence, draft.match.head
+    return any(c.deprel == "amod" and keys(c) & word_set("triggers", "other_occurrence_modifiers")
+               for c in sentence.children(head))
+
+
 def _compatible(draft: Draft, event: EventDraft) -> bool:
+    if any(_told_apart(draft, other) or _told_apart(other, draft) for other in event.drafts
+           if other.sentence_index == draft.sentence_index):
+        return False
     start, end = event.dates
     if draft.start and start and (draft.start, draft.end) != (start, end):
         return False
@@ -139,6 +148,21 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if event.type == "VISIT" and draft.site != event.site:
         return False
     return True
+
+
+def _told_apart(draft: Draft, other: Draft) -> bool:
+    """Two mentions of one sentence that its syntax makes two occurrences: `le sommet X et la
+    réunion Y`, each with its own determiner, and the gathering talked about in the other's clause
+    (`a reçu l'ambassadeur pour discuter du sommet`)."""
+    sentence, head, other_head = draft.match.sentence, draft.match.head, other.match.head
+    governor = sentence.head_of(head)
+    if governor is None or head.upos != "NOUN":
+        return False
+    if head.deprel == "conj" and governor.id == other_head.id:
+        own_determiner = determiner(sentence, head) is not None
+        return own_determiner and draft.type in ("MEETING", "VISIT") and other_head.upos == "NOUN"
+    talked_about = head.deprel in ("obj", "obl:arg") and keys(governor) & word_set("triggers", "topic_verbs")
+    return bool(talked_about) and other_head.id in (governor.id, governor.head)
 
 
 def same_or_within(a, b) -> bool:

@@ -15,7 +15,7 @@ from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
 from evex.extract.location import sentence_places
 from evex.extract.resources import fold, word_set
-from evex.extract.tree import keys
+from evex.extract.tree import ancestors, keys, subtree
 from evex.frames import EventFrame, Participant, Span
 
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
@@ -158,7 +158,7 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
             place_draft.place.word.start_char, place_draft.place.word.end_char, place_draft.mention.sentence
         )
     else:
-        _place_from_sentences(frame, event, text)
+        _place_from_sentences(frame, event, events, text)
     frame.location = _venue_place(frame.location, text)
 
 
@@ -170,14 +170,27 @@ def _venue_place(location: str | None, text: str) -> str | None:
     return city.name if re.search(rf"\b{re.escape(fold(city.name))}\b", fold(text)) else city.country
 
 
-def _place_from_sentences(frame: EventFrame, event: EventDraft, text: str) -> None:
-    """No place on the event's own phrases: the nearest place its mentions' sentences name."""
+def _place_from_sentences(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
+    """No place on the event's own phrases: the nearest place its mentions' sentences name, outside
+    another event's mention phrase (`le sommet X et la réunion des Brics en Afrique du Sud`)."""
     for draft in event.drafts:
-        places = [p for p in sentence_places(draft.match.sentence, text, draft.match.head) if not p.place.region]
+        others = _other_phrases(draft, event, events)
+        places = [p for p in sentence_places(draft.match.sentence, text, draft.match.head)
+                  if not p.place.region and p.word.id not in others]
         if places:
             frame.location = places[0].place.name
             frame.location_evidence = Span(places[0].word.start_char, places[0].word.end_char, draft.mention.sentence)
             return
+
+
+def _other_phrases(draft: Draft, event: EventDraft, events: list[EventDraft]) -> set[int]:
+    """Ids of the words of the draft's sentence under another same-type event's mention that does not
+    govern it (a visit's destination is also where the meetings held during it take place)."""
+    sentence = draft.match.sentence
+    above = {w.id for w in ancestors(sentence, draft.match.head)}
+    heads = [d.match.head for other in events if other is not event and other.type == event.type for d in other.drafts
+             if d.sentence_index == draft.sentence_index and d.match.head.id not in above]
+    return {w.id for head in heads for w in subtree(sentence, head)}
 
 
 def _meeting_during(visit: EventDraft, events: list[EventDraft]) -> EventDraft | None:
