@@ -401,3 +401,21 @@ def test_headline_summit_joins_the_body_summit_not_the_reception_talking_about_i
     assert (summit.start, summit.end, summit.status) == ("2023-06-22", "2023-06-23", "planned")
     assert (reception.start, reception.location) == ("2023-06-15", "Niamey")
     assert [m.sentence_index for m in reception.mentions] == [2]
+
+
+# evex/extract/grouping.py::_adds_another
+
+
+def test_meeting_added_by_egalement_with_its_own_counterparts_is_another_meeting():
+    meetings = of_type(events_of("grouping_apart.conllu", "additive_meeting"), "MEETING")
+    assert sorted([m.trigger for m in e.mentions] for e in meetings) == [["rencontres"], ["s'est entretenu"]]
+
+
+def test_meeting_noun_with_egalement_but_no_counterpart_refers_back():
+    meeting = only(events_of("grouping_apart.conllu", "additive_without_counterpart"), "MEETING")
+    assert [m.trigger for m in meeting.mentions] == ["s'est entretenu", "discussions"]
+
+
+def test_meeting_noun_with_a_counterpart_but_no_additive_adverb_refers_back():
+    meeting = only(events_of("grouping_apart.conllu", "counterpart_without_additive"), "MEETING")
+    assert [m.trigger for m in meeting.mentions] == ["s'est entretenu", "discussions"]

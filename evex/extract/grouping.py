@@ -9,7 +9,7 @@ from evex.extract.entities import PAIR, DocEntities
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import FoundPlace
 from evex.extract.resources import fold, word_set
-from evex.extract.tree import determiner, keys
+from evex.extract.tree import case_of, determiner, keys
 from evex.frames import Participant
 
 ANAPHOR_TYPES = {"MEETING": ("MEETING", "WORKSHOP")}  # a `rencontre` can refer back to an `atelier`
@@ -94,6 +94,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     on positive evidence (same dates, a shared participant, the same place) or as a definite anaphor.
     """
     entry = draft.match.entry
+    if _adds_another(draft):
+        return None
     if draft.type != "MEETING" and draft.indefinite:
         return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
     types = ANAPHOR_TYPES.get(draft.type, (draft.type,)) if entry.anaphoric and draft.definite else (draft.type,)
@@ -122,6 +124,17 @@ def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     last = event.drafts[-1]
     restated = last.match.entry is draft.match.entry and last.sentence_index == draft.sentence_index - 1
     return event if restated and _compatible(draft, event) else None
+
+
+def _adds_another(draft: Draft) -> bool:
+    """`Il a également tenu des rencontres avec ...`, `Par ailleurs, il s'est entretenu avec ...`:
+    an additive adverb on a mention with counterparts of its own adds a meeting to those told."""
+    sentence, head = draft.match.sentence, draft.match.head
+    verb = head if head.upos == "VERB" else sentence.head_of(head)
+    words = [head] + ([verb] if verb is not None and verb.upos == "VERB" else [])
+    children = [c for w in words for c in sentence.children(w)]
+    additive = any(c.deprel == "advmod" and keys(c) & word_set("triggers", "additive_adverbs") for c in children)
+    return additive and any(case_of(sentence, c) == "avec" for c in children)
 
 
 def _another_occurrence(draft: Draft) -> bool:
