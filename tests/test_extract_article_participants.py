@@ -5,7 +5,7 @@ and venues known by their own name."""
 
 import pytest
 
-from evex.extract.cooccurrence import organisation_acronyms
+from evex.extract.cooccurrence import _abbreviates, organisation_acronyms
 from evex.extract.entities import find_persons
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resolve import _without_fragments
@@ -50,6 +50,27 @@ def test_acronym_stands_for_the_organisation_whose_initials_it_spells():
     found = names(event("acronym", "AGREEMENT"))
     assert found.get("Fédération tunisienne de boxe") == "ORG"
     assert "FTB" not in found
+
+
+def test_acronym_written_as_a_word_stands_for_the_organisation_it_spells_with_inner_letters():
+    """`la Fbvb` in an article that names the `Fédération béninoise de volleyball`: the second `b`
+    comes from inside `volleyball`."""
+    found = names(event("capitalised_acronym", "AGREEMENT"))
+    assert found.get("Fédération béninoise de volleyball") == "ORG"
+    assert "Fbvb" not in found
+
+
+@pytest.mark.parametrize(("short", "name", "spelled"), [
+    ("FTB", "Fédération tunisienne de boxe", True),
+    ("Fbvb", "Fédération Béninoise de Volleyball", True),
+    ("UE", "Union européenne", True),
+    ("BF", "Fédération béninoise", False),  # out of order
+    ("Rennes", "Racing club de Rennes", False),  # `club` gives no first letter
+    ("FTBZ", "Fédération tunisienne de boxe", False),  # a letter no word has
+    ("FTBEO", "Fédération tunisienne de boxe", False),  # inner letters out of order
+])
+def test_short_form_spells_each_words_first_letter_in_order(short, name, spelled):
+    assert _abbreviates(short, name) is spelled
 
 
 def test_short_name_of_an_organisation_is_the_full_name_given_earlier():

@@ -162,8 +162,8 @@ def organisation_acronyms(doc: ParsedDoc, text: str) -> dict[str, str]:
                 continue
             if _is_acronym(acronym.text) and fold(names[-1])[:1] == fold(acronym.text)[:1]:
                 found.setdefault(acronym.text, names[-1])
-    for acronym in filter(_is_acronym, names):
-        expansion = next((n for n in names if len(n.split()) > 1 and _initials(n) == fold(acronym)), None)
+    for acronym in filter(_may_abbreviate, names):
+        expansion = next((n for n in names if len(n.split()) > 1 and _abbreviates(acronym, n)), None)
         if expansion:
             found.setdefault(acronym, expansion)
     for short in names:
@@ -173,11 +173,42 @@ def organisation_acronyms(doc: ParsedDoc, text: str) -> dict[str, str]:
     return found
 
 
-def _initials(name: str) -> str:
-    """`Fédération tunisienne de boxe` -> `ftb`: the first letters of its content words."""
+def _abbreviates(short: str, name: str) -> bool:
+    """`FTB` for `Fédération tunisienne de boxe`, `Fbvb` for `Fédération béninoise de volleyball`:
+    the short form spells each content word's first letter in order, and may take more letters
+    from inside a word (as Schwartz and Hearst match abbreviations)."""
     function_words = word_set("entities", "acronym_skipped_words")
     words = [w for w in re.split(r"[\s\-’']+", fold(name)) if w and w not in function_words]
-    return "".join(w[0] for w in words)
+    letters = fold(short)
+    return bool(words) and _spells(letters, words)
+
+
+def _spells(letters: str, words: list[str]) -> bool:
+    if not words:
+        return not letters
+    if not letters or letters[0] != words[0][0]:
+        return False
+    rest = letters[1:]
+    inner = words[0][1:]
+    for taken in range(len(rest) + 1):  # letters taken from inside the first word, in order
+        if _in_order(rest[:taken], inner) and _spells(rest[taken:], words[1:]):
+            return True
+    return False
+
+
+def _in_order(letters: str, word: str) -> bool:
+    position = 0
+    for letter in letters:
+        position = word.find(letter, position) + 1
+        if not position:
+            return False
+    return True
+
+
+def _may_abbreviate(token: str) -> bool:
+    """An acronym, or one written as a capitalised word (`Fbvb`) that an expansion must then spell."""
+    return _is_acronym(token) or (3 <= len(token) <= 10 and token.isalpha() and token[0].isupper()
+                                  and " " not in token)
 
 
 def _is_acronym(token: str) -> bool:
