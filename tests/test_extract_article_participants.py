@@ -421,3 +421,14 @@ def test_organisation_run_into_a_participant_persons_name_is_left_out():
     participants = [Participant("Herimanana Razafimahefa", "PER"), Participant("Sénat Herimanana Razafimahefa", "ORG"),
                     Participant("Sénat", "ORG")]
     assert [p.name for p in _without_fragments(participants)] == ["Herimanana Razafimahefa", "Sénat"]
+
+
+# evex/extract/resolve.py::join_visitors
+
+
+def test_meeting_naming_nobody_during_a_visit_is_the_visitors_meeting():
+    assert names(event("visitors_meeting", "MEETING")) == {"MEDEF": "ORG"}
+
+
+def test_meeting_naming_its_own_participants_during_a_visit_keeps_them_alone():
+    assert names(event("named_meeting_in_visit", "MEETING")) == {"Karim Bennani": "PER"}

@@ -17,6 +17,7 @@ from evex.extract.resolve import (
     date_undated_report,
     event_participants,
     event_status,
+    join_visitors,
     without_destination,
     set_place_and_time,
 )
@@ -53,4 +54,5 @@ def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[Even
         frame.status = event_status(event, frame, doc_date)
         date_undated_report(frame, doc_date)
         frames.append(frame)
+    join_visitors(frames, events)
     return frames

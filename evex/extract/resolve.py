@@ -162,6 +162,19 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
     frame.location = _venue_place(frame.location, text)
 
 
+def join_visitors(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """A meeting that names nobody (`on prévoit de rencontrer les décideurs`), held during a visit,
+    is the visitors' meeting: it takes the visit's participants."""
+    by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
+    for event, frame in zip(events, frames, strict=True):
+        if frame.type != "MEETING" or any(p.kind in ("PER", "ORG") for p in frame.participants):
+            continue
+        host = _host_event(event, events, frame.start)
+        if host is not None and host.type == "VISIT":
+            known = {(p.name, p.kind) for p in frame.participants}
+            frame.participants += [p for p in by_event[id(host)].participants if (p.name, p.kind) not in known]
+
+
 def _venue_place(location: str | None, text: str) -> str | None:
     """`à l'Élysée`: Paris when the article names Paris, else France."""
     city = gazetteer().venue_city(location) if location else None
