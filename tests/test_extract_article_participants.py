@@ -432,3 +432,9 @@ def test_meeting_naming_nobody_during_a_visit_is_the_visitors_meeting():
 
 def test_meeting_naming_its_own_participants_during_a_visit_keeps_them_alone():
     assert names(event("named_meeting_in_visit", "MEETING")) == {"Karim Bennani": "PER"}
+
+
+def test_team_of_an_organisation_brings_the_organisation():
+    """`Une équipe de l'Agence française de développement rencontrera ...`: a group noun."""
+    found = names(only(events_of("grouping_apart.conllu", "team_of_organisation"), "MEETING"))
+    assert found.get("Agence française de développement") == "ORG"

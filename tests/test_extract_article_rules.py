@@ -419,3 +419,24 @@ def test_meeting_noun_with_egalement_but_no_counterpart_refers_back():
 def test_meeting_noun_with_a_counterpart_but_no_additive_adverb_refers_back():
     meeting = only(events_of("grouping_apart.conllu", "counterpart_without_additive"), "MEETING")
     assert [m.trigger for m in meeting.mentions] == ["s'est entretenu", "discussions"]
+
+
+# evex/extract/grouping.py::_numbered
+
+
+def test_session_named_by_its_number_is_not_an_anaphor_of_the_meeting_before():
+    meetings = of_type(events_of("grouping_apart.conllu", "numbered_session"), "MEETING")
+    assert len(meetings) == 2
+
+
+def test_definite_session_with_its_own_participants_refers_back():
+    meeting = only(events_of("grouping_apart.conllu", "unnumbered_session"), "MEETING")
+    assert len(meeting.mentions) == 2
+
+
+# evex/extract/arguments.py::_takes_place_for
+
+
+def test_clause_saying_when_a_session_takes_place_dates_it_though_hung_on_its_complement():
+    session = only(events_of("grouping_apart.conllu", "session_dated_by_clause", "2024-09-16"), "MEETING")
+    assert (session.start, session.end, session.status) == ("2024-09-13", "2024-09-23", "ongoing")

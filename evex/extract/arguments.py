@@ -352,6 +352,14 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
     return None
 
 
+def _takes_place_for(sentence: Sentence, clause: Word, matches: list[TriggerMatch]) -> bool:
+    """`la session de l'Assemblée générale qui se tient du 13 au 23`: a clause saying when something
+    takes place, hung on the trigger's complement, dates the trigger's event."""
+    head = sentence.head_of(clause)
+    return (bool(keys(clause) & word_set("triggers", "taking_place_verbs")) and head is not None
+            and head.deprel == "nmod" and any(_covers(m, head.head) for m in matches))
+
+
 def _covers(match: TriggerMatch, word_id: int) -> bool:
     return word_id in match.word_ids or any(s.id == word_id for s in match.satellites)
 
@@ -389,5 +397,6 @@ def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -
         if holders:
             return holders[0]
         if word.deprel in ("acl", "acl:relcl") and not any(_covers(m, word.head) for m in matches):
-            return None  # a relative clause dates what it describes, not an event further up
+            if not _takes_place_for(sentence, word, matches):
+                return None  # a relative clause dates what it describes, not an event further up
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from evex.extract.arguments import Draft
@@ -106,9 +108,16 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
             if entry.anaphoric or (draft.definite and any(d.match.entry is entry for d in event.drafts)):
                 return event
             continue
-        if (entry.anaphoric and draft.definite) or _shares_evidence(draft, event):
+        if (entry.anaphoric and draft.definite and not _numbered(draft)) or _shares_evidence(draft, event):
             return event
     return None
+
+
+def _numbered(draft: Draft) -> bool:
+    """`la 77e session de ...`, `la deuxième session`: an occurrence named by its number, not an anaphor."""
+    sentence, head = draft.match.sentence, draft.match.head
+    return any(c.deprel == "amod" and (c.feat("NumType") == "Ord" or re.fullmatch(r"\d+(e|ème|er|ère)", c.text))
+               for c in sentence.children(head))
 
 
 def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
