@@ -440,3 +440,21 @@ def test_definite_session_with_its_own_participants_refers_back():
 def test_clause_saying_when_a_session_takes_place_dates_it_though_hung_on_its_complement():
     session = only(events_of("grouping_apart.conllu", "session_dated_by_clause", "2024-09-16"), "MEETING")
     assert (session.start, session.end, session.status) == ("2024-09-13", "2024-09-23", "ongoing")
+
+
+# evex/extract/grouping.py::_named_apart
+
+
+def test_one_gathering_noun_with_two_names_is_two_gatherings():
+    meetings = of_type(events_of("grouping_apart.conllu", "named_summits"), "MEETING")
+    assert sorted(len(e.mentions) for e in meetings) == [1, 2]
+
+
+def test_the_gathering_noun_again_without_a_name_is_the_one_named_before():
+    meeting = only(events_of("grouping_apart.conllu", "summit_again"), "MEETING")
+    assert len(meeting.mentions) == 3
+
+
+def test_clause_saying_who_takes_part_dates_the_gathering_it_describes():
+    summit = only(events_of("grouping_apart.conllu", "summit_cochaired", "2023-02-16"), "MEETING")
+    assert (summit.start, summit.status) == ("2023-03", "planned")

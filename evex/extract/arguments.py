@@ -353,10 +353,12 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
 
 
 def _takes_place_for(sentence: Sentence, clause: Word, matches: list[TriggerMatch]) -> bool:
-    """`la session de l'Assemblée générale qui se tient du 13 au 23`: a clause saying when something
-    takes place, hung on the trigger's complement, dates the trigger's event."""
+    """`la session de l'Assemblée générale qui se tient du 13 au 23`, `le sommet sur les forêts
+    qu'il coprésidera début mars`: a clause saying when something takes place or who takes part,
+    hung on the trigger's complement, dates the trigger's event."""
     head = sentence.head_of(clause)
-    return (bool(keys(clause) & word_set("triggers", "taking_place_verbs")) and head is not None
+    verbs = word_set("triggers", "taking_place_verbs") | word_set("triggers", "participation_verbs")
+    return (bool(keys(clause) & verbs) and head is not None
             and head.deprel == "nmod" and any(_covers(m, head.head) for m in matches))
 
 

@@ -157,6 +157,8 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if any(_told_apart(draft, other) or _told_apart(other, draft) for other in event.drafts
            if other.sentence_index == draft.sentence_index):
         return False
+    if any(_named_apart(draft, other) for other in event.drafts):
+        return False
     start, end = event.dates
     if draft.start and start and (draft.start, draft.end) != (start, end):
         return False
@@ -185,6 +187,22 @@ def _told_apart(draft: Draft, other: Draft) -> bool:
         return own_determiner and draft.type in ("MEETING", "VISIT") and other_head.upos == "NOUN"
     talked_about = head.deprel in ("obj", "obl:arg") and keys(governor) & word_set("triggers", "topic_verbs")
     return bool(talked_about) and other_head.id in (governor.id, governor.head)
+
+
+def _named_apart(draft: Draft, other: Draft) -> bool:
+    """`le sommet du G20` and `le sommet sur les forêts`: one gathering noun (not an anaphor) with
+    two different names is two gatherings."""
+    entry = draft.match.entry
+    if entry.anaphoric or other.match.entry is not entry:
+        return False
+    names, other_names = _qualifiers(draft), _qualifiers(other)
+    return bool(names) and bool(other_names) and not names & other_names
+
+
+def _qualifiers(draft: Draft) -> set[str]:
+    sentence, head = draft.match.sentence, draft.match.head
+    return {fold(c.lemma) for c in sentence.children(head)
+            if c.deprel == "nmod" and c.upos in ("NOUN", "PROPN") and c.id not in draft.match.word_ids}
 
 
 def same_or_within(a, b) -> bool:
