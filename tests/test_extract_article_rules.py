@@ -458,3 +458,15 @@ def test_the_gathering_noun_again_without_a_name_is_the_one_named_before():
 def test_clause_saying_who_takes_part_dates_the_gathering_it_describes():
     summit = only(events_of("grouping_apart.conllu", "summit_cochaired", "2023-02-16"), "MEETING")
     assert (summit.start, summit.status) == ("2023-03", "planned")
+
+
+# evex/extract/triggers.py::_is_unspecified_plural (purpose)
+
+
+def test_indefinite_plural_aimed_at_naming_nobody_is_no_event():
+    assert events_of("grouping_apart.conllu", "purpose_stays") == []
+
+
+def test_indefinite_plural_aimed_at_with_a_named_counterpart_is_the_meeting():
+    meeting = only(events_of("grouping_apart.conllu", "purpose_named"), "MEETING")
+    assert names(meeting) == {"Paul Martin": "PER"}

@@ -293,8 +293,8 @@ def _is_habitual(sentence: Sentence, head: Word) -> bool:
 
 
 def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
-    """`de nouveaux contrats`, `plusieurs réunions`, `des échanges` as a subject (nobody named): a set,
-    not one occurrence."""
+    """`de nouveaux contrats`, `plusieurs réunions`, `des échanges` as a subject (nobody named), `pour
+    des séjours` (no person or organisation named): a set, not one occurrence."""
     if head.upos != "NOUN" or head.feat("Number") != "Plur":
         return False
     generic = word_set("triggers", "generic_plural_modifiers")
@@ -309,7 +309,10 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
     det = determiner(sentence, head)
     adverbs = [a for a in _quantifying_adverbs(sentence, head, det) if a is not None and a.upos == "ADV"]
     quantified = any(keys(w) & vague for w in [*adverbs, *(c for c in children if c.deprel in ("amod", "det"))])
-    bare_subject = head.deprel.startswith("nsubj") and det is not None and fold(det.lemma) in ("un", "de")
+    indefinite = det is not None and fold(det.lemma) in ("un", "de")
+    bare_subject = head.deprel.startswith("nsubj") and indefinite
+    if indefinite and case_of(sentence, head) == "pour":  # `pour des séjours`: occurrences aimed at
+        return not any(w.ner[2:] in ("PER", "ORG") for w in _own_phrases(sentence, head))
     if not (quantified or bare_subject):
         return False
     return not any(w.upos == "PROPN" for w in _own_phrases(sentence, head))
