@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 from evex.extract.arguments import Draft
@@ -66,14 +65,16 @@ def group_mentions(drafts: list[Draft], entities: DocEntities) -> list[EventDraf
 
 def merge_headline_events(events: list[EventDraft], headline: frozenset[int]) -> list[EventDraft]:
     """A headline names the story the body tells: an event mentioned only there joins the first
-    body event of its type (GUIDELINES 3.8), and keeps its own place when the body has none."""
+    body event of its type that its dates, place and countries fit, else the first (GUIDELINES 3.8),
+    and keeps its own place when the body has none."""
     if not headline:
         return events
     merged: list[EventDraft] = []
     for event in events:
         if event.sentences <= headline:
             bodies = [e for e in events if e.type == event.type and e.sentences - headline]
-            body = next((e for e in bodies if all(_compatible(d, e) for d in event.drafts)), bodies[0] if bodies else None)
+            fitting = [e for e in bodies if all(_compatible(d, e) for d in event.drafts)]
+            body = (fitting or bodies or [None])[0]
             if body is not None:
                 body.drafts.extend(event.drafts)
                 continue
