@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, Row, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Engine, Row, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,12 @@ ARTICLES, EVENTS, REPORTS = models.Article.__table__, models.Event.__table__, mo
 ENTITIES, PARTICIPANTS = models.Entity.__table__, models.EventParticipant.__table__
 LINKED_COLUMNS = (EVENTS.c.id, EVENTS.c.type, EVENTS.c.start, EVENTS.c.end, EVENTS.c.location, EVENTS.c.status)
 SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
+# The stored events whose days overlap one of the spans [type, first day, last day] of a JSON list
+LINKABLE = """SELECT DISTINCT events.id, events.type, events.start, events."end", events.location, events.status
+FROM {spans} AS span JOIN events ON events.type = span.value ->> 0
+AND events.first_day <= {day}(span.value ->> 2) AND events.last_day >= {day}(span.value ->> 1) ORDER BY events.id"""
+LINKABLE_SQLITE = text(LINKABLE.format(spans="json_each(:spans)", day=""))  # SQLite stores dates as ISO text
+LINKABLE_POSTGRES = text(LINKABLE.format(spans="jsonb_array_elements(CAST(:spans AS jsonb))", day="date"))
 
 
 @dataclass
@@ -257,20 +264,22 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
 
 def _linkable_events(session: Session, frames: list[EventFrame]) -> list[KnownEvent]:
     """Stored events of the frames' types whose days overlap a frame's, oldest first, with the names of
-    their participants and the articles that report them: all that linking and counting need."""
+    their participants and the articles that report them: all that linking and counting need.
+
+    The spans go in as one JSON parameter, so the statement's text is the same for every batch: built
+    from one condition per span, it was compiled again each time (most of this read on Postgres).
+    """
     spans_by_type: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for frame in frames:
         span = day_span(frame.start, frame.end)
         if span:
             spans_by_type.setdefault(frame.type, []).append(span)
-    conditions = [
-        and_(EVENTS.c.type == event_type, EVENTS.c.first_day <= last, EVENTS.c.last_day >= first)
-        for event_type, spans in spans_by_type.items() for first, last in _merged(spans)
-    ]
-    found: dict[int, Row] = {}
-    for chunk in _chunks(conditions, SQL_LIST_CHUNK // 5):  # SQLite nests each OR a level deeper
-        found.update((row.id, row) for row in session.execute(select(*LINKED_COLUMNS).where(or_(*chunk))))
-    return _known_events(session, [found[event_id] for event_id in sorted(found)])
+    spans = [[event_type, first.isoformat(), last.isoformat()]
+             for event_type, type_spans in spans_by_type.items() for first, last in _merged(type_spans)]
+    if not spans:
+        return []
+    statement = LINKABLE_POSTGRES if session.get_bind().dialect.name == "postgresql" else LINKABLE_SQLITE
+    return _known_events(session, session.execute(statement, {"spans": json.dumps(spans)}).all())
 
 
 def _reported_events(session: Session, event_ids: list[int]) -> list[KnownEvent]:
