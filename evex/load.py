@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 import models
+from evex.db import among
 from evex.frames import EventFrame
 from evex.geocode import link_places
 from evex.ingest import Article
@@ -88,7 +89,8 @@ def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:
 def _stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(sorted(set(hashes)), SQL_LIST_CHUNK):
-        found.update(session.scalars(select(ARTICLES.c.sha256).where(ARTICLES.c.sha256.in_(chunk))))
+        query = select(ARTICLES.c.sha256).where(among(ARTICLES.c.sha256, chunk, session.get_bind().dialect))
+        found.update(session.scalars(query))
     return found
 
 
@@ -226,7 +228,8 @@ def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str,
     rows = [{"name": name, "kind": kind} for name, kind in sorted(keys)]
     session.execute(_insert(session, ENTITIES).on_conflict_do_nothing(index_elements=["name", "kind"]), rows)
     found = session.execute(
-        select(ENTITIES.c.name, ENTITIES.c.kind, ENTITIES.c.id).where(ENTITIES.c.name.in_({name for name, _ in keys}))
+        select(ENTITIES.c.name, ENTITIES.c.kind, ENTITIES.c.id)
+        .where(among(ENTITIES.c.name, {name for name, _ in keys}, session.get_bind().dialect))
     )
     return {(name, kind): entity_id for name, kind, entity_id in found if (name, kind) in keys}
 
@@ -290,7 +293,7 @@ def _reported_events(session: Session, event_ids: list[int]) -> list[KnownEvent]
     """Those of the stored events `event_ids` that an article still reports."""
     found: list[Row] = []
     for chunk in _chunks(sorted(set(event_ids)), SQL_LIST_CHUNK):
-        found += session.execute(select(*LINKED_COLUMNS).where(EVENTS.c.id.in_(chunk)))
+        found += session.execute(select(*LINKED_COLUMNS).where(among(EVENTS.c.id, chunk, session.get_bind().dialect)))
     return [event for event in _known_events(session, found) if event.reporters]
 
 
@@ -302,14 +305,14 @@ def _known_events(session: Session, rows: list[Row]) -> list[KnownEvent]:
             select(REPORTS.c.event_id, ENTITIES.c.name)
             .join(PARTICIPANTS, PARTICIPANTS.c.report_id == REPORTS.c.id)
             .join(ENTITIES, ENTITIES.c.id == PARTICIPANTS.c.entity_id)
-            .where(REPORTS.c.event_id.in_(chunk))
+            .where(among(REPORTS.c.event_id, chunk, session.get_bind().dialect))
         )
         for event_id, name in names:
             events[event_id].participants.add(name)
         reporters = session.execute(
             select(REPORTS.c.event_id, ARTICLES.c.id, ARTICLES.c.url)
             .join(ARTICLES, ARTICLES.c.id == REPORTS.c.article_id)
-            .where(REPORTS.c.event_id.in_(chunk))
+            .where(among(REPORTS.c.event_id, chunk, session.get_bind().dialect))
         )
         for event_id, article_id, url in reporters:
             events[event_id].reporters[article_id] = url
