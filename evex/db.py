@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ColumnElement, Dialect, Engine, any_, create_engine, event, literal
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -29,6 +29,16 @@ def get_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def among(column: ColumnElement, values, dialect: Dialect) -> ColumnElement[bool]:
+    """`column IN values`; on Postgres `= ANY` of one array parameter, whose text does not grow with the
+    values: psycopg parses a query's text again at each execution once it is long (it caches short ones)."""
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(literal(list(values), ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

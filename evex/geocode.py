@@ -21,6 +21,7 @@ from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 import models
+from evex.db import among
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import fold, load
 
@@ -169,7 +170,7 @@ def link_places(connection: Connection, article_ids: Iterable[int] | None = None
         rows = connection.execute(query).all()
     else:
         rows = [row for chunk in _chunks(article_ids)
-                for row in connection.execute(query.where(reports.c.article_id.in_(chunk)))]
+                for row in connection.execute(query.where(among(reports.c.article_id, chunk, connection.dialect)))]
     if not rows:
         return
     coder = geocoder()
@@ -204,7 +205,7 @@ def _event_places(connection: Connection, rows: list, report_places: dict[int, G
     locations = {}
     for chunk in _chunks(row.event_id for row in rows):
         query = (select(events.c.id, events.c.location).outerjoin(linked, linked.c.event_id == events.c.id)
-                 .where(events.c.id.in_(chunk), linked.c.event_id.is_(None)))
+                 .where(among(events.c.id, chunk, connection.dialect), linked.c.event_id.is_(None)))
         locations.update(connection.execute(query).all())
     places: dict[int, GeoPlace | None] = {}
     for row in rows:
@@ -219,7 +220,8 @@ def _participant_places(connection: Connection, report_ids: list[int]) -> dict[i
     found: dict[int, GeoPlace | None] = {}
     for chunk in _chunks(report_ids):
         query = (select(entities.c.id, entities.c.name).join(participants, participants.c.entity_id == entities.c.id)
-                 .where(participants.c.report_id.in_(chunk), entities.c.kind.in_(("GPE", "LOC"))))
+                 .where(among(participants.c.report_id, chunk, connection.dialect),
+                        entities.c.kind.in_(("GPE", "LOC"))))
         found.update({entity_id: geocoder().resolve(name) for entity_id, name in connection.execute(query)})
     return found
 
@@ -236,14 +238,15 @@ def _store_places(connection: Connection, places: Iterable[GeoPlace | None]) -> 
     connection.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["key"]), rows)
     ids: dict[str, int] = {}
     for chunk in _chunks(unique):
-        ids.update(connection.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk))).all())
+        query = select(table.c.key, table.c.id).where(among(table.c.key, chunk, connection.dialect))
+        ids.update(connection.execute(query).all())
     return ids
 
 
 def _replace_links(connection: Connection, table, owner: str, links: dict[int, int | None]) -> None:
     """Each owner's link replaced by its new place (none for a name no source knows)."""
     for chunk in _chunks(links):
-        connection.execute(delete(table).where(table.c[owner].in_(chunk)))
+        connection.execute(delete(table).where(among(table.c[owner], chunk, connection.dialect)))
     rows = [{owner: key, "place_id": place_id} for key, place_id in sorted(links.items()) if place_id is not None]
     if rows:
         connection.execute(insert(table), rows)

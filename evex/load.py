@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import Engine, Row, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Dialect, Engine, Row, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 import models
+from evex.db import among
 from evex.frames import EventFrame
 from evex.geocode import link_places
 from evex.ingest import Article
@@ -26,8 +30,15 @@ LOAD_LOCK = 0x65766578  # "evex": the Postgres advisory lock that serialises loa
 # expressions several times slower
 ARTICLES, EVENTS, REPORTS = models.Article.__table__, models.Event.__table__, models.EventReport.__table__
 ENTITIES, PARTICIPANTS = models.Entity.__table__, models.EventParticipant.__table__
+PARSES = models.Parse.__table__
 LINKED_COLUMNS = (EVENTS.c.id, EVENTS.c.type, EVENTS.c.start, EVENTS.c.end, EVENTS.c.location, EVENTS.c.status)
 SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
+# The stored events whose days overlap one of the spans [type, first day, last day] of a JSON list
+LINKABLE = """SELECT DISTINCT events.id, events.type, events.start, events."end", events.location, events.status
+FROM {spans} AS span JOIN events ON events.type = span.value ->> 0
+AND events.first_day <= {day}(span.value ->> 2) AND events.last_day >= {day}(span.value ->> 1) ORDER BY events.id"""
+LINKABLE_SQLITE = text(LINKABLE.format(spans="json_each(:spans)", day=""))  # SQLite stores dates as ISO text
+LINKABLE_POSTGRES = text(LINKABLE.format(spans="jsonb_array_elements(CAST(:spans AS jsonb))", day="date"))
 
 
 @dataclass
@@ -78,7 +89,8 @@ def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:
 def _stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(sorted(set(hashes)), SQL_LIST_CHUNK):
-        found.update(session.scalars(select(ARTICLES.c.sha256).where(ARTICLES.c.sha256.in_(chunk))))
+        query = select(ARTICLES.c.sha256).where(among(ARTICLES.c.sha256, chunk, session.get_bind().dialect))
+        found.update(session.scalars(query))
     return found
 
 
@@ -142,12 +154,12 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
         parsed = [(item, article_id) for item, article_id in stored if not item.error]
         result.n_failed = len(stored) - len(parsed)
         result.n_articles = len(parsed)
-        if parsed:
-            session.execute(
-                insert(models.Parse.__table__),
-                [{"article_id": article_id, "content": item.conllu, "model_versions": item.model_versions}
-                 for item, article_id in parsed],
-            )
+        now = dt.datetime.now(dt.UTC)
+        _insert_rows(session, PARSES, [
+            {"article_id": article_id, "format": "conllu", "content": item.conllu,
+             "model_versions": item.model_versions, "created_at": now}
+            for item, article_id in parsed
+        ], copy=False)
         reported = [(article_id, item.article, frame) for item, article_id in parsed for frame in item.frames]
         for (_, article, frame), (event_id, rule) in zip(reported, _store_frames(session, reported), strict=True):
             result.n_events += 1
@@ -184,6 +196,7 @@ def _insert_articles(
     stored = _stored_hashes(session, [item.article.sha256 for item in items])
     items = [item for item in items if item.article.sha256 not in stored]
     ids = _new_ids(session, ARTICLES, len(items))
+    now = dt.datetime.now(dt.UTC)
     rows = [
         {
             "id": article_id,
@@ -200,11 +213,11 @@ def _insert_articles(
             "status": "failed" if item.error else "extracted",
             "error": item.error,
             "run_id": run_id,
+            "created_at": now,
         }
         for article_id, item in zip(ids, items, strict=True)
     ]
-    if rows:
-        session.execute(insert(ARTICLES), rows)
+    _insert_rows(session, ARTICLES, rows, copy=False)
     return list(zip(items, ids, strict=True))
 
 
@@ -215,7 +228,8 @@ def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str,
     rows = [{"name": name, "kind": kind} for name, kind in sorted(keys)]
     session.execute(_insert(session, ENTITIES).on_conflict_do_nothing(index_elements=["name", "kind"]), rows)
     found = session.execute(
-        select(ENTITIES.c.name, ENTITIES.c.kind, ENTITIES.c.id).where(ENTITIES.c.name.in_({name for name, _ in keys}))
+        select(ENTITIES.c.name, ENTITIES.c.kind, ENTITIES.c.id)
+        .where(among(ENTITIES.c.name, {name for name, _ in keys}, session.get_bind().dialect))
     )
     return {(name, kind): entity_id for name, kind, entity_id in found if (name, kind) in keys}
 
@@ -257,27 +271,29 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
 
 def _linkable_events(session: Session, frames: list[EventFrame]) -> list[KnownEvent]:
     """Stored events of the frames' types whose days overlap a frame's, oldest first, with the names of
-    their participants and the articles that report them: all that linking and counting need."""
+    their participants and the articles that report them: all that linking and counting need.
+
+    The spans go in as one JSON parameter, so the statement's text is the same for every batch: built
+    from one condition per span, it was compiled again each time (most of this read on Postgres).
+    """
     spans_by_type: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for frame in frames:
         span = day_span(frame.start, frame.end)
         if span:
             spans_by_type.setdefault(frame.type, []).append(span)
-    conditions = [
-        and_(EVENTS.c.type == event_type, EVENTS.c.first_day <= last, EVENTS.c.last_day >= first)
-        for event_type, spans in spans_by_type.items() for first, last in _merged(spans)
-    ]
-    found: dict[int, Row] = {}
-    for chunk in _chunks(conditions, SQL_LIST_CHUNK // 5):  # SQLite nests each OR a level deeper
-        found.update((row.id, row) for row in session.execute(select(*LINKED_COLUMNS).where(or_(*chunk))))
-    return _known_events(session, [found[event_id] for event_id in sorted(found)])
+    spans = [[event_type, first.isoformat(), last.isoformat()]
+             for event_type, type_spans in spans_by_type.items() for first, last in _merged(type_spans)]
+    if not spans:
+        return []
+    statement = LINKABLE_POSTGRES if session.get_bind().dialect.name == "postgresql" else LINKABLE_SQLITE
+    return _known_events(session, session.execute(statement, {"spans": json.dumps(spans)}).all())
 
 
 def _reported_events(session: Session, event_ids: list[int]) -> list[KnownEvent]:
     """Those of the stored events `event_ids` that an article still reports."""
     found: list[Row] = []
     for chunk in _chunks(sorted(set(event_ids)), SQL_LIST_CHUNK):
-        found += session.execute(select(*LINKED_COLUMNS).where(EVENTS.c.id.in_(chunk)))
+        found += session.execute(select(*LINKED_COLUMNS).where(among(EVENTS.c.id, chunk, session.get_bind().dialect)))
     return [event for event in _known_events(session, found) if event.reporters]
 
 
@@ -289,14 +305,14 @@ def _known_events(session: Session, rows: list[Row]) -> list[KnownEvent]:
             select(REPORTS.c.event_id, ENTITIES.c.name)
             .join(PARTICIPANTS, PARTICIPANTS.c.report_id == REPORTS.c.id)
             .join(ENTITIES, ENTITIES.c.id == PARTICIPANTS.c.entity_id)
-            .where(REPORTS.c.event_id.in_(chunk))
+            .where(among(REPORTS.c.event_id, chunk, session.get_bind().dialect))
         )
         for event_id, name in names:
             events[event_id].participants.add(name)
         reporters = session.execute(
             select(REPORTS.c.event_id, ARTICLES.c.id, ARTICLES.c.url)
             .join(ARTICLES, ARTICLES.c.id == REPORTS.c.article_id)
-            .where(REPORTS.c.event_id.in_(chunk))
+            .where(among(REPORTS.c.event_id, chunk, session.get_bind().dialect))
         )
         for event_id, article_id, url in reporters:
             events[event_id].reporters[article_id] = url
@@ -324,34 +340,62 @@ def _insert_events(session: Session, created: list[KnownEvent]) -> None:
     if not created:
         return
     rows = []
+    now = dt.datetime.now(dt.UTC)
     for event in created:
         span = event.span
         rows.append({
             "type": event.type, "start": event.start, "end": event.end, "location": event.location,
             "status": event.status, "first_day": span[0] if span else None, "last_day": span[1] if span else None,
-            "n_articles": len(event.reporters), "n_sources": event.n_sources,
+            "n_articles": len(event.reporters), "n_sources": event.n_sources, "created_at": now,
         })
     for event, event_id, row in zip(created, _new_ids(session, EVENTS, len(rows)), rows, strict=True):
         event.id = row["id"] = event_id
-    session.execute(insert(EVENTS), rows)
+    _insert_rows(session, EVENTS, rows, copy=False)
 
 
-def _insert_rows(session: Session, table, rows: list[dict]) -> None:
-    """Rows that give a value to each column but maybe the id: on Postgres by COPY (one round trip, and
-    the server's cheapest way in), elsewhere in one executemany. Column defaults are not applied."""
+def _insert_rows(session: Session, table, rows: list[dict], *, copy: bool = True) -> None:
+    """Rows that give a value to each column but maybe the id, handed to the driver as they are: on
+    Postgres by COPY (one round trip, and the server's cheapest way in), elsewhere, or without `copy`,
+    in one executemany. Column defaults are not applied.
+
+    Through the driver, not SQLAlchemy: its per-row parameter handling cost more than the insert.
+    `copy=False` is for large texts (articles, parses), which psycopg's COPY escapes more slowly
+    than it binds them, and for events, a few rows a batch.
+    """
     if not rows:
         return
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(table), rows)
-        return
-    from psycopg import sql
+    connection = session.connection()
+    columns = tuple(rows[0])
+    if connection.dialect.name == "postgresql" and copy:
+        from psycopg import sql
 
-    columns = list(rows[0])
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name),
-                                                            sql.SQL(", ").join(map(sql.Identifier, columns)))
-    with session.connection().connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([row[column] for column in columns])
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name),
+                                                                sql.SQL(", ").join(map(sql.Identifier, columns)))
+        with connection.connection.cursor() as cursor, cursor.copy(statement) as stream:
+            for row in rows:
+                stream.write_row([row[column] for column in columns])
+        return
+    statement, processors = _driver_insert(connection.dialect, table, columns)
+    values = [[row[column] for column in columns] for row in rows]
+    for i, process in processors:
+        for row in values:
+            row[i] = process(row[i])
+    with closing(connection.connection.cursor()) as cursor:  # sqlite3's cursor is no context manager
+        cursor.executemany(statement, values)
+
+
+@cache
+def _driver_insert(dialect: Dialect, table, columns: tuple[str, ...]) -> tuple[str, list[tuple[int, Callable]]]:
+    """The INSERT of these columns in the driver's own parameter style, and the columns whose values
+    the driver cannot take as they are (dates and JSON on SQLite, JSON on Postgres) with what
+    SQLAlchemy would make of them."""
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+                 f"VALUES ({', '.join([marker] * len(columns))})")
+    processors = [(i, table.c[column].type.dialect_impl(dialect).bind_processor(dialect))
+                  for i, column in enumerate(columns)]
+    return statement, [(i, process) for i, process in processors if process]
 
 
 def _new_ids(session: Session, table, count: int) -> list[int]:
