@@ -33,12 +33,18 @@ ENTITIES, PARTICIPANTS = models.Entity.__table__, models.EventParticipant.__tabl
 PARSES = models.Parse.__table__
 LINKED_COLUMNS = (EVENTS.c.id, EVENTS.c.type, EVENTS.c.start, EVENTS.c.end, EVENTS.c.location, EVENTS.c.status)
 SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
-# The stored events whose days overlap one of the spans [type, first day, last day] of a JSON list
-LINKABLE = """SELECT DISTINCT events.id, events.type, events.start, events."end", events.location, events.status
-FROM {spans} AS span JOIN events ON events.type = span.value ->> 0
-AND events.first_day <= {day}(span.value ->> 2) AND events.last_day >= {day}(span.value ->> 1) ORDER BY events.id"""
-LINKABLE_SQLITE = text(LINKABLE.format(spans="json_each(:spans)", day=""))  # SQLite stores dates as ISO text
-LINKABLE_POSTGRES = text(LINKABLE.format(spans="jsonb_array_elements(CAST(:spans AS jsonb))", day="date"))
+# The stored events whose days overlap one of the spans [type, first day, last day] of a JSON list;
+# SQLite stores dates as ISO text, Postgres as dates
+LINKABLE_SQLITE = text(
+    'SELECT DISTINCT events.id, events.type, events.start, events."end", events.location, events.status'
+    " FROM json_each(:spans) AS span JOIN events ON events.type = span.value ->> 0"
+    " AND events.first_day <= (span.value ->> 2) AND events.last_day >= (span.value ->> 1) ORDER BY events.id"
+)
+LINKABLE_POSTGRES = text(
+    'SELECT DISTINCT events.id, events.type, events.start, events."end", events.location, events.status'
+    " FROM jsonb_array_elements(CAST(:spans AS jsonb)) AS span JOIN events ON events.type = span.value ->> 0"
+    " AND events.first_day <= date(span.value ->> 2) AND events.last_day >= date(span.value ->> 1) ORDER BY events.id"
+)
 
 
 @dataclass
@@ -285,8 +291,8 @@ def _linkable_events(session: Session, frames: list[EventFrame]) -> list[KnownEv
              for event_type, type_spans in spans_by_type.items() for first, last in _merged(type_spans)]
     if not spans:
         return []
-    statement = LINKABLE_POSTGRES if session.get_bind().dialect.name == "postgresql" else LINKABLE_SQLITE
-    return _known_events(session, session.execute(statement, {"spans": json.dumps(spans)}).all())
+    linkable = LINKABLE_POSTGRES if session.get_bind().dialect.name == "postgresql" else LINKABLE_SQLITE
+    return _known_events(session, session.execute(linkable, {"spans": json.dumps(spans)}).all())
 
 
 def _reported_events(session: Session, event_ids: list[int]) -> list[KnownEvent]:
