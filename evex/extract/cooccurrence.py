@@ -207,8 +207,7 @@ def _in_order(letters: str, word: str) -> bool:
 
 def _may_abbreviate(token: str) -> bool:
     """An acronym, or one written as a capitalised word (`Fbvb`) that an expansion must then spell."""
-    return _is_acronym(token) or (3 <= len(token) <= 10 and token.isalpha() and token[0].isupper()
-                                  and " " not in token)
+    return _is_acronym(token) or (3 <= len(token) <= 10 and token.isalpha() and token[0].isupper())
 
 
 def _is_acronym(token: str) -> bool:

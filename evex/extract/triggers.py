@@ -312,7 +312,7 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
     indefinite = det is not None and fold(det.lemma) in ("un", "de")
     bare_subject = head.deprel.startswith("nsubj") and indefinite
     if indefinite and case_of(sentence, head) == "pour":  # `pour des séjours`: occurrences aimed at
-        return not any(w.ner[2:] in ("PER", "ORG") for w in _own_phrases(sentence, head))
+        return not any(w.ner.endswith(("PER", "ORG")) for w in _own_phrases(sentence, head))
     if not (quantified or bare_subject):
         return False
     return not any(w.upos == "PROPN" for w in _own_phrases(sentence, head))
