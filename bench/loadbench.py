@@ -5,12 +5,14 @@ Parsing and extraction happen before the clock starts, so the figure is `evex.lo
 
 `python -m bench.loadbench SOURCE_URL OUT.json` measures the evex it imports, in a fresh process;
 `baseline_tree` exports an earlier commit's evex so that the same command measures that one (the
-"before" of a change), on the same articles.
+"before" of a change), on the same articles. `storage_floor` stores only the articles and their
+parses, the way `load_batch` sends them: the part of its time that no faster linking can remove.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import subprocess
 import tarfile
@@ -30,6 +32,7 @@ from evex.conllu import read_conllu
 from evex.db import get_engine, upgrade
 from evex.extract import extract_events
 from evex.ingest import Article
+import evex.load
 from evex.load import ProcessedArticle, load_batch
 
 BASELINE_PATHS = ("evex", "models", "migrations")  # what a baseline tree takes from its commit; bench stays this one
@@ -65,6 +68,28 @@ def measure(url: str, batches: list[list[ProcessedArticle]]) -> dict:
             "events_per_s": round(events / seconds, 1), "articles_per_s": round(articles / seconds, 1)}
 
 
+def storage_floor(url: str, batches: list[list[ProcessedArticle]]) -> dict:
+    """Only the batches' articles and parses into the (empty, migrated) database at `url`, by the
+    executemany `load_batch` uses, one transaction per batch: events/s is then the most any load
+    that keeps the articles and their parses could reach on these articles."""
+    from evex.load import ARTICLES, PARSES, article_row, insert_rows, parse_row
+
+    engine = get_engine(url)
+    events = sum(len(item.frames) for batch in batches for item in batch)
+    article_id = 0
+    started = time.perf_counter()
+    for batch in batches:
+        with Session(engine) as session, session.begin():
+            now = dt.datetime.now(dt.UTC)
+            ids = range(article_id + 1, article_id + 1 + len(batch))
+            article_id += len(batch)
+            insert_rows(session, ARTICLES, [article_row(i, item, None, now) for i, item in zip(ids, batch)], copy=False)
+            insert_rows(session, PARSES, [parse_row(i, item, now) for i, item in zip(ids, batch) if not item.error],
+                        copy=False)
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 3), "events_per_s": round(events / seconds, 1)}
+
+
 def measure_both(source_url: str, batch_articles: int, postgres_url: str | None, rounds: int) -> dict:
     """`rounds` loads into fresh SQLite and Postgres databases, alternating; every round and the median.
 
@@ -78,20 +103,30 @@ def measure_both(source_url: str, batch_articles: int, postgres_url: str | None,
     geocoder()
     out: dict = {"batch_articles": batch_articles, "geocoder_load_s": round(time.perf_counter() - started, 2)}
     runs: dict[str, list[dict]] = {"sqlite": [], "postgres": []}
+    floors: dict[str, list[dict]] = {"sqlite": [], "postgres": []}
+    series = [(runs, measure)]
+    if hasattr(evex.load, "article_row"):  # an earlier commit's evex (`baseline_tree`) may lack what it uses
+        series.append((floors, storage_floor))
     for _ in range(rounds):
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{folder}/load.db"
-            upgrade(url)
-            runs["sqlite"].append(measure(url, batches))
-            get_engine(url).dispose()
-        if postgres_url:
-            with fresh_postgres(postgres_url) as url:
-                runs["postgres"].append(measure(url, batches))
+        for measured, how in series:
+            with tempfile.TemporaryDirectory() as folder:
+                url = f"sqlite:///{folder}/load.db"
+                upgrade(url)
+                measured["sqlite"].append(how(url, batches))
+                get_engine(url).dispose()
+            if postgres_url:
+                with fresh_postgres(postgres_url) as url:
+                    measured["postgres"].append(how(url, batches))
     for name, measured in runs.items():
         if measured:
-            median = sorted(measured, key=lambda run: run["events_per_s"])[len(measured) // 2]
-            out[name] = {**median, "rounds": measured}
+            out[name] = {**_median(measured), "rounds": measured}
+            if floors[name]:
+                out[name]["storage_floor"] = {**_median(floors[name]), "rounds": floors[name]}
     return out
+
+
+def _median(measured: list[dict]) -> dict:
+    return sorted(measured, key=lambda run: run["events_per_s"])[len(measured) // 2]
 
 
 def baseline_tree(repo: Path, commit: str, folder: Path) -> Path:
@@ -141,6 +176,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     result = measure_both(args.source_url, args.batch_articles, args.postgres_url, args.rounds)
     args.out.write_text(json.dumps(result, indent=2))
+    for name in ("sqlite", "postgres"):
+        if "storage_floor" in result.get(name, {}):
+            print(f"{name}: load_batch {result[name]['events_per_s']} events/s; articles and parses alone "
+                  f"{result[name]['storage_floor']['events_per_s']} events/s")
 
 
 if __name__ == "__main__":

@@ -251,6 +251,16 @@ def load_section(load: dict | None) -> list[str]:
                 rounds = ", ".join(f"{r['events_per_s']:,.0f}" for r in d["rounds"])
                 lines.append(f"| {version} | {name} | {d['articles']} | {d['events']} | {d['seconds']} "
                              f"| {d['events_per_s']:,} | {d['articles_per_s']:,} | {rounds} |")
+    floors = {name: after[name]["storage_floor"] for name in ("sqlite", "postgres")
+              if "storage_floor" in after.get(name, {})}
+    if floors:
+        lines += ["", "The floor under these figures: the same batches' articles and parses alone, stored by the same "
+                  "executemany, one transaction per batch, into a fresh database (`storage_floor`, alternating with "
+                  "the rounds above). Dividing the same events by that time gives the most events/s any load that "
+                  "keeps the articles and their parses could reach on this drop: "
+                  + "; ".join(f"{name} {d['events_per_s']:,} events/s ({d['seconds']} s; every round: "
+                              + ", ".join(f"{r['events_per_s']:,.0f}" for r in d["rounds"]) + ")"
+                              for name, d in floors.items()) + "."]
     if "postgres" not in after:
         lines.append("\nPostgres: skipped in this run (`--skip-postgres`).")
     return lines

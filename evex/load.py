@@ -161,11 +161,7 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
         result.n_failed = len(stored) - len(parsed)
         result.n_articles = len(parsed)
         now = dt.datetime.now(dt.UTC)
-        _insert_rows(session, PARSES, [
-            {"article_id": article_id, "format": "conllu", "content": item.conllu,
-             "model_versions": item.model_versions, "created_at": now}
-            for item, article_id in parsed
-        ], copy=False)
+        insert_rows(session, PARSES, [parse_row(article_id, item, now) for item, article_id in parsed], copy=False)
         reported = [(article_id, item.article, frame) for item, article_id in parsed for frame in item.frames]
         for (_, article, frame), (event_id, rule) in zip(reported, _store_frames(session, reported), strict=True):
             result.n_events += 1
@@ -203,28 +199,35 @@ def _insert_articles(
     items = [item for item in items if item.article.sha256 not in stored]
     ids = _new_ids(session, ARTICLES, len(items))
     now = dt.datetime.now(dt.UTC)
-    rows = [
-        {
-            "id": article_id,
-            "sha256": item.article.sha256,
-            "doc_id": item.article.doc_id,
-            "source": item.article.source,
-            "title": item.article.title,
-            "url": item.article.url,
-            "doc_date": item.article.doc_date,
-            "text": item.article.text,
-            "encoding": item.article.encoding,
-            "repeated_paragraphs": item.article.repeated_paragraphs,
-            "n_words": item.article.n_words,
-            "status": "failed" if item.error else "extracted",
-            "error": item.error,
-            "run_id": run_id,
-            "created_at": now,
-        }
-        for article_id, item in zip(ids, items, strict=True)
-    ]
-    _insert_rows(session, ARTICLES, rows, copy=False)
+    rows = [article_row(article_id, item, run_id, now) for article_id, item in zip(ids, items, strict=True)]
+    insert_rows(session, ARTICLES, rows, copy=False)
     return list(zip(items, ids, strict=True))
+
+
+def article_row(article_id: int, item: ProcessedArticle, run_id: int | None, now: dt.datetime) -> dict:
+    """The `articles` row of an item, every column given (`insert_rows` applies no defaults)."""
+    return {
+        "id": article_id,
+        "sha256": item.article.sha256,
+        "doc_id": item.article.doc_id,
+        "source": item.article.source,
+        "title": item.article.title,
+        "url": item.article.url,
+        "doc_date": item.article.doc_date,
+        "text": item.article.text,
+        "encoding": item.article.encoding,
+        "repeated_paragraphs": item.article.repeated_paragraphs,
+        "n_words": item.article.n_words,
+        "status": "failed" if item.error else "extracted",
+        "error": item.error,
+        "run_id": run_id,
+        "created_at": now,
+    }
+
+
+def parse_row(article_id: int, item: ProcessedArticle, now: dt.datetime) -> dict:
+    return {"article_id": article_id, "format": "conllu", "content": item.conllu,
+            "model_versions": item.model_versions, "created_at": now}
 
 
 def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -262,7 +265,7 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     _insert_events(session, index.created)
     _update_counts(session, reported_again.values())
     report_ids = _new_ids(session, REPORTS, len(reported))
-    _insert_rows(session, REPORTS, [
+    insert_rows(session, REPORTS, [
         {"id": report_id, **_report_values(article_id, frame, event.id, rule)}
         for report_id, (article_id, _, frame), (event, rule) in zip(report_ids, reported, links, strict=True)
     ])
@@ -270,8 +273,8 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     for report_id, (article_id, _, frame) in zip(report_ids, reported, strict=True):
         mentions += _mention_rows(report_id, article_id, frame)
         participants += _participant_rows(report_id, frame, entity_ids)
-    _insert_rows(session, models.EventMention.__table__, mentions)
-    _insert_rows(session, PARTICIPANTS, participants)
+    insert_rows(session, models.EventMention.__table__, mentions)
+    insert_rows(session, PARTICIPANTS, participants)
     return [(event.id, rule) for event, rule in links]
 
 
@@ -356,10 +359,10 @@ def _insert_events(session: Session, created: list[KnownEvent]) -> None:
         })
     for event, event_id, row in zip(created, _new_ids(session, EVENTS, len(rows)), rows, strict=True):
         event.id = row["id"] = event_id
-    _insert_rows(session, EVENTS, rows, copy=False)
+    insert_rows(session, EVENTS, rows, copy=False)
 
 
-def _insert_rows(session: Session, table, rows: list[dict], *, copy: bool = True) -> None:
+def insert_rows(session: Session, table, rows: list[dict], *, copy: bool = True) -> None:
     """Rows that give a value to each column but maybe the id, handed to the driver as they are: on
     Postgres by COPY (one round trip, and the server's cheapest way in), elsewhere, or without `copy`,
     in one executemany. Column defaults are not applied.
