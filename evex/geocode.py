@@ -28,6 +28,7 @@ from evex.extract.resources import fold, load
 PRECISIONS = ("city", "region", "country")
 _LATIN = re.compile(r"^[\u0000-\u024f\u1e00-\u1eff]+$")  # GeoNames alternate names an article could write
 _WORDS = re.compile(r"[a-z0-9']+")
+PLACE_KINDS = ("GPE", "LOC")  # the participants that are places: countries, cities, regions
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,16 @@ def geocoder() -> Geocoder:
     return Geocoder()
 
 
+@dataclass(frozen=True, slots=True)
+class PlacedReport:
+    """A report as place linking reads it."""
+
+    id: int
+    event_id: int
+    location: str | None
+    text: str  # its article's: the countries it names decide between cities of one name
+
+
 def link_places(connection: Connection, article_ids: Iterable[int] | None = None) -> None:
     """Resolve and store the places of these articles' reports (every article's when None), of the
     events they created and of their country and place participants. Running it again resolves the
@@ -173,23 +184,40 @@ def link_places(connection: Connection, article_ids: Iterable[int] | None = None
                 for row in connection.execute(query.where(among(reports.c.article_id, chunk, connection.dialect)))]
     if not rows:
         return
+    placed = [PlacedReport(*row) for row in rows]
+    store_places(connection, placed, _participant_places(connection, [row.id for row in rows]),
+                 _unplaced_events(connection, [row.event_id for row in rows]), new_reports=False)
+
+
+def store_places(connection: Connection, reports: list[PlacedReport], entities: dict[int, str],
+                 events: dict[int, str | None], *, new_reports: bool) -> None:
+    """Resolve and link the places of `reports` (in id order), of the country and place `entities`
+    (names by id) and of the `events` still without a place (locations by id).
+
+    An entity's link is replaced (an earlier batch may have placed it). `new_reports` is for a load
+    that passes its own new reports and the events they created: no link names them yet, so theirs
+    are only inserted, and the load passes what it holds instead of reading it back.
+    """
     coder = geocoder()
     countries: dict[str, frozenset[str]] = {}  # by article text: its reports share them
     report_places: dict[int, GeoPlace | None] = {}
-    for row in rows:
-        if row.location:
-            if row.text not in countries:
-                countries[row.text] = coder.article_countries(row.text)
-            report_places[row.id] = coder.resolve(row.location, countries[row.text])
-    entity_places = _participant_places(connection, [row.id for row in rows])
-    event_places = _event_places(connection, rows, report_places)
+    for report in reports:
+        if report.location:
+            if report.text not in countries:
+                countries[report.text] = coder.article_countries(report.text)
+            report_places[report.id] = coder.resolve(report.location, countries[report.text])
+    entity_places = {entity_id: coder.resolve(name) for entity_id, name in entities.items()}
+    event_places: dict[int, GeoPlace | None] = {}  # that of its first report naming its location
+    for report in reports:
+        if report.event_id not in event_places and report.location and report.location == events.get(report.event_id):
+            event_places[report.event_id] = report_places[report.id]
     place_ids = _store_places(connection, [*report_places.values(), *entity_places.values(),
                                            *event_places.values()])
-    for table, column, found in ((models.ReportPlace, "report_id", report_places),
-                                 (models.EntityPlace, "entity_id", entity_places),
-                                 (models.EventPlace, "event_id", event_places)):
-        _replace_links(connection, table.__table__, column,
-                       {owner: place_ids[place.key] if place else None for owner, place in found.items()})
+    for table, column, found, replace in ((models.ReportPlace, "report_id", report_places, not new_reports),
+                                          (models.EntityPlace, "entity_id", entity_places, True),
+                                          (models.EventPlace, "event_id", event_places, not new_reports)):
+        _store_links(connection, table.__table__, column,
+                     {owner: place_ids[place.key] if place else None for owner, place in found.items()}, replace)
 
 
 def _chunks(ids: Iterable, size: int = 500) -> list[list]:
@@ -198,31 +226,27 @@ def _chunks(ids: Iterable, size: int = 500) -> list[list]:
     return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
-def _event_places(connection: Connection, rows: list, report_places: dict[int, GeoPlace | None]) -> dict:
-    """An event's place is that of its first report naming the event's location (the one that created
-    it); events another batch placed keep their place."""
+def _unplaced_events(connection: Connection, event_ids: Iterable[int]) -> dict[int, str | None]:
+    """The locations of those events no batch has placed yet (those placed keep their place)."""
     events, linked = models.Event.__table__, models.EventPlace.__table__
-    locations = {}
-    for chunk in _chunks(row.event_id for row in rows):
+    locations: dict[int, str | None] = {}
+    for chunk in _chunks(event_ids):
         query = (select(events.c.id, events.c.location).outerjoin(linked, linked.c.event_id == events.c.id)
                  .where(among(events.c.id, chunk, connection.dialect), linked.c.event_id.is_(None)))
         locations.update(connection.execute(query).all())
-    places: dict[int, GeoPlace | None] = {}
-    for row in rows:
-        if row.event_id not in places and row.location and row.location == locations.get(row.event_id):
-            places[row.event_id] = report_places[row.id]
-    return places
+    return locations
 
 
-def _participant_places(connection: Connection, report_ids: list[int]) -> dict[int, GeoPlace | None]:
-    """Country and place participants of these reports by entity id (no article decides a country)."""
+def _participant_places(connection: Connection, report_ids: list[int]) -> dict[int, str]:
+    """Names of the country and place participants of these reports by entity id (no article decides
+    a country: they are resolved without one)."""
     entities, participants = models.Entity.__table__, models.EventParticipant.__table__
-    found: dict[int, GeoPlace | None] = {}
+    found: dict[int, str] = {}
     for chunk in _chunks(report_ids):
         query = (select(entities.c.id, entities.c.name).join(participants, participants.c.entity_id == entities.c.id)
                  .where(among(participants.c.report_id, chunk, connection.dialect),
-                        entities.c.kind.in_(("GPE", "LOC"))))
-        found.update({entity_id: geocoder().resolve(name) for entity_id, name in connection.execute(query)})
+                        entities.c.kind.in_(PLACE_KINDS)))
+        found.update(connection.execute(query).all())
     return found
 
 
@@ -243,9 +267,9 @@ def _store_places(connection: Connection, places: Iterable[GeoPlace | None]) -> 
     return ids
 
 
-def _replace_links(connection: Connection, table, owner: str, links: dict[int, int | None]) -> None:
-    """Each owner's link replaced by its new place (none for a name no source knows)."""
-    for chunk in _chunks(links):
+def _store_links(connection: Connection, table, owner: str, links: dict[int, int | None], replace: bool) -> None:
+    """Each owner linked to its place (none for a name no source knows), replacing its link if `replace`."""
+    for chunk in _chunks(links) if replace else ():
         connection.execute(delete(table).where(among(table.c[owner], chunk, connection.dialect)))
     rows = [{owner: key, "place_id": place_id} for key, place_id in sorted(links.items()) if place_id is not None]
     if rows:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 import models
 from evex.db import among
 from evex.frames import EventFrame
-from evex.geocode import link_places
+from evex.geocode import PLACE_KINDS, PlacedReport, link_places, store_places
 from evex.ingest import Article
 from evex.link import EventIndex, EventSummary, KnownEvent, day_span
 
@@ -33,6 +33,8 @@ ENTITIES, PARTICIPANTS = models.Entity.__table__, models.EventParticipant.__tabl
 PARSES = models.Parse.__table__
 LINKED_COLUMNS = (EVENTS.c.id, EVENTS.c.type, EVENTS.c.start, EVENTS.c.end, EVENTS.c.location, EVENTS.c.status)
 SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
+NEXT_IDS = text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :count)")  # Postgres
+_ID_SEQUENCES: dict[tuple[str, str], str] = {}  # (database URL, table): its id sequence (`_id_sequence`)
 # The stored events whose days overlap one of the spans [type, first day, last day] of a JSON list;
 # SQLite stores dates as ISO text, Postgres as dates
 LINKABLE_SQLITE = text(
@@ -151,7 +153,8 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
 
     Every table gets one statement per batch (per-row round trips were most of the load time): rows
     take their ids beforehand (`_new_ids`) and go in by executemany, or COPY on Postgres; event
-    linking reads the events it may link to in one query (`_store_frames`).
+    linking reads the events it may link to in one query (`_store_frames`); places are linked from
+    what the batch holds, not read back.
     """
     result = LoadResult()
     with Session(engine) as session, session.begin():
@@ -163,11 +166,14 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
         now = dt.datetime.now(dt.UTC)
         insert_rows(session, PARSES, [parse_row(article_id, item, now) for item, article_id in parsed], copy=False)
         reported = [(article_id, item.article, frame) for item, article_id in parsed for frame in item.frames]
-        for (_, article, frame), (event_id, rule) in zip(reported, _store_frames(session, reported), strict=True):
+        stored_frames = _store_frames(session, reported)
+        placed = []
+        for (_, article, frame), (report_id, event_id, rule) in zip(reported, stored_frames.reports, strict=True):
             result.n_events += 1
             result.events_by_type[frame.type] = result.events_by_type.get(frame.type, 0) + 1
             result.events.append(_report_row(article, frame, event_id, rule))
-        link_places(session.connection(), [article_id for _, article_id in parsed])
+            placed.append(PlacedReport(report_id, event_id, frame.location, article.text))
+        store_places(session.connection(), placed, stored_frames.places, stored_frames.new_events, new_reports=True)
     return result
 
 
@@ -243,8 +249,17 @@ def _entity_ids(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str,
     return {(name, kind): entity_id for name, kind, entity_id in found if (name, kind) in keys}
 
 
-def _store_frames(session: Session, reported: list[tuple[int, Article, EventFrame]]) -> list[tuple[int, str]]:
-    """Store each (article id, article, frame) linked to the event it reports; (event id, link rule) of each.
+@dataclass
+class StoredFrames:
+    """What `_store_frames` wrote that the load's place linking needs, so it reads nothing back."""
+
+    reports: list[tuple[int, int, str]] = field(default_factory=list)  # (report, event, link rule) per frame
+    new_events: dict[int, str | None] = field(default_factory=dict)  # the events created: their locations
+    places: dict[int, str] = field(default_factory=dict)  # the country and place entities: names by id
+
+
+def _store_frames(session: Session, reported: list[tuple[int, Article, EventFrame]]) -> StoredFrames:
+    """Store each (article id, article, frame) linked to the event it reports.
 
     Set-based: one query reads the stored events the batch's frames may link to and one their
     participants and articles; the rule then runs in memory, frame after frame in batch order, on
@@ -253,8 +268,9 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     participants, and one updates the counts of the stored events the batch reported again.
     """
     if not reported:
-        return []
-    entity_ids = _entity_ids(session, {(p.name, p.kind) for _, _, frame in reported for p in frame.participants})
+        return StoredFrames()
+    keys = {(p.name, p.kind) for _, _, frame in reported for p in frame.participants}
+    entity_ids = _entity_ids(session, keys)
     index = EventIndex(_linkable_events(session, [frame for _, _, frame in reported]))
     links = [
         index.link(article_id, article.url, EventSummary(frame.type, frame.start, frame.end, frame.location,
@@ -275,7 +291,11 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
         participants += _participant_rows(report_id, frame, entity_ids)
     insert_rows(session, models.EventMention.__table__, mentions)
     insert_rows(session, PARTICIPANTS, participants)
-    return [(event.id, rule) for event, rule in links]
+    return StoredFrames(
+        [(report_id, event.id, rule) for report_id, (event, rule) in zip(report_ids, links, strict=True)],
+        {event.id: event.location for event in index.created},
+        {entity_id: name for (name, kind), entity_id in entity_ids.items() if kind in PLACE_KINDS},
+    )
 
 
 def _linkable_events(session: Session, frames: list[EventFrame]) -> list[KnownEvent]:
@@ -418,10 +438,19 @@ def _new_ids(session: Session, table, count: int) -> list[int]:
     if not count:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        sequence = func.pg_get_serial_sequence(table.name, "id")
-        return sorted(session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))))
+        sequence = _id_sequence(session.get_bind().url.render_as_string(), table.name, session)
+        return sorted(session.scalars(NEXT_IDS, {"sequence": sequence, "count": count}))
     largest = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
     return list(range(largest + 1, largest + 1 + count))
+
+
+def _id_sequence(url: str, table_name: str, session: Session) -> str:
+    """The sequence that gives `table_name` its ids on the Postgres database at `url`, looked up once:
+    looked up in the statement that takes the ids, it was most of that statement's time."""
+    key = (url, table_name)
+    if key not in _ID_SEQUENCES:
+        _ID_SEQUENCES[key] = session.scalar(select(func.pg_get_serial_sequence(table_name, "id")))
+    return _ID_SEQUENCES[key]
 
 
 def _update_counts(session: Session, events: Iterable[KnownEvent]) -> None:

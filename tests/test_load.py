@@ -132,3 +132,23 @@ def test_ids_a_load_takes_are_the_databases_own(migrated_url):
         session.flush()
         assert (article.id, event.id, report.id) == (3, 2, 3)
 
+
+
+def test_the_places_a_load_links_from_its_batch_are_those_read_back_from_the_tables(migrated_url):
+    """load_batch links places from what the batch holds; link_places reads them back from the tables
+    (as migration 0003 does). Across batches that report a stored event again and reuse stored country
+    entities, both must give the same links."""
+    from evex.geocode import link_places
+    from tests.test_migrations_data import PLACE_TABLES, every_row, places_batch
+    from tests.test_queries import sample_batch
+
+    engine = get_engine(migrated_url)
+    first, second = sample_batch(), places_batch()
+    for batch in (first[:1], first[1:] + second[:1], second[1:]):  # article b reports a's meeting again
+        load_batch(engine, None, batch)
+    loaded = {name: rows for name, rows in every_row(engine).items() if name in PLACE_TABLES}
+    assert len(loaded["report_places"]) == 7  # Pipriac, and the agreement without a location: none
+    assert len(loaded["event_places"]) == 6 and len(loaded["entity_places"]) == 5
+    with engine.begin() as connection:
+        link_places(connection)
+    assert {name: rows for name, rows in every_row(engine).items() if name in PLACE_TABLES} == loaded
