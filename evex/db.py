@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import ColumnElement, Dialect, Engine, any_, create_engine, even
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
 
 
 def masked(url: str) -> str:
@@ -29,6 +31,12 @@ def get_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def in_lists(values: Iterable) -> list[list]:
+    """The distinct values, sorted, in slices small enough for one `among` on every database."""
+    ordered = sorted(set(values))
+    return [ordered[i : i + SQL_LIST_CHUNK] for i in range(0, len(ordered), SQL_LIST_CHUNK)]
 
 
 def among(column: ColumnElement, values, dialect: Dialect) -> ColumnElement[bool]:

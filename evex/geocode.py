@@ -21,7 +21,7 @@ from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 import models
-from evex.db import among
+from evex.db import among, in_lists
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import fold, load
 
@@ -180,7 +180,7 @@ def link_places(connection: Connection, article_ids: Iterable[int] | None = None
     if article_ids is None:
         rows = connection.execute(query).all()
     else:
-        rows = [row for chunk in _chunks(article_ids)
+        rows = [row for chunk in in_lists(article_ids)
                 for row in connection.execute(query.where(among(reports.c.article_id, chunk, connection.dialect)))]
     if not rows:
         return
@@ -220,17 +220,11 @@ def store_places(connection: Connection, reports: list[PlacedReport], entities: 
                      {owner: place_ids[place.key] if place else None for owner, place in found.items()}, replace)
 
 
-def _chunks(ids: Iterable, size: int = 500) -> list[list]:
-    """Sorted ids in slices small enough for an IN list on every database."""
-    ordered = sorted(set(ids))
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
-
-
 def _unplaced_events(connection: Connection, event_ids: Iterable[int]) -> dict[int, str | None]:
     """The locations of those events no batch has placed yet (those placed keep their place)."""
     events, linked = models.Event.__table__, models.EventPlace.__table__
     locations: dict[int, str | None] = {}
-    for chunk in _chunks(event_ids):
+    for chunk in in_lists(event_ids):
         query = (select(events.c.id, events.c.location).outerjoin(linked, linked.c.event_id == events.c.id)
                  .where(among(events.c.id, chunk, connection.dialect), linked.c.event_id.is_(None)))
         locations.update(connection.execute(query).all())
@@ -242,7 +236,7 @@ def _participant_places(connection: Connection, report_ids: list[int]) -> dict[i
     a country: they are resolved without one)."""
     entities, participants = models.Entity.__table__, models.EventParticipant.__table__
     found: dict[int, str] = {}
-    for chunk in _chunks(report_ids):
+    for chunk in in_lists(report_ids):
         query = (select(entities.c.id, entities.c.name).join(participants, participants.c.entity_id == entities.c.id)
                  .where(among(participants.c.report_id, chunk, connection.dialect),
                         entities.c.kind.in_(PLACE_KINDS)))
@@ -261,7 +255,7 @@ def _store_places(connection: Connection, places: Iterable[GeoPlace | None]) -> 
              "longitude": p.longitude, "precision": p.precision} for _, p in sorted(unique.items())]
     connection.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=["key"]), rows)
     ids: dict[str, int] = {}
-    for chunk in _chunks(unique):
+    for chunk in in_lists(unique):
         query = select(table.c.key, table.c.id).where(among(table.c.key, chunk, connection.dialect))
         ids.update(connection.execute(query).all())
     return ids
@@ -269,7 +263,7 @@ def _store_places(connection: Connection, places: Iterable[GeoPlace | None]) -> 
 
 def _store_links(connection: Connection, table, owner: str, links: dict[int, int | None], replace: bool) -> None:
     """Each owner linked to its place (none for a name no source knows), replacing its link if `replace`."""
-    for chunk in _chunks(links) if replace else ():
+    for chunk in in_lists(links) if replace else ():
         connection.execute(delete(table).where(among(table.c[owner], chunk, connection.dialect)))
     rows = [{owner: key, "place_id": place_id} for key, place_id in sorted(links.items()) if place_id is not None]
     if rows:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 import models
-from evex.db import among
+from evex.db import among, in_lists
 from evex.frames import EventFrame
 from evex.geocode import PLACE_KINDS, PlacedReport, link_places, store_places
 from evex.ingest import Article
@@ -32,7 +32,6 @@ ARTICLES, EVENTS, REPORTS = models.Article.__table__, models.Event.__table__, mo
 ENTITIES, PARTICIPANTS = models.Entity.__table__, models.EventParticipant.__table__
 PARSES = models.Parse.__table__
 LINKED_COLUMNS = (EVENTS.c.id, EVENTS.c.type, EVENTS.c.start, EVENTS.c.end, EVENTS.c.location, EVENTS.c.status)
-SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
 NEXT_IDS = text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :count)")  # Postgres
 _ID_SEQUENCES: dict[tuple[str, str], str] = {}  # (database URL, table): its id sequence (`_id_sequence`)
 # The stored events whose days overlap one of the spans [type, first day, last day] of a JSON list;
@@ -96,7 +95,7 @@ def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:
 
 def _stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(sorted(set(hashes)), SQL_LIST_CHUNK):
+    for chunk in in_lists(hashes):
         query = select(ARTICLES.c.sha256).where(among(ARTICLES.c.sha256, chunk, session.get_bind().dialect))
         found.update(session.scalars(query))
     return found
@@ -321,7 +320,7 @@ def _linkable_events(session: Session, frames: list[EventFrame]) -> list[KnownEv
 def _reported_events(session: Session, event_ids: list[int]) -> list[KnownEvent]:
     """Those of the stored events `event_ids` that an article still reports."""
     found: list[Row] = []
-    for chunk in _chunks(sorted(set(event_ids)), SQL_LIST_CHUNK):
+    for chunk in in_lists(event_ids):
         found += session.execute(select(*LINKED_COLUMNS).where(among(EVENTS.c.id, chunk, session.get_bind().dialect)))
     return [event for event in _known_events(session, found) if event.reporters]
 
@@ -329,7 +328,7 @@ def _reported_events(session: Session, event_ids: list[int]) -> list[KnownEvent]
 def _known_events(session: Session, rows: list[Row]) -> list[KnownEvent]:
     """Stored events as linking sees them: with their participants' names and their reporting articles."""
     events = {row.id: KnownEvent(row.type, row.start, row.end, row.location, row.status, id=row.id) for row in rows}
-    for chunk in _chunks(list(events), SQL_LIST_CHUNK):
+    for chunk in in_lists(events):
         names = session.execute(
             select(REPORTS.c.event_id, ENTITIES.c.name)
             .join(PARTICIPANTS, PARTICIPANTS.c.report_id == REPORTS.c.id)
@@ -357,11 +356,6 @@ def _merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date
         else:
             merged.append((first, last))
     return merged
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _insert_events(session: Session, created: list[KnownEvent]) -> None:

@@ -152,3 +152,17 @@ def test_the_places_a_load_links_from_its_batch_are_those_read_back_from_the_tab
     with engine.begin() as connection:
         link_places(connection)
     assert {name: rows for name, rows in every_row(engine).items() if name in PLACE_TABLES} == loaded
+
+
+def test_more_hashes_than_one_sql_list_holds_are_all_looked_up(migrated_url):
+    """Hashes are asked for in slices of SQL_LIST_CHUNK (`in_lists`): every slice, the short last one
+    too, with a hash given twice asked once."""
+    from evex.db import SQL_LIST_CHUNK
+
+    engine = get_engine(migrated_url)
+    batch = [processed(f"d{i}", f"{SENTENCE} Numéro {i}.") for i in range(2 * SQL_LIST_CHUNK + 1)]
+    for item in batch:
+        item.frames = []
+    load_batch(engine, None, batch)
+    hashes = [item.article.sha256 for item in batch]
+    assert known_hashes(engine, [*hashes, *hashes[:3], "f" * 64]) == set(hashes)
