@@ -185,7 +185,7 @@ def link_places(connection: Connection, article_ids: Iterable[int] | None = None
     if not rows:
         return
     placed = [PlacedReport(*row) for row in rows]
-    store_places(connection, placed, _participant_places(connection, [row.id for row in rows]),
+    store_places(connection, placed, _place_entities(connection, [row.id for row in rows]),
                  _unplaced_events(connection, [row.event_id for row in rows]), new_reports=False)
 
 
@@ -201,16 +201,16 @@ def store_places(connection: Connection, reports: list[PlacedReport], entities: 
     coder = geocoder()
     countries: dict[str, frozenset[str]] = {}  # by article text: its reports share them
     report_places: dict[int, GeoPlace | None] = {}
-    for report in reports:
-        if report.location:
-            if report.text not in countries:
-                countries[report.text] = coder.article_countries(report.text)
-            report_places[report.id] = coder.resolve(report.location, countries[report.text])
-    entity_places = {entity_id: coder.resolve(name) for entity_id, name in entities.items()}
     event_places: dict[int, GeoPlace | None] = {}  # that of its first report naming its location
     for report in reports:
-        if report.event_id not in event_places and report.location and report.location == events.get(report.event_id):
+        if not report.location:
+            continue
+        if report.text not in countries:
+            countries[report.text] = coder.article_countries(report.text)
+        report_places[report.id] = coder.resolve(report.location, countries[report.text])
+        if report.event_id not in event_places and report.location == events.get(report.event_id):
             event_places[report.event_id] = report_places[report.id]
+    entity_places = {entity_id: coder.resolve(name) for entity_id, name in entities.items()}
     place_ids = _store_places(connection, [*report_places.values(), *entity_places.values(),
                                            *event_places.values()])
     for table, column, found, replace in ((models.ReportPlace, "report_id", report_places, not new_reports),
@@ -231,7 +231,7 @@ def _unplaced_events(connection: Connection, event_ids: Iterable[int]) -> dict[i
     return locations
 
 
-def _participant_places(connection: Connection, report_ids: list[int]) -> dict[int, str]:
+def _place_entities(connection: Connection, report_ids: list[int]) -> dict[int, str]:
     """Names of the country and place participants of these reports by entity id (no article decides
     a country: they are resolved without one)."""
     entities, participants = models.Entity.__table__, models.EventParticipant.__table__

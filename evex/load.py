@@ -268,8 +268,7 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     """
     if not reported:
         return StoredFrames()
-    keys = {(p.name, p.kind) for _, _, frame in reported for p in frame.participants}
-    entity_ids = _entity_ids(session, keys)
+    entity_ids = _entity_ids(session, {(p.name, p.kind) for _, _, frame in reported for p in frame.participants})
     index = EventIndex(_linkable_events(session, [frame for _, _, frame in reported]))
     links = [
         index.link(article_id, article.url, EventSummary(frame.type, frame.start, frame.end, frame.location,
@@ -432,16 +431,16 @@ def _new_ids(session: Session, table, count: int) -> list[int]:
     if not count:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        sequence = _id_sequence(session.get_bind().url.render_as_string(), table.name, session)
+        sequence = _id_sequence(session, table.name)
         return sorted(session.scalars(NEXT_IDS, {"sequence": sequence, "count": count}))
     largest = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
     return list(range(largest + 1, largest + 1 + count))
 
 
-def _id_sequence(url: str, table_name: str, session: Session) -> str:
-    """The sequence that gives `table_name` its ids on the Postgres database at `url`, looked up once:
-    looked up in the statement that takes the ids, it was most of that statement's time."""
-    key = (url, table_name)
+def _id_sequence(session: Session, table_name: str) -> str:
+    """The sequence that gives `table_name` its ids on the session's Postgres database, looked up once
+    per database: looked up in the statement that takes the ids, it was most of that statement's time."""
+    key = (session.get_bind().url.render_as_string(), table_name)
     if key not in _ID_SEQUENCES:
         _ID_SEQUENCES[key] = session.scalar(select(func.pg_get_serial_sequence(table_name, "id")))
     return _ID_SEQUENCES[key]

@@ -133,7 +133,6 @@ def test_ids_a_load_takes_are_the_databases_own(migrated_url):
         assert (article.id, event.id, report.id) == (3, 2, 3)
 
 
-
 def test_the_places_a_load_links_from_its_batch_are_those_read_back_from_the_tables(migrated_url):
     """load_batch links places from what the batch holds; link_places reads them back from the tables
     (as migration 0003 does). Across batches that report a stored event again and reuse stored country
@@ -156,7 +155,7 @@ def test_the_places_a_load_links_from_its_batch_are_those_read_back_from_the_tab
 
 def test_more_hashes_than_one_sql_list_holds_are_all_looked_up(migrated_url):
     """Hashes are asked for in slices of SQL_LIST_CHUNK (`in_lists`): every slice, the short last one
-    too, with a hash given twice asked once."""
+    too, answers, with a hash given twice and one never stored among them."""
     from evex.db import SQL_LIST_CHUNK
 
     engine = get_engine(migrated_url)
