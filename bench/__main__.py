@@ -1,7 +1,7 @@
 """`python -m bench run --articles 1000`: measure evex on this machine and write bench/RESULTS.md
 (with `--load-baseline COMMIT`, `load_batch` of that commit too, the "before" of a change).
 
-`python -m bench quality`: extraction quality on the seeds and the development set (bench/QUALITY.md).
+`python -m bench quality`: extraction quality on the seeds and the three development sets (bench/QUALITY.md).
 
 `python -m bench ceiling`: the peak memory of one Stanza call at its worst (bench/ceiling.py).
 
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     corpus_parser.add_argument("--seed", type=int, default=1)
     report_parser = commands.add_parser("report", help="write RESULTS.md again from results.json")
     report_parser.add_argument("--out", type=Path, default=RESULTS_MD)
-    quality_parser = commands.add_parser("quality", help="extraction quality on the seeds and the development set")
+    quality_parser = commands.add_parser("quality", help="extraction quality on the seeds and the three development sets")
     add_gold_set_options(quality_parser, "parse cache and drops without sidecars")
     quality_parser.add_argument("--out", type=Path, default=QUALITY_MD, help="the Markdown report")
     ceiling_parser = commands.add_parser("ceiling", help="peak RSS of one Stanza call at its worst (README, Memory)")

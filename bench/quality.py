@@ -1,8 +1,9 @@
-"""`python -m bench quality`: extraction quality on the seeds and the development set, in one run.
+"""`python -m bench quality`: extraction quality on the seeds and the three development sets, in one run.
 
 Each set is read from `../shared` (the development texts belong to their publishers and stay
 there), ingested, parsed with the real Stanza models, extracted and scored against its gold file,
-once with the scrapers' `.meta.json` sidecars and once without them (dates only from the text).
+once with the scrapers' `.meta.json` sidecars and, where the set has any, once without them (dates
+only from the text: a check, not a set of its own).
 Parses are cached in the work folder, keyed by the text, the models and the parse code, so that
 measuring a rule change costs seconds; extraction always runs afresh.
 """
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 QUALITY_MD = Path(__file__).with_name("QUALITY.md")
 QUALITY_JSON = "quality.json"
+DEV_SETS = ("dev", "dev-web", "dev-feed")
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,11 @@ class GoldSet:
 
 
 def gold_sets(shared: Path) -> list[GoldSet]:
-    """The seeds as the project ships them (with their sidecars), and the development set."""
-    return [
-        GoldSet("seeds", ROOT / "seeds", shared / "gold" / "seeds.gold.jsonl"),
-        GoldSet("dev", shared / "gold" / "dev" / "docs", shared / "gold" / "dev" / "gold.jsonl"),
-    ]
+    """The seeds as the project ships them (with their sidecars), and the three development sets:
+    `dev` (archive articles the rules were tuned on), `dev-web` (news pages) and `dev-feed` (a random feed)."""
+    dev_sets = [GoldSet(name, shared / "gold" / name / "docs", shared / "gold" / name / "gold.jsonl")
+                for name in DEV_SETS]
+    return [GoldSet("seeds", ROOT / "seeds", shared / "gold" / "seeds.gold.jsonl"), *dev_sets]
 
 
 def without_sidecars(folder: Path, into: Path) -> Path:
@@ -126,8 +128,9 @@ def run_quality(workdir: Path, shared: Path, stanza_dir: Path) -> dict:
     results: dict = {}
     for gold_set in gold_sets(shared):
         results[gold_set.name] = measure_set(gold_set, gold_set.docs, cache)
-        bare = without_sidecars(gold_set.docs, workdir / f"{gold_set.name}-text-only")
-        results[f"{gold_set.name} without sidecars"] = measure_set(gold_set, bare, cache)
+        if any(gold_set.docs.glob("*.meta.json")):
+            bare = without_sidecars(gold_set.docs, workdir / f"{gold_set.name}-text-only")
+            results[f"{gold_set.name} without sidecars"] = measure_set(gold_set, bare, cache)
     return results
 
 
