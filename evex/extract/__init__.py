@@ -52,7 +52,7 @@ def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[Even
             frame, event_participants(event, entities.countries, pair, acronyms)
         )
         frame.status = event_status(event, frame, doc_date)
-        date_undated_report(frame, doc_date)
+        date_undated_report(frame, article)
         frames.append(frame)
     join_visitors(frames, events)
     return frames

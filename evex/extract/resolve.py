@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from evex.conllu import ParsedDoc
 from evex.extract.arguments import Draft
+from evex.extract.article import ArticleModel
 from evex.extract.attendance import attendance, delegation
 from evex.extract.entities import PAIR, ArgumentContext, is_pair
 from evex.extract.gazetteer import gazetteer
@@ -281,9 +282,12 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     return "occurred"
 
 
-def date_undated_report(frame: EventFrame, doc_date: str | None) -> None:
-    """An event reported as done, with no date of its own, took place about when the article was
-    written: its day (a month in the gold, the month hedge, scores it right). Not for agreements,
-    often cited as standing frameworks of unknown date, nor for planned or ongoing events."""
-    if frame.start is None and frame.status == "occurred" and doc_date and frame.type != "AGREEMENT":
-        frame.start = doc_date
+def date_undated_report(frame: EventFrame, article: ArticleModel) -> None:
+    """An event reported as done, with no date of its own, in the article's news (its headline, its
+    lead, a short item) took place about when the article was written: its day (a month in the gold,
+    the month hedge, scores it right). Not for agreements, often cited as standing frameworks of
+    unknown date, nor for planned or ongoing events, nor for an event cited deep in a long article."""
+    if frame.start is not None or frame.status != "occurred" or not article.doc_date or frame.type == "AGREEMENT":
+        return
+    if any(article.is_news_of_the_day(m.sentence_index) for m in frame.mentions):
+        frame.start = article.doc_date
