@@ -3,6 +3,9 @@
 
 `python -m bench quality`: extraction quality on the seeds and the three development sets (bench/QUALITY.md).
 
+`python -m bench learn`: train the learned decisions, cross-validated by article against the rules
+(bench/LEARNED.md); a model is written into the package only where it beats the rules on every set.
+
 `python -m bench ceiling`: the peak memory of one Stanza call at its worst (bench/ceiling.py).
 
 `python -m bench geocode`: the share of the development set's predicted events with a location that
@@ -72,6 +75,8 @@ def main(argv: list[str] | None = None) -> None:
     quality_parser = commands.add_parser("quality", help="extraction quality on the seeds and the three development sets")
     add_gold_set_options(quality_parser, "parse cache and drops without sidecars")
     quality_parser.add_argument("--out", type=Path, default=QUALITY_MD, help="the Markdown report")
+    learn_parser = commands.add_parser("learn", help="train the learned decisions, cross-validated against the rules")
+    add_gold_set_options(learn_parser, "parse cache (shared with `quality`)")
     ceiling_parser = commands.add_parser("ceiling", help="peak RSS of one Stanza call at its worst (README, Memory)")
     ceiling_parser.add_argument("--stanza-dir", type=Path,
                                 default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
@@ -87,6 +92,11 @@ def main(argv: list[str] | None = None) -> None:
         results = run_quality(args.workdir, args.shared.resolve(), args.stanza_dir.resolve())
         write_report(results, args.out, "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv))
         print(args.out.read_text())
+    elif args.command == "learn":
+        from bench.learn import run_learning
+
+        run_learning(args.workdir, args.shared.resolve(), args.stanza_dir.resolve(),
+                     "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv))
     elif args.command == "geocode":
         from bench.geocode import geocode_share, report
 

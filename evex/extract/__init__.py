@@ -23,6 +23,8 @@ from evex.extract.resolve import (
 )
 from evex.extract.triggers import TriggerMatch, find_triggers
 from evex.frames import EventFrame
+from evex.learn.events import EVENT_FILTER, real_events
+from evex.learn.model import shipped_decision
 
 __all__ = ["extract_events"]
 
@@ -55,4 +57,5 @@ def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[Even
         date_undated_report(frame, article)
         frames.append(frame)
     join_visitors(frames, events)
-    return frames
+    decision = shipped_decision(EVENT_FILTER)
+    return real_events(doc, doc_date, frames, article.headline, decision) if decision else frames
