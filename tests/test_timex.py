@@ -29,6 +29,10 @@ CASES = [
     ("février 2006", None, None, ("2006-02", "2006-02")),
     ("depuis Donald Rumsfeld en février 2006", None, None, ("2006-02", "2006-02")),
     ("en 2022", None, None, ("2022", "2022")),
+    # past centuries, cited in passing (a treaty, a tour)
+    ("le 23 mars 1870", "2023-05-01", "past", ("1870-03-23", "1870-03-23")),
+    ("le traité du 12 mai 1881", "2023-05-01", None, ("1881-05-12", "1881-05-12")),
+    ("en 1881", None, None, ("1881", "1881")),
     ("qu'en 2022", "2023-12", None, ("2022", "2022")),
     ("qu’en 2022", "2023-12", None, ("2022", "2022")),
     ("depuis 2019", None, None, ("2019", "2019")),

@@ -195,7 +195,7 @@ def _rules() -> tuple[tuple[re.Pattern[str], _Handler], ...]:
     abbreviations = sorted((_key(a) for a in data["month_abbreviations"]), key=len, reverse=True)
     any_month = "(?:" + "|".join([full_months] + [re.escape(a) + r"\.?" for a in abbreviations]) + ")"
     day = r"(?:1er|premier|[12][0-9]|3[01]|0?[1-9])(?![0-9])"
-    year = r"(?:19|20)[0-9]{2}(?![0-9])"
+    year = r"(?:1[5-9]|20)[0-9]{2}(?![0-9])"  # 1500-2099: news cites treaties and tours of past centuries
     weekday = _alt(data["weekdays"])
     day_part = _alt(data["day_parts"])
     marker = _alt(lex.markers)
