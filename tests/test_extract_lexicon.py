@@ -4,6 +4,7 @@ generated sentence that satisfies its conditions; each excluded context removes 
 import pytest
 
 from evex.conllu import read_conllu
+from evex.extract.doc import build_doc
 from evex.extract.resources import TriggerEntry, fold_word, load, trigger_entries
 from evex.extract.triggers import find_triggers
 from evex.frames import EVENT_TYPES
@@ -81,7 +82,7 @@ def verb_sentence(raw: dict, extra: str | None = None) -> str:
 
 def triggers_of(conllu_text: str):
     doc = read_conllu(conllu_text)
-    return find_triggers(doc, "\n".join(s.text for s in doc.sentences))
+    return find_triggers(build_doc(doc, "\n".join(s.text for s in doc.sentences), None))
 
 
 def entry_id(raw: dict) -> str:

@@ -1,14 +1,15 @@
 """Event extraction from one parsed article: triggers -> mentions with arguments -> events.
 
-Pure functions over `evex.conllu` parses; rules and word lists live in `data/*.yaml`.
+The article is read once into a `Doc` (evex.extract.doc) that every rule asks; rules and word
+lists live in `data/*.yaml`.
 """
 
 from __future__ import annotations
 
 from evex.conllu import ParsedDoc
-from evex.extract.article import read_article
 from evex.extract.arguments import describe
 from evex.extract.cooccurrence import organisation_acronyms, sentence_participants
+from evex.extract.doc import build_doc
 from evex.extract.entities import ArgumentContext, find_persons
 from evex.extract.grouping import group_mentions, merge_headline_events
 from evex.extract.resolve import (
@@ -30,18 +31,18 @@ __all__ = ["extract_events"]
 def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
     """Events of one article; `text` is the article text the parse offsets refer to and
     `doc_date` its ISO date (YYYY, YYYY-MM or YYYY-MM-DD) or None."""
-    entities = find_persons(doc, text)
-    ctx = ArgumentContext(doc=doc, text=text, entities=entities)
-    matches = find_triggers(doc, text)
+    article = build_doc(doc, text, doc_date)
+    entities = find_persons(article)
+    ctx = ArgumentContext(doc=article, entities=entities)
+    matches = find_triggers(article)
     by_sentence: dict[int, list[TriggerMatch]] = {}
     for match in matches:
         by_sentence.setdefault(match.sentence.index, []).append(match)
     drafts = [describe(ctx, m, by_sentence[m.sentence.index], doc_date) for m in matches]
-    article = read_article(doc, text, doc_date)
     events = merge_headline_events(group_mentions(drafts, entities), article.headline)
-    attach_attendance(ctx, doc, events)
-    pair = country_pair(doc)
-    acronyms = organisation_acronyms(doc, text)
+    attach_attendance(ctx, article, events)
+    pair = country_pair(article)
+    acronyms = organisation_acronyms(article)
     frames = []
     for number, event in enumerate(events, start=1):
         frame = EventFrame(local_id=f"e{number}", type=event.type, mentions=[d.mention for d in event.drafts])

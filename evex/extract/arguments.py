@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from evex.conllu import Sentence, Word
+from evex.conllu import Word
 from evex.extract import timex
+from evex.extract.doc import Sentence, keys
 from evex.extract.entities import ArgumentContext, participants_in, presence_words
 from evex.extract.location import FoundPlace, locative_places, place_of
 from evex.extract.resources import fold, load, word_set
-from evex.extract.tree import ancestors, case_of, controller, determiner, governing_verb, keys, subtree
-from evex.extract.triggers import TriggerMatch, predicate_of
+from evex.extract.triggers import TriggerMatch
 from evex.frames import Mention, Participant, Span
 
 ARGUMENT_DEPRELS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
@@ -45,14 +45,14 @@ class Draft:
 
     @property
     def definite(self) -> bool:
-        det = determiner(self.match.sentence, self.match.head)
+        det = self.match.sentence.determiner(self.match.head)
         return det is not None and fold(det.lemma) in DEFINITE
 
     @property
     def indefinite(self) -> bool:
         """`un accord`, `des ateliers`, `deux conventions`: a noun introducing something new."""
         sentence, head = self.match.sentence, self.match.head
-        det = determiner(sentence, head)
+        det = sentence.determiner(head)
         counted = any(c.deprel == "nummod" for c in sentence.children(head))
         return head.upos != "VERB" and (counted or (det is not None and fold(det.lemma) == "un"))
 
@@ -124,7 +124,7 @@ def _clause_arguments(
         for child in sentence.children(verb):
             if child.id in stop:
                 continue
-            if child.deprel in ARGUMENT_DEPRELS or case_of(sentence, child) in COUNTERPART_CASES:
+            if child.deprel in ARGUMENT_DEPRELS or sentence.case_of(child) in COUNTERPART_CASES:
                 found.extend(participants_in(ctx, sentence, child, child.deprel, stop))
             elif keys(child) & agent_nouns:
                 for organiser in sentence.children(child):
@@ -142,15 +142,15 @@ def _counterparts_below(
     return [
         participant
         for root in roots
-        for word in subtree(sentence, root, stop | (relatives - {root.id}))
-        if word.id != root.id and word.head != root.id and case_of(sentence, word) in ("avec", "entre")
+        for word in sentence.subtree(root, stop | (relatives - {root.id}))
+        if word.id != root.id and word.head != root.id and sentence.case_of(word) in ("avec", "entre")
         for participant in participants_in(ctx, sentence, word, "entre", stop)
     ]
 
 
 def _frame_subjects(ctx: ArgumentContext, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
     """`Dans le cadre d'une tournée au Maghreb, M. Esper s'est entretenu`: the clause subject makes the trip."""
-    verb = governing_verb(sentence, head)
+    verb = sentence.governing_verb(head)
     if verb is None:
         return []
     return [
@@ -174,9 +174,9 @@ def _described_person(ctx: ArgumentContext, sentence: Sentence, head: Word, stop
 def _argument_holders(sentence: Sentence, head: Word) -> list[Word]:
     """The trigger verb (and the verb controlling it), or the verb a trigger noun is an argument of."""
     if head.upos == "VERB":
-        top = controller(sentence, head)
+        top = sentence.controller(head)
         return [head] if top is head else [head, top]
-    predicate = predicate_of(sentence, head)
+    predicate = sentence.predicate_of(head)
     if predicate is None:
         return []
     governor = sentence.head_of(head)
@@ -189,7 +189,7 @@ def _noun_participants(ctx: ArgumentContext, sentence: Sentence, head: Word, sto
     for child in sentence.children(head):
         if child.id in stop:
             continue
-        if child.deprel.startswith("nmod") and case_of(sentence, child) in ("de", *COUNTERPART_CASES):
+        if child.deprel.startswith("nmod") and sentence.case_of(child) in ("de", *COUNTERPART_CASES):
             found.extend(participants_in(ctx, sentence, child, "nmod", stop))
         elif child.deprel == "conj" and ctx.entities.names_person(sentence, child):
             found.extend(participants_in(ctx, sentence, child, "conj", stop))
@@ -207,7 +207,7 @@ def _set_place(ctx: ArgumentContext, draft: Draft, stop: set[int]) -> None:
     match = draft.match
     sentence, head = match.sentence, match.head
     roots = [head]
-    predicate = governing_verb(sentence, head)
+    predicate = sentence.governing_verb(head)
     if predicate is not None and predicate is not head:
         roots.append(predicate)
         roots.extend(c for c in sentence.children(predicate) if c.deprel == "xcomp")  # devraient reprendre à X
@@ -228,7 +228,7 @@ def _set_place(ctx: ArgumentContext, draft: Draft, stop: set[int]) -> None:
 def _city_in_name(ctx: ArgumentContext, sentence: Sentence, head: Word) -> FoundPlace | None:
     """`la Conférence de Munich`, `la Déclaration d'Alger`: an event named after the city it is held in."""
     for child in sentence.children(head):
-        if child.deprel == "nmod" and child.upos == "PROPN" and case_of(sentence, child) == "de":
+        if child.deprel == "nmod" and child.upos == "PROPN" and sentence.case_of(child) == "de":
             found = place_of(sentence, child, ctx.text)
             if found and found.place and found.place.is_city:
                 return found
@@ -237,13 +237,13 @@ def _city_in_name(ctx: ArgumentContext, sentence: Sentence, head: Word) -> Found
 
 def tense_of(sentence: Sentence, head: Word) -> str | None:
     """past, future or present from the verb carrying the trigger (auxiliaries, modals, mood)."""
-    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    verb = head if head.upos == "VERB" else sentence.governing_verb(head)
     if verb is None:
         return None
     if verb.feat("VerbForm") == "Inf":
         if any(fold(c.lemma) in ("pour", "afin") for c in sentence.children(verb) if c.deprel == "mark"):
             return "future"  # `pour parvenir à un accord`: what the clause aims at has not happened
-        top = controller(sentence, verb)
+        top = sentence.controller(verb)
         if top is verb:
             return None
         if fold(top.lemma) in MODALS:
@@ -279,13 +279,13 @@ def _has_planned_cue(match: TriggerMatch) -> bool:
     near = [*sentence.children(head), *[c for s in match.satellites for c in sentence.children(s)]]
     if any(keys(c) & cues for c in near if c.deprel in ("amod", "acl", "acl:relcl")):
         return True
-    for hops, word in enumerate(ancestors(sentence, head)):
+    for hops, word in enumerate(sentence.ancestors(head)):
         if hops >= 3:
             break
         if keys(word) & cues:
             return True
         if word.upos == "VERB":
-            top = controller(sentence, word)
+            top = sentence.controller(word)
             return top is not word and bool(keys(top) & cues)
     return False
 
@@ -304,7 +304,7 @@ def _misread_present(verb: Word) -> bool:
 
 def _has_ongoing_cue(sentence: Sentence, head: Word) -> bool:
     cues = {fold(c) for c in load("triggers")["ongoing_cues"]}
-    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    verb = head if head.upos == "VERB" else sentence.governing_verb(head)
     words = sentence.children(verb) if verb is not None else []
     return any(fold(w.text) in cues for w in words)
 
@@ -342,7 +342,7 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
     """Tense of a participle or relative clause inside the trigger's phrase that carries the date."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
-    for word in ancestors(sentence, top):
+    for word in sentence.ancestors(top):
         if word.id in match.word_ids:
             return None
         if word.upos == "VERB":
@@ -378,7 +378,7 @@ def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
     head = sentence.head_of(top)
     siblings = sentence.children(head) if head is not None else []
     return not _follows_since(sentence, words) and any(
-        case_of(sentence, w) == "depuis" for w in [top, *siblings] if w.id < top.id or w is top
+        sentence.case_of(w) == "depuis" for w in [top, *siblings] if w.id < top.id or w is top
     )
 
 
@@ -387,7 +387,7 @@ def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -
     (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
-    for word in [top, *ancestors(sentence, top)]:
+    for word in [top, *sentence.ancestors(top)]:
         for match in matches:
             if _covers(match, word.id):
                 return match

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from evex.conllu import Sentence, Word
+from evex.conllu import Word
+from evex.extract.doc import Sentence, keys
 from evex.extract.entities import ArgumentContext, participants_in, person_participant, presence_words
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import fold, word_set
-from evex.extract.tree import ancestors, keys
 from evex.frames import Participant
 
 ATTENDANCE_KINDS = ("PER", "ORG")
@@ -18,7 +18,7 @@ def attendance(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
     anaphors = [w for w in sentence.words if w.upos == "NOUN" and keys(w) & word_set("triggers", "neutral_anaphors")]
     found: list[Participant] = []
     for anaphor in anaphors:
-        verb = next((a for a in ancestors(sentence, anaphor) if a.upos == "VERB"), None)
+        verb = next((a for a in sentence.ancestors(anaphor) if a.upos == "VERB"), None)
         if verb is None:
             continue
         if _is_participation(sentence, verb):
@@ -38,7 +38,7 @@ def delegation(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
         person_participant(ctx, sentence, person, "delegation")
         for person in ctx.entities.persons
         if person.sentence_index == sentence.index
-        and not any(a.id in present for a in ancestors(sentence, person.words[0]))
+        and not any(a.id in present for a in sentence.ancestors(person.words[0]))
     ]
 
 
@@ -80,7 +80,7 @@ def _everyone(ctx: ArgumentContext, sentence: Sentence, verb: Word, anaphor: Wor
     present = presence_words(sentence)
     for person in ctx.entities.persons:
         if person.sentence_index == sentence.index and not any(
-            a.id in present for a in ancestors(sentence, person.words[0])
+            a.id in present for a in sentence.ancestors(person.words[0])
         ):
             found.extend(participants_in(ctx, sentence, person.words[0], "attendance", set()))
     return found

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from evex.conllu import ParsedDoc, Sentence, Word
+from evex.conllu import Word
+from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.entities import ArgumentContext, is_title, presence_words
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import LOCATIVE_CASES, place_of
 from evex.extract.resources import entries_by_first_word, fold, fold_word, word_set
-from evex.extract.tree import ancestors, case_of, keys, surface
 from evex.frames import Participant
 
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
@@ -53,35 +53,21 @@ def _reporters(sentence: Sentence, own: Word) -> set[int]:
     """Subjects of a reporting verb whose clause holds the trigger (`a annoncé que ...`)."""
     reporting = word_set("entities", "reporting_verbs")
     found: set[int] = set()
-    for verb in ancestors(sentence, own):
+    for verb in sentence.ancestors(own):
         if verb.upos == "VERB" and keys(verb) & reporting:
             found |= {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
     return found
 
 
 def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
-    return word.id in excluded or any(a.id in excluded for a in ancestors(sentence, word))
-
-
-def _entity_spans(sentence: Sentence, kind: str) -> list[list[Word]]:
-    """NER spans of one kind (BIOES tags on tokens; the words of a token share its tag)."""
-    spans: list[list[Word]] = []
-    for word in sentence.words:
-        tag = word.ner
-        if not tag.endswith(kind):
-            continue
-        if tag[:1] in ("B", "S") and (not spans or spans[-1][-1].token_first != word.token_first):
-            spans.append([word])
-        elif spans:
-            spans[-1].append(word)
-    return spans
+    return word.id in excluded or any(a.id in excluded for a in sentence.ancestors(word))
 
 
 def _organisations(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> list[Participant]:
     gaz = gazetteer()
     persons = {w.id for p in ctx.entities.persons if p.sentence_index == sentence.index for w in p.words}
     found = []
-    for span in _entity_spans(sentence, "ORG"):
+    for span in sentence.entity_spans("ORG"):
         span = _trim(span)
         if not span or _under(sentence, span[0], excluded) or not _names_organisation(span, persons):
             continue
@@ -136,7 +122,7 @@ def _countries(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> 
     for word in sentence.words:
         if _under(sentence, word, excluded):
             continue
-        if word.upos == "PROPN" and case_of(sentence, word) not in LOCATIVE_CASES:
+        if word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
             place = place_of(sentence, word, ctx.text)
             if place and place.place and place.place.is_country:
                 found.append(Participant(place.place.name, "GPE", role="sentence", evidence=ctx.span(sentence, [word])))
@@ -148,15 +134,15 @@ def _countries(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> 
     return found
 
 
-def organisation_acronyms(doc: ParsedDoc, text: str) -> dict[str, str]:
+def organisation_acronyms(doc: Doc) -> dict[str, str]:
     """`l'Agence française de développement (AFD)`, or `la FTB` in an article that names the
     `Fédération tunisienne de boxe`: the acronym stands for the expanded name, the organisation's
     canonical name (GUIDELINES 4), wherever the article uses it."""
     found: dict[str, str] = {}
     names: list[str] = []
     for sentence in doc.sentences:
-        for span in filter(None, map(_trim, _entity_spans(sentence, "ORG"))):
-            names.append(surface(text, span))
+        for span in filter(None, map(_trim, sentence.entity_spans("ORG"))):
+            names.append(surface(doc.text, span))
             opening, acronym, closing = (sentence.word(span[-1].id + step) for step in (1, 2, 3))
             if None in (opening, acronym, closing) or (opening.text, closing.text) != ("(", ")"):
                 continue

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from evex.conllu import ParsedDoc, Sentence, Word
+from evex.conllu import Word
+from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import place_of, proper_chain
 from evex.extract.resources import fold, fold_word, load, word_set
-from evex.extract.tree import ancestors, case_of, keys, subtree, surface
 from evex.frames import Participant, Span
 
 SUBJECT_PRONOUNS = frozenset({"il", "elle"})
@@ -86,10 +86,10 @@ def is_title(word: Word) -> bool:
     return bool(keys(word) & (word_set("entities", "titles") | word_set("entities", "honorifics")))
 
 
-def _name_token(word: Word) -> bool:
+def _name_token(sentence: Sentence, word: Word) -> bool:
     if is_title(word) or not word.text[:1].isupper():
         return False
-    return word.upos == "PROPN" or (word.ner.endswith("PER") and word.upos in ("NOUN", "X"))
+    return word.upos == "PROPN" or (sentence.entity_kind(word) == "PER" and word.upos in ("NOUN", "X"))
 
 
 _LINK = re.compile(r"(?:https?://|www\.)\S*")
@@ -106,9 +106,9 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
     runs: list[list[Word]] = []
     for word in sentence.words:
         open_run = bool(runs) and runs[-1][-1].id == word.id - 1
-        inside_person = open_run and word.ner in ("I-PER", "E-PER")
+        inside_person = open_run and sentence.continues_entity(word, "PER")
         following = sentence.word(word.id + 1)
-        if inside_person and _is_honorific(word) and following is not None and following.ner in ("I-PER", "E-PER"):
+        if inside_person and _is_honorific(word) and following is not None and sentence.continues_entity(following, "PER"):
             runs[-1].append(word)
             continue
         particle = (
@@ -118,7 +118,7 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
             and following is not None
             and following.upos == "PROPN"
         )
-        if _name_token(word) or particle or (inside_person and not is_title(word)):
+        if _name_token(sentence, word) or particle or (inside_person and not is_title(word)):
             if runs and runs[-1][-1].id == word.id - 1 and word.start_char - runs[-1][-1].end_char <= 1:
                 runs[-1].append(word)
             else:
@@ -159,7 +159,7 @@ def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
             return word
     run_ids = {w.id for w in run}
     top = next((w for w in run if w.head not in run_ids), run[0])
-    for hops, head in enumerate(ancestors(sentence, top)):
+    for hops, head in enumerate(sentence.ancestors(top)):
         if hops >= 3 or head.upos not in ("NOUN", "PROPN"):
             break
         if is_title(head):
@@ -193,19 +193,20 @@ def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text
         return None
     gaz = gazetteer()
     blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
-    for word in subtree(sentence, title, blocked):
+    for word in sentence.subtree(title, blocked):
         if word.deprel == "amod":
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country:
                 return country
-        if word.deprel == "nmod" and case_of(sentence, word) == "de":
+        if word.deprel == "nmod" and sentence.case_of(word) == "de":
             found = place_of(sentence, word, text)
             if found and found.place and found.place.is_country:
                 return found.place.name
     return None
 
 
-def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
+def find_persons(doc: Doc) -> DocEntities:
+    text = doc.text
     entities = DocEntities(text=text)
     seen_sentences: dict[str, int] = {}
     gaz = gazetteer()
@@ -224,18 +225,18 @@ def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
             candidates.append((sentence.index, run, _title_word(sentence, run)))
     surnames = {
         fold(run[-1].text)
-        for _, run, title in candidates
-        if any(w.ner.endswith("PER") for w in run) or (title is not None and len(run) > 1)
+        for index, run, title in candidates
+        if _tagged_person(doc.sentences[index], run) or (title is not None and len(run) > 1)
     }
     for index, run, title in candidates:
-        tagged = any(w.ner.endswith("PER") for w in run) or title is not None
-        other_entity = len(run) == 1 and run[0].ner != "O" and not run[0].ner.endswith("PER")
-        honorific = _follows_honorific(doc.sentences[index], run)
+        sentence = doc.sentences[index]
+        tagged = _tagged_person(sentence, run) or title is not None
+        other_entity = len(run) == 1 and sentence.entity_kind(run[0]) not in (None, "PER")
+        honorific = _follows_honorific(sentence, run)
         if other_entity and not honorific and fold(run[-1].text) not in surnames:
             continue
         if not tagged and fold(run[-1].text) not in surnames:
             continue
-        sentence = doc.sentences[index]
         name = _LINK.sub("", surface(text, run)).strip()  # `Macronhttps://t.co`: a tweet's link glued on
         if not name:
             continue
@@ -248,6 +249,10 @@ def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
         )
     _canonicalise(entities)
     return entities
+
+
+def _tagged_person(sentence: Sentence, run: list[Word]) -> bool:
+    return any(sentence.entity_kind(w) == "PER" for w in run)
 
 
 def _canonicalise(entities: DocEntities) -> None:
@@ -271,9 +276,12 @@ def _same_person(full: list[str], name: list[str]) -> bool:
 
 @dataclass
 class ArgumentContext:
-    doc: ParsedDoc
-    text: str
+    doc: Doc
     entities: DocEntities
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
 
     def span(self, sentence: Sentence, words: list[Word]) -> Span:
         start = min(w.start_char for w in words)
@@ -315,7 +323,7 @@ def _is_name_complement(sentence: Sentence, head: Word, conj: Word) -> bool:
         bool(keys(head) & org_nouns)
         and not keys(conj) & org_nouns
         and conj.deprel == "conj"
-        and case_of(sentence, conj) == "de"
+        and sentence.case_of(conj) == "de"
         and conj.upos == "NOUN"
     )
 
@@ -384,7 +392,7 @@ def _proper_participants(ctx: ArgumentContext, sentence: Sentence, word: Word, r
     scanned = [p for p in gaz.scan(word.text) if p.is_country]
     if scanned:
         return [_country(ctx, sentence, p.name, word, role) for p in scanned]
-    if word.ner.endswith(("ORG", "MISC")) and word.upos == "PROPN":
+    if sentence.entity_kind(word) in ("ORG", "MISC") and word.upos == "PROPN":
         return [Participant(word.text, "ORG", role=role, evidence=ctx.span(sentence, [word]))]
     return []
 
@@ -422,8 +430,8 @@ def _described_participants(
     for child in sentence.children(word):
         if child.id in stop:
             continue
-        if child.deprel == "nmod" and case_of(sentence, child) in ("de", "avec"):
-            if named is not None and not (child.upos == "PROPN" and child.ner.endswith(("ORG", "MISC"))):
+        if child.deprel == "nmod" and sentence.case_of(child) in ("de", "avec"):
+            if named is not None and not (child.upos == "PROPN" and sentence.entity_kind(child) in ("ORG", "MISC")):
                 continue
             found.extend(participants_in(ctx, sentence, child, role, stop))
     return found
@@ -433,7 +441,7 @@ def _named_person_below(ctx: ArgumentContext, sentence: Sentence, word: Word, st
     """The name a title introduces, not crossing into coordinated or relative phrases; else the
     name that follows the title in the text when the parser hung it elsewhere."""
     blocked = set(stop) | {c.id for c in sentence.children(word) if c.deprel in ("conj", "acl:relcl", "acl")}
-    for candidate in subtree(sentence, word, blocked):
+    for candidate in sentence.subtree(word, blocked):
         person = ctx.entities.person_at(sentence.index, candidate)
         if person is not None:
             return person
@@ -455,7 +463,7 @@ def _organisations(
     demonyms = [adj for adj, _ in _demonyms(sentence, word)]
     found.extend(_country(ctx, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
     complements = [c for c in sentence.children(word) if c.deprel in ("nmod", "flat:name", "flat") and c.id not in stop]
-    if any(is_pair(sentence, w) for c in complements for w in subtree(sentence, c, stop)):
+    if any(is_pair(sentence, w) for c in complements for w in sentence.subtree(c, stop)):
         return found + [Participant(PAIR, "GPE", role=role)]
     if not complements:
         return found
@@ -470,12 +478,12 @@ def _organisations(
 
     def trimmed(root: Word, extra: set[int]) -> list[Word]:
         inner = blocked | extra
-        for w in subtree(sentence, root, inner):
+        for w in sentence.subtree(root, inner):
             if w.id != root.id and keys(w) & org_nouns and w.deprel in ("nmod", "conj"):
                 inner |= {w.id}
                 if w.deprel == "conj":
                     coordinated.append(w)
-        words = subtree(sentence, root, inner)
+        words = sentence.subtree(root, inner)
         if as_written:
             return words
         return [w for w in words if not (w.deprel == "amod" and gaz.country_of_demonym(w.text, w.lemma))]

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 from evex.extract.arguments import Draft
+from evex.extract.doc import keys
 from evex.extract.entities import PAIR, DocEntities
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import FoundPlace
 from evex.extract.resources import fold, word_set
-from evex.extract.tree import case_of, determiner, keys
 from evex.frames import Participant
 
 ANAPHOR_TYPES = {"MEETING": ("MEETING", "WORKSHOP")}  # a `rencontre` can refer back to an `atelier`
@@ -144,7 +144,7 @@ def _adds_another(draft: Draft) -> bool:
     words = [head] + ([verb] if verb is not None and verb.upos == "VERB" else [])
     children = [c for w in words for c in sentence.children(w)]
     additive = any(c.deprel == "advmod" and keys(c) & word_set("triggers", "additive_adverbs") for c in children)
-    return additive and any(case_of(sentence, c) == "avec" for c in children)
+    return additive and any(sentence.case_of(c) == "avec" for c in children)
 
 
 def _another_occurrence(draft: Draft) -> bool:
@@ -184,7 +184,7 @@ def _told_apart(draft: Draft, other: Draft) -> bool:
     if governor is None or head.upos != "NOUN":
         return False
     if head.deprel == "conj" and governor.id == other_head.id:
-        own_determiner = determiner(sentence, head) is not None
+        own_determiner = sentence.determiner(head) is not None
         return own_determiner and draft.type in ("MEETING", "VISIT") and other_head.upos == "NOUN"
     talked_about = head.deprel in ("obj", "obl:arg") and keys(governor) & word_set("triggers", "topic_verbs")
     return bool(talked_about) and other_head.id in (governor.id, governor.head)

@@ -7,21 +7,20 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from evex.conllu import ParsedDoc
 from evex.extract.arguments import Draft
 from evex.extract.attendance import attendance, delegation
+from evex.extract.doc import Doc, keys
 from evex.extract.entities import PAIR, ArgumentContext, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
 from evex.extract.location import sentence_places
 from evex.extract.resources import fold, word_set
-from evex.extract.tree import ancestors, keys, subtree
 from evex.frames import EventFrame, Participant, Span
 
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
 
 
-def country_pair(doc: ParsedDoc) -> list[str]:
+def country_pair(doc: Doc) -> list[str]:
     """What `les deux pays` means in a bilateral article: the two countries it names most
     (by name or demonym); nothing when the article never speaks of two countries."""
     if not any(is_pair(s, w) for s in doc.sentences for w in s.words):
@@ -37,7 +36,7 @@ def country_pair(doc: ParsedDoc) -> list[str]:
     return [name for name, _ in counts.most_common(2)]
 
 
-def attach_attendance(ctx: ArgumentContext, doc: ParsedDoc, events: list[EventDraft]) -> None:
+def attach_attendance(ctx: ArgumentContext, doc: Doc, events: list[EventDraft]) -> None:
     """Sentences without a trigger that report who took part join the latest attended event; a
     delegation's list joins the latest event of any type (the signatories' delegation too), and a
     later event between `les deux délégations` has those delegations for parties."""
@@ -200,10 +199,10 @@ def _other_phrases(draft: Draft, event: EventDraft, events: list[EventDraft]) ->
     """Ids of the words of the draft's sentence under another same-type event's mention that does not
     govern it (a visit's destination is also where the meetings held during it take place)."""
     sentence = draft.match.sentence
-    above = {w.id for w in ancestors(sentence, draft.match.head)}
+    above = {w.id for w in sentence.ancestors(draft.match.head)}
     heads = [d.match.head for other in events if other is not event and other.type == event.type for d in other.drafts
              if d.sentence_index == draft.sentence_index and d.match.head.id not in above]
-    return {w.id for head in heads for w in subtree(sentence, head)}
+    return {w.id for head in heads for w in sentence.subtree(head)}
 
 
 def _meeting_during(visit: EventDraft, events: list[EventDraft]) -> EventDraft | None:

@@ -5,20 +5,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from evex.conllu import ParsedDoc, Sentence, Word
+from evex.conllu import Word
+from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import locative_places
 from evex.extract.resources import TriggerEntry, entries_by_first_word, fold, load, word_set
-from evex.extract.tree import (
-    ancestors,
-    case_of,
-    controller,
-    determiner,
-    governing_verb,
-    has_reflexive,
-    keys,
-    subtree,
-)
 
 MONTHS_AND_DAYS = frozenset(
     "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
@@ -46,7 +37,8 @@ class TriggerMatch:
         return {w.id for w in self.words}
 
 
-def find_triggers(doc: ParsedDoc, text: str) -> list[TriggerMatch]:
+def find_triggers(doc: Doc) -> list[TriggerMatch]:
+    text = doc.text
     matches: list[TriggerMatch] = []
     for sentence in doc.sentences:
         matches.extend(_sentence_triggers(sentence, text, {m.type for m in matches}))
@@ -131,9 +123,9 @@ def _is_proper_name(sentence: Sentence, head: Word) -> bool:
         return False
     if gazetteer().lookup(head.text):
         return True  # `la Réunion`, the island
-    if head.ner == "O":
+    if sentence.entity_kind(head) is None:
         return False
-    det = determiner(sentence, head)
+    det = sentence.determiner(head)
     return det is None or (det.text[:1].isupper() and det.id != sentence.words[0].id)
 
 
@@ -151,7 +143,7 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
     sentence, head = match.sentence, match.head
     children = sentence.children(head)
     if need == "reflexive":
-        return has_reflexive(sentence, head)
+        return sentence.has_reflexive(head)
     if need == "destination":
         if head.upos == "VERB" and any(c.deprel == "xcomp" and c.feat("VerbForm") == "Inf" for c in children):
             return False  # `nous allons travailler`, `je suis venu réaffirmer`: not a trip
@@ -164,11 +156,11 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
             head.feat("VerbForm") == "Part" and head.deprel == "acl" and governor is not None
             and _names_people(sentence, governor)
         )
-        return gathered or has_reflexive(sentence, head) or _person_after(sentence, head) or any(
+        return gathered or sentence.has_reflexive(head) or _person_after(sentence, head) or any(
             c.deprel in ("obj", "nsubj:pass", "obl:agent") and _names_people(sentence, c) for c in children
         )
     if need == "counterpart":
-        return any(case_of(sentence, c) in ("avec", "entre") for c in children) or any(
+        return any(sentence.case_of(c) in ("avec", "entre") for c in children) or any(
             (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
             or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
             for c in children
@@ -179,7 +171,7 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
         return any(
             w.id != head.id
             and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
-            for w in subtree(sentence, head, other_heads)
+            for w in sentence.subtree(head, other_heads)
         )
     if need == "plural":
         return head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x"))
@@ -192,7 +184,7 @@ def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) 
 def _refers_back(sentence: Sentence, head: Word) -> bool:
     """`la formation`, `ce stage` after an event of the type: the definite noun names that event,
     so it needs no anchor of its own; `la formation des cadres` is still the activity."""
-    det = determiner(sentence, head)
+    det = sentence.determiner(head)
     return (
         det is not None
         and fold(det.lemma) in ("le", "ce")
@@ -206,7 +198,7 @@ def _trainees(sentence: Sentence, child: Word) -> bool:
     return (
         child.deprel.startswith("nmod")
         and child.upos == "NOUN"
-        and case_of(sentence, child) == "de"
+        and sentence.case_of(child) == "de"
         and not any(c.deprel == "nummod" for c in sentence.children(child))
     )
 
@@ -220,14 +212,14 @@ def _person_after(sentence: Sentence, verb: Word) -> bool:
     for word in sentence.words[verb.id:]:
         if word.upos in ("VERB", "AUX"):
             return False
-        if word.ner in ("B-PER", "S-PER"):
-            return not case_of(sentence, word)
+        if sentence.begins_entity(word, "PER"):
+            return not sentence.case_of(word)
     return False
 
 
 def _names_people(sentence: Sentence, word: Word) -> bool:
     people = word_set("entities", "group_nouns") | word_set("entities", "titles") | word_set("entities", "honorifics")
-    return word.upos == "PROPN" or word.ner.endswith("PER") or bool(keys(word) & people)
+    return word.upos == "PROPN" or sentence.entity_kind(word) == "PER" or bool(keys(word) & people)
 
 
 def _fold_chars(text: str) -> str:
@@ -254,28 +246,18 @@ def _inside_idiom(match: TriggerMatch, text: str) -> bool:
     return False
 
 
-def predicate_of(sentence: Sentence, head: Word) -> Word | None:
-    """The verb that carries the event's assertion: the trigger verb, or the verb a noun is an argument of."""
-    if head.upos == "VERB":
-        return controller(sentence, head)
-    governor = sentence.head_of(head)
-    if governor is not None and governor.upos == "VERB" and head.deprel.startswith(("nsubj", "obj", "obl:arg")):
-        return controller(sentence, governor)
-    return None
-
-
 def is_negated(sentence: Sentence, head: Word) -> bool:
     """n'a pas rencontré, aucune visite, la visite a été annulée."""
     negators = word_set("triggers", "negators")
-    det = determiner(sentence, head)
+    det = sentence.determiner(head)
     if det is not None and keys(det) & negators:
         return True
     governor = sentence.head_of(head)
     if governor is not None and keys(governor) & negators and governor.upos in ("VERB", "NOUN"):
         return True
-    verbs = [v for v in (head if head.upos == "VERB" else None, predicate_of(sentence, head)) if v is not None]
+    verbs = [v for v in (head if head.upos == "VERB" else None, sentence.predicate_of(head)) if v is not None]
     for verb in verbs:
-        chain = [verb, *[a for a in ancestors(sentence, verb) if verb.deprel == "xcomp"][:1]]
+        chain = [verb, *[a for a in sentence.ancestors(verb) if verb.deprel == "xcomp"][:1]]
         for candidate in chain:
             kids = sentence.children(candidate)
             has_ne = any(fold(k.lemma) == "ne" for k in kids)
@@ -288,7 +270,7 @@ def _is_habitual(sentence: Sentence, head: Word) -> bool:
     habitual = word_set("triggers", "habitual")
     if any(keys(c) & habitual for c in sentence.children(head) if c.deprel in ("amod", "advmod")):
         return True
-    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    verb = head if head.upos == "VERB" else sentence.governing_verb(head)
     return verb is not None and any(keys(c) & habitual for c in sentence.children(verb) if c.deprel == "advmod")
 
 
@@ -306,13 +288,13 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
     if _judged(sentence, head):
         return True
     vague = word_set("triggers", "vague_quantifiers")
-    det = determiner(sentence, head)
+    det = sentence.determiner(head)
     adverbs = [a for a in _quantifying_adverbs(sentence, head, det) if a is not None and a.upos == "ADV"]
     quantified = any(keys(w) & vague for w in [*adverbs, *(c for c in children if c.deprel in ("amod", "det"))])
     indefinite = det is not None and fold(det.lemma) in ("un", "de")
     bare_subject = head.deprel.startswith("nsubj") and indefinite
-    if indefinite and case_of(sentence, head) == "pour":  # `pour des séjours`: occurrences aimed at
-        return not any(w.ner.endswith(("PER", "ORG")) for w in _own_phrases(sentence, head))
+    if indefinite and sentence.case_of(head) == "pour":  # `pour des séjours`: occurrences aimed at
+        return not any(sentence.entity_kind(w) in ("PER", "ORG") for w in _own_phrases(sentence, head))
     if not (quantified or bare_subject):
         return False
     return not any(w.upos == "PROPN" for w in _own_phrases(sentence, head))
@@ -321,19 +303,19 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
 def _quantifying_adverbs(sentence: Sentence, head: Word, det: Word | None) -> list[Word | None]:
     """Where an adverb quantifying a noun through `de` sits: before its determiner (`il y a beaucoup
     de contrats`) or above it (`Beaucoup de contrats nous condamnent`, `de` as a case mark)."""
-    governor = sentence.head_of(head) if case_of(sentence, head) == "de" else None
+    governor = sentence.head_of(head) if sentence.case_of(head) == "de" else None
     return [sentence.word(det.id - 1) if det is not None else None, governor]
 
 
 def _own_phrases(sentence: Sentence, head: Word) -> list[Word]:
     """The words of a trigger noun's phrase and, under a support verb, of that verb's complements
     (`a eu plusieurs entretiens avec A`, however the parser hangs `avec A`); not its subject."""
-    words = subtree(sentence, head, set())
+    words = sentence.subtree(head, set())
     governor = sentence.head_of(head)
     if governor is not None and governor.upos == "VERB":
         for child in sentence.children(governor):
             if child.id != head.id and child.deprel.startswith(("obl", "obj")):
-                words += subtree(sentence, child, set())
+                words += sentence.subtree(child, set())
     return words
 
 
@@ -358,12 +340,12 @@ def _absorb_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         governor = by_head.get(head.head)
         if governor is None or governor is match:
             continue
-        nested_noun = governor.entry.pos == "NOUN" and head.deprel == "nmod" and case_of(sentence, head) == "de"
+        nested_noun = governor.entry.pos == "NOUN" and head.deprel == "nmod" and sentence.case_of(head) == "de"
         bare_complement = (
             governor.entry.pos == "VERB"
             and governor.type == match.type
             and head.deprel.startswith("obl")
-            and determiner(sentence, head) is None
+            and sentence.determiner(head) is None
         )
         if nested_noun or bare_complement:
             first = min(w.id for w in governor.words)
