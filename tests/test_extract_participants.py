@@ -8,7 +8,7 @@ import pytest
 from evex.conllu import read_conllu
 from evex.extract import extract_events
 from evex.extract.doc import build_doc
-from evex.extract.entities import ArgumentContext, find_persons, participants_in
+from evex.extract.entities import find_persons, participants_in
 from evex.extract.resources import load as load_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -106,9 +106,9 @@ def subject_participants(rows: list[tuple[str, str, str, int, str, str]], subjec
     """The participants that `participants_in` finds for the `nsubj` word at index `subject` of `rows`."""
     doc, text = one_sentence(rows)
     article = build_doc(doc, text, None)
-    ctx = ArgumentContext(article, find_persons(article))
+    article.persons = find_persons(article)
     sentence = article.sentences[0]
-    return participants_in(ctx, sentence, sentence.words[subject], "nsubj", set())
+    return participants_in(article, sentence, sentence.words[subject], "nsubj", set())
 
 
 def entity_tags(size: int, label: str) -> list[str]:

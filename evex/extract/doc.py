@@ -17,11 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from evex import conllu
 from evex.conllu import ParsedDoc, Word
 from evex.extract.resources import fold, fold_word, word_set
+from evex.frames import EventFrame, Span
 from evex.ingest import date_line
+
+if TYPE_CHECKING:
+    from evex.extract.arguments import Draft
+    from evex.extract.entities import DocEntities
+    from evex.extract.grouping import EventDraft
+    from evex.extract.triggers import TriggerMatch
 
 SENTENCE_END = (".", "!", "?", "…", "»", '"')
 MAX_HEADLINE_WORDS = 40
@@ -183,6 +191,14 @@ class Doc:
     sentences: list[Sentence]
     headline: frozenset[int]  # indices of the headline's sentences (a colon may split it in two)
     date_line: int | None  # index of the archive's date line
+    # What the components (evex.extract.pipeline) provide, in the order they run.
+    persons: DocEntities | None = None  # persons with their full names and countries
+    acronyms: dict[str, str] | None = None  # an organisation's short name -> the name it stands for
+    pair: list[str] | None = None  # the two countries `les deux pays` means
+    triggers: list[TriggerMatch] | None = None
+    mentions: list[Draft] | None = None  # each trigger with the arguments around it
+    events: list[EventDraft] | None = None  # mentions grouped, with who attends
+    frames: list[EventFrame] | None = None
 
     @property
     def body(self) -> list[Sentence]:
@@ -190,6 +206,12 @@ class Doc:
 
     def is_headline(self, sentence_index: int) -> bool:
         return sentence_index in self.headline
+
+    def span(self, sentence: Sentence, words: list[Word]) -> Span:
+        """Evidence: the words' offsets in the text, with their sentence as written."""
+        start = min(w.start_char for w in words)
+        end = max(w.end_char for w in words)
+        return Span(start, end, self.text[sentence.start_char : sentence.end_char])
 
 
 def build_doc(parsed: ParsedDoc, text: str, doc_date: str | None) -> Doc:

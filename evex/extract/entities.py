@@ -15,7 +15,7 @@ from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import place_of, proper_chain
 from evex.extract.resources import fold, fold_word, load, word_set
-from evex.frames import Participant, Span
+from evex.frames import Participant
 
 SUBJECT_PRONOUNS = frozenset({"il", "elle"})
 PAIR_NOUNS = frozenset(fold_word(w) for w in ("pays", "nation", "état", "partie", "gouvernement", "capitale"))
@@ -274,28 +274,13 @@ def _same_person(full: list[str], name: list[str]) -> bool:
     return full[-1] == name[-1] and (len(name) == 1 or full[0][:1] == name[0][:1])
 
 
-@dataclass
-class ArgumentContext:
-    doc: Doc
-    entities: DocEntities
-
-    @property
-    def text(self) -> str:
-        return self.doc.text
-
-    def span(self, sentence: Sentence, words: list[Word]) -> Span:
-        start = min(w.start_char for w in words)
-        end = max(w.end_char for w in words)
-        return Span(start, end, self.text[sentence.start_char : sentence.end_char])
-
-
 def participants_in(
-    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+    doc: Doc, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
     """Persons, organisations and countries an argument phrase names (coordinations included)."""
     found: dict[tuple[str, str], Participant] = {}
     for head in _coordinated(sentence, word, stop):
-        for participant in _phrase_participants(ctx, sentence, head, role, stop):
+        for participant in _phrase_participants(doc, sentence, head, role, stop):
             found.setdefault((participant.name, participant.kind), participant)
     return list(found.values())
 
@@ -339,61 +324,61 @@ def known_organisation(sentence: Sentence, word: Word, text: str) -> list[Word] 
 
 
 def _phrase_participants(
-    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+    doc: Doc, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
-    person = ctx.entities.person_at(sentence.index, word)
+    person = doc.persons.person_at(sentence.index, word)
     if person is not None:
-        return [person_participant(ctx, sentence, person, role)]
-    organisation = known_organisation(sentence, word, ctx.text)
+        return [person_participant(doc, sentence, person, role)]
+    organisation = known_organisation(sentence, word, doc.text)
     if organisation is not None:
         return [
-            Participant(surface(ctx.text, organisation), "ORG", role=role, evidence=ctx.span(sentence, organisation))
+            Participant(surface(doc.text, organisation), "ORG", role=role, evidence=doc.span(sentence, organisation))
         ]
     if word.upos == "PRON" and fold(word.text) in SUBJECT_PRONOUNS and word.deprel.startswith("nsubj"):
-        antecedent = ctx.entities.person_before(sentence.index, word.start_char)
-        return [person_participant(ctx, sentence, antecedent, role)] if antecedent else []
+        antecedent = doc.persons.person_before(sentence.index, word.start_char)
+        return [person_participant(doc, sentence, antecedent, role)] if antecedent else []
     if is_title(word) or keys(word) & word_set("entities", "group_nouns"):
-        return _described_participants(ctx, sentence, word, role, stop)
+        return _described_participants(doc, sentence, word, role, stop)
     if keys(word) & word_set("entities", "org_nouns"):
-        return _organisations(ctx, sentence, word, role, stop)
+        return _organisations(doc, sentence, word, role, stop)
     if word.upos == "PROPN" or (word.upos == "NOUN" and word.text[:1].isupper()):
-        return _proper_participants(ctx, sentence, word, role)
+        return _proper_participants(doc, sentence, word, role)
     if fold(word.lemma) in ("celui", "celle"):
         return [
             p
             for c in sentence.children(word)
             if c.deprel == "nmod"
-            for p in participants_in(ctx, sentence, c, role, stop)
+            for p in participants_in(doc, sentence, c, role, stop)
         ]
     return []
 
 
-def person_participant(ctx: ArgumentContext, sentence: Sentence, person: PersonMention, role: str) -> Participant:
+def person_participant(doc: Doc, sentence: Sentence, person: PersonMention, role: str) -> Participant:
     return Participant(
-        name=ctx.entities.full_name(person.name),
+        name=doc.persons.full_name(person.name),
         kind="PER",
         title=person.title,
         role=role,
-        evidence=ctx.span(sentence, person.words),
+        evidence=doc.span(sentence, person.words),
     )
 
 
-def _country(ctx: ArgumentContext, sentence: Sentence, name: str, word: Word, role: str) -> Participant:
-    return Participant(name=name, kind="GPE", role=role, evidence=ctx.span(sentence, [word]))
+def _country(doc: Doc, sentence: Sentence, name: str, word: Word, role: str) -> Participant:
+    return Participant(name=name, kind="GPE", role=role, evidence=doc.span(sentence, [word]))
 
 
-def _proper_participants(ctx: ArgumentContext, sentence: Sentence, word: Word, role: str) -> list[Participant]:
+def _proper_participants(doc: Doc, sentence: Sentence, word: Word, role: str) -> list[Participant]:
     """A country, a capital standing for its government, every country of `Maroc-Etats-Unis`, or an ORG."""
     gaz = gazetteer()
-    found = place_of(sentence, word, ctx.text)
+    found = place_of(sentence, word, doc.text)
     if found and found.place:
         country = found.place.name if found.place.is_country else gaz.capital_country(found.place.name)
-        return [_country(ctx, sentence, country, word, role)] if country else []
+        return [_country(doc, sentence, country, word, role)] if country else []
     scanned = [p for p in gaz.scan(word.text) if p.is_country]
     if scanned:
-        return [_country(ctx, sentence, p.name, word, role) for p in scanned]
+        return [_country(doc, sentence, p.name, word, role) for p in scanned]
     if sentence.entity_kind(word) in ("ORG", "MISC") and word.upos == "PROPN":
-        return [Participant(word.text, "ORG", role=role, evidence=ctx.span(sentence, [word]))]
+        return [Participant(word.text, "ORG", role=role, evidence=doc.span(sentence, [word]))]
     return []
 
 
@@ -413,43 +398,43 @@ def _demonyms(sentence: Sentence, word: Word) -> list[tuple[Word, str]]:
 
 
 def _described_participants(
-    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+    doc: Doc, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
     """`le ministre algérien X`, `les délégués américains du bureau de ...`, `les deux pays`."""
     found: list[Participant] = []
     if is_pair(sentence, word):
         return [Participant(PAIR, "GPE", role=role)]
-    named = _named_person_below(ctx, sentence, word, stop)
+    named = _named_person_below(doc, sentence, word, stop)
     if named is not None:
-        found.append(person_participant(ctx, sentence, named, role))
+        found.append(person_participant(doc, sentence, named, role))
     elif is_title(word):
-        country = _title_country(sentence, word, [], ctx.text)  # `le chef de la diplomatie française`
+        country = _title_country(sentence, word, [], doc.text)  # `le chef de la diplomatie française`
         if country:
-            found.append(_country(ctx, sentence, country, word, role))
-    found.extend(_country(ctx, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
+            found.append(_country(doc, sentence, country, word, role))
+    found.extend(_country(doc, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
     for child in sentence.children(word):
         if child.id in stop:
             continue
         if child.deprel == "nmod" and sentence.case_of(child) in ("de", "avec"):
             if named is not None and not (child.upos == "PROPN" and sentence.entity_kind(child) in ("ORG", "MISC")):
                 continue
-            found.extend(participants_in(ctx, sentence, child, role, stop))
+            found.extend(participants_in(doc, sentence, child, role, stop))
     return found
 
 
-def _named_person_below(ctx: ArgumentContext, sentence: Sentence, word: Word, stop: set[int]) -> PersonMention | None:
+def _named_person_below(doc: Doc, sentence: Sentence, word: Word, stop: set[int]) -> PersonMention | None:
     """The name a title introduces, not crossing into coordinated or relative phrases; else the
     name that follows the title in the text when the parser hung it elsewhere."""
     blocked = set(stop) | {c.id for c in sentence.children(word) if c.deprel in ("conj", "acl:relcl", "acl")}
     for candidate in sentence.subtree(word, blocked):
-        person = ctx.entities.person_at(sentence.index, candidate)
+        person = doc.persons.person_at(sentence.index, candidate)
         if person is not None:
             return person
-    return next((p for p in ctx.entities.persons if p.sentence_index == sentence.index and p.title_id == word.id), None)
+    return next((p for p in doc.persons.persons if p.sentence_index == sentence.index and p.title_id == word.id), None)
 
 
 def _organisations(
-    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+    doc: Doc, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
     """An organisation named by a common noun phrase, without nationality adjectives unless it is
     written as a name (`le ministère algérien de la Défense`, but `la Fédération française de boxe`).
@@ -461,7 +446,7 @@ def _organisations(
     org_nouns = word_set("entities", "org_nouns")
     found: list[Participant] = []
     demonyms = [adj for adj, _ in _demonyms(sentence, word)]
-    found.extend(_country(ctx, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
+    found.extend(_country(doc, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
     complements = [c for c in sentence.children(word) if c.deprel in ("nmod", "flat:name", "flat") and c.id not in stop]
     if any(is_pair(sentence, w) for c in complements for w in sentence.subtree(c, stop)):
         return found + [Participant(PAIR, "GPE", role=role)]
@@ -498,13 +483,13 @@ def _organisations(
         for part in parts:
             words = trimmed(part, conj_ids - {part.id})
             words = [w for w in words if not (w.deprel == "cc" and sentence.head_of(w) is part)]
-            name = f"{word.lemma} {surface(ctx.text, words)}"
-            found.append(Participant(name, "ORG", role=role, evidence=ctx.span(sentence, [word, *words])))
+            name = f"{word.lemma} {surface(doc.text, words)}"
+            found.append(Participant(name, "ORG", role=role, evidence=doc.span(sentence, [word, *words])))
     else:
         words = trimmed(word, set())
-        found.append(Participant(surface(ctx.text, words), "ORG", role=role, evidence=ctx.span(sentence, words)))
+        found.append(Participant(surface(doc.text, words), "ORG", role=role, evidence=doc.span(sentence, words)))
     for other in coordinated:
-        found.extend(_organisations(ctx, sentence, other, role, stop))
+        found.extend(_organisations(doc, sentence, other, role, stop))
     return found
 
 

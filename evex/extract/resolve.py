@@ -10,7 +10,7 @@ from dataclasses import replace
 from evex.extract.arguments import Draft
 from evex.extract.attendance import attendance, delegation
 from evex.extract.doc import Doc, keys
-from evex.extract.entities import PAIR, ArgumentContext, is_pair
+from evex.extract.entities import PAIR, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
 from evex.extract.location import sentence_places
@@ -36,7 +36,7 @@ def country_pair(doc: Doc) -> list[str]:
     return [name for name, _ in counts.most_common(2)]
 
 
-def attach_attendance(ctx: ArgumentContext, doc: Doc, events: list[EventDraft]) -> None:
+def attach_attendance(doc: Doc, events: list[EventDraft]) -> None:
     """Sentences without a trigger that report who took part join the latest attended event; a
     delegation's list joins the latest event of any type (the signatories' delegation too), and a
     later event between `les deux délégations` has those delegations for parties."""
@@ -46,10 +46,10 @@ def attach_attendance(ctx: ArgumentContext, doc: Doc, events: list[EventDraft]) 
             continue
         attended = _latest_before([e for e in events if e.type != "AGREEMENT"], sentence.index)
         if attended:
-            attended.attendees.extend(attendance(ctx, sentence))
+            attended.attendees.extend(attendance(doc, sentence))
         latest = _latest_before(events, sentence.index)
         if latest:
-            latest.attendees.extend(delegation(ctx, sentence))
+            latest.attendees.extend(delegation(doc, sentence))
     delegated: EventDraft | None = None
     for event in sorted(events, key=lambda e: min(e.sentences)):
         if delegated is not None and any(_between_both_sides(d) for d in event.drafts):
