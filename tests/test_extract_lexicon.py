@@ -5,7 +5,7 @@ import pytest
 
 from evex.conllu import read_conllu
 from evex.extract.doc import build_doc
-from evex.extract.resources import TriggerEntry, fold_word, load, trigger_entries
+from evex.extract.resources import TriggerEntry, default_lexicon, fold_word, load
 from evex.extract.triggers import find_triggers
 from evex.frames import EVENT_TYPES
 
@@ -15,7 +15,7 @@ NEEDS = {"reflexive", "destination", "person_object", "counterpart", "anchor", "
 
 def entry_for(raw: dict) -> TriggerEntry:
     key = " ".join(fold_word(w) for w in raw["words"])
-    return next(e for e in trigger_entries() if e.key == key and e.pos == raw["pos"])
+    return next(e for e in default_lexicon().entries if e.key == key and e.pos == raw["pos"])
 
 
 def conllu(rows: list[tuple]) -> str:
@@ -99,7 +99,7 @@ def test_entry_is_well_formed(raw):
 
 
 def test_entries_are_unique():
-    keys = [(e.key, e.pos) for e in trigger_entries()]
+    keys = [(e.key, e.pos) for e in default_lexicon().entries]
     assert len(keys) == len(set(keys))
 
 
@@ -137,7 +137,7 @@ def test_entry_is_not_matched_when_its_condition_fails(raw):
 
 @pytest.mark.parametrize("idiom", load("triggers")["idioms"])
 def test_each_idiom_contains_a_trigger_word(idiom):
-    first_words = {e.words[0] for e in trigger_entries()}
+    first_words = {e.words[0] for e in default_lexicon().entries}
     words = {fold_word(w) for w in idiom.replace("'", "' ").split()}
     assert words & first_words
 

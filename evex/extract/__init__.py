@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import cache
 
 from evex.conllu import ParsedDoc
-from evex.extract.doc import build_doc
 from evex.extract.pipeline import Extractor
 from evex.frames import EventFrame
 
@@ -24,4 +23,4 @@ def default_extractor() -> Extractor:
 def extract_events(doc: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
     """Events of one article; `text` is the article text the parse offsets refer to and
     `doc_date` its ISO date (YYYY, YYYY-MM or YYYY-MM-DD) or None."""
-    return default_extractor()(build_doc(doc, text, doc_date))
+    return default_extractor().extract(doc, text, doc_date)

@@ -9,7 +9,7 @@ from evex.extract import timex
 from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.entities import participants_in, presence_words
 from evex.extract.location import FoundPlace, locative_places, place_of
-from evex.extract.resources import fold, load, word_set
+from evex.extract.resources import EventProfile, fold, load, word_set
 from evex.extract.triggers import TriggerMatch
 from evex.frames import Mention, Participant, Span
 
@@ -38,6 +38,10 @@ class Draft:
     @property
     def type(self) -> str:
         return self.match.type
+
+    @property
+    def profile(self) -> EventProfile:
+        return self.match.entry.profile
 
     @property
     def sentence_index(self) -> int:
@@ -211,7 +215,7 @@ def _set_place(doc: Doc, draft: Draft, stop: set[int]) -> None:
     if predicate is not None and predicate is not head:
         roots.append(predicate)
         roots.extend(c for c in sentence.children(predicate) if c.deprel == "xcomp")  # devraient reprendre à X
-    purpose = match.type == "VISIT"
+    purpose = match.entry.profile.has_destination
     if purpose and head.upos == "VERB":  # `rejoindra Lyon`, `a visité Dakar`
         destination = next((c for c in sentence.children(head) if c.deprel == "obj" and c.upos == "PROPN"), None)
         found = place_of(sentence, destination, doc.text) if destination is not None else None

@@ -14,7 +14,7 @@ from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.entities import is_title, presence_words
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import LOCATIVE_CASES, place_of
-from evex.extract.resources import entries_by_first_word, fold, fold_word, word_set
+from evex.extract.resources import fold, fold_word, word_set
 from evex.frames import Participant
 
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
@@ -69,7 +69,7 @@ def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Par
     found = []
     for span in sentence.entity_spans("ORG"):
         span = _trim(span)
-        if not span or _under(sentence, span[0], excluded) or not _names_organisation(span, persons):
+        if not span or _under(sentence, span[0], excluded) or not _names_organisation(doc, span, persons):
             continue
         if not _clause_argument(sentence, span):
             continue
@@ -92,10 +92,10 @@ def _clause_argument(sentence: Sentence, span: list[Word]) -> bool:
     return top.deprel in CLAUSE_ARGUMENTS
 
 
-def _names_organisation(span: list[Word], persons: set[int]) -> bool:
+def _names_organisation(doc: Doc, span: list[Word], persons: set[int]) -> bool:
     """An ORG span the tagger got right: not a person's title (`ministre de la Défense`), not a
     person, not an event (`Conférence ministérielle`), and with a proper noun or an organisation noun."""
-    triggers = entries_by_first_word()
+    triggers = doc.lexicon.by_first_word
     org_nouns = word_set("entities", "org_nouns")
     if any(is_title(w) or w.id in persons for w in span) or fold_word(span[0].lemma) in triggers:
         return False

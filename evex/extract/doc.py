@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from evex import conllu
 from evex.conllu import ParsedDoc, Word
-from evex.extract.resources import fold, fold_word, word_set
+from evex.extract.resources import Lexicon, default_lexicon, fold, fold_word, word_set
 from evex.frames import EventFrame, Span
 from evex.ingest import date_line
 
@@ -191,6 +191,7 @@ class Doc:
     sentences: list[Sentence]
     headline: frozenset[int]  # indices of the headline's sentences (a colon may split it in two)
     date_line: int | None  # index of the archive's date line
+    lexicon: Lexicon  # trigger entries and event-type profiles the rules read
     # What the components (evex.extract.pipeline) provide, in the order they run.
     persons: DocEntities | None = None  # persons with their full names and countries
     acronyms: dict[str, str] | None = None  # an organisation's short name -> the name it stands for
@@ -214,10 +215,10 @@ class Doc:
         return Span(start, end, self.text[sentence.start_char : sentence.end_char])
 
 
-def build_doc(parsed: ParsedDoc, text: str, doc_date: str | None) -> Doc:
+def build_doc(parsed: ParsedDoc, text: str, doc_date: str | None, lexicon: Lexicon | None = None) -> Doc:
     sentences = [Sentence(s) for s in parsed.sentences]
     dated = next((s.index for s in sentences[:3] if date_line(text[s.start_char : s.end_char])), None)
-    return Doc(text, doc_date, sentences, _headline(text, sentences), dated)
+    return Doc(text, doc_date, sentences, _headline(text, sentences), dated, lexicon or default_lexicon())
 
 
 def _headline(text: str, sentences: list[Sentence]) -> frozenset[int]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from evex.conllu import ParsedDoc
 from evex.extract.arguments import describe
 from evex.extract.cooccurrence import organisation_acronyms, sentence_participants
-from evex.extract.doc import Doc
+from evex.extract.doc import Doc, build_doc
 from evex.extract.entities import find_persons
 from evex.extract.grouping import group_mentions, merge_headline_events
+from evex.extract.resources import Lexicon, default_lexicon
 from evex.extract.resolve import (
     attach_attendance,
     country_pair,
@@ -87,10 +89,10 @@ def _frames(doc: Doc) -> None:
         frame = EventFrame(local_id=f"e{number}", type=event.type, mentions=[d.mention for d in event.drafts])
         set_place_and_time(frame, event, doc.events, doc.text)
         frame.participants = without_destination(
-            frame, event_participants(event, doc.persons.countries, doc.pair, doc.acronyms)
+            frame, event, event_participants(event, doc.persons.countries, doc.pair, doc.acronyms)
         )
         frame.status = event_status(event, frame, doc.date)
-        date_undated_report(frame, doc.date)
+        date_undated_report(frame, event, doc.date)
         frames.append(frame)
     join_visitors(frames, doc.events)
     doc.frames = frames
@@ -115,13 +117,16 @@ COMPONENTS = (
 
 
 class Extractor:
-    """Components checked once for their order, then run on each article's Doc."""
+    """Components checked once for their order, then run on each article's Doc, with one lexicon
+    (trigger entries and event-type profiles: a new event type is data, see docs/extraction.md)."""
 
-    def __init__(self, components: Sequence[Component] = COMPONENTS):
+    def __init__(self, components: Sequence[Component] = COMPONENTS, lexicon: Lexicon | None = None):
         check_order(components)
         self.components = tuple(components)
+        self.lexicon = lexicon or default_lexicon()
 
-    def __call__(self, doc: Doc) -> list[EventFrame]:
+    def extract(self, parsed: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
+        doc = build_doc(parsed, text, doc_date, self.lexicon)
         for component in self.components:
             component.run(doc)
         return doc.frames

@@ -44,7 +44,7 @@ def attach_attendance(doc: Doc, events: list[EventDraft]) -> None:
     for sentence in doc.sentences:
         if sentence.index in with_triggers:
             continue
-        attended = _latest_before([e for e in events if e.type != "AGREEMENT"], sentence.index)
+        attended = _latest_before([e for e in events if e.profile.attended], sentence.index)
         if attended:
             attended.attendees.extend(attendance(doc, sentence))
         latest = _latest_before(events, sentence.index)
@@ -97,7 +97,7 @@ def event_participants(
                     fold(country), Participant(country, "GPE", role="title", evidence=participant.evidence)
                 )
     countries = [p for p in merged.values() if p.kind == "GPE"]
-    if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.type != "VISIT")):
+    if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.profile.pair_when_unnamed)):
         for name in pair:
             merged.setdefault(fold(name), Participant(name, "GPE", role="les deux pays"))
     return _without_fragments(list(merged.values()))
@@ -117,10 +117,10 @@ def _without_fragments(participants: list[Participant]) -> list[Participant]:
             if p.kind != "ORG" or not any(padded(p) in other and padded(p) != other for other in organisations)]
 
 
-def without_destination(frame: EventFrame, participants: list[Participant]) -> list[Participant]:
+def without_destination(frame: EventFrame, event: EventDraft, participants: list[Participant]) -> list[Participant]:
     """The country a visit goes to is its place, not a party (`a visité la France`), unless a
     title says someone represents it (`le président français l'a reçu`)."""
-    if frame.type != "VISIT" or frame.location is None:
+    if not event.profile.has_destination or frame.location is None:
         return participants
     return [p for p in participants if not (p.kind == "GPE" and p.name == frame.location and p.role != "title")]
 
@@ -137,14 +137,14 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
     place_draft = _best_place(event)
     frame.start, frame.end = event.dates
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
-    if frame.type in ("MEETING", "WORKSHOP") and (place_draft is None or frame.start is None):
+    if event.profile.held_during_host and (place_draft is None or frame.start is None):
         host = _host_event(event, events, frame.start)
         if host is not None:
             place_draft = place_draft or _best_place(host)
             if frame.start is None and host.dates != (None, None):
                 frame.start, frame.end = host.dates
                 frame.end = frame.end or frame.start  # a meeting during an open-ended stay: that day
-    if frame.type == "VISIT" and (place_draft is None or frame.start is None):
+    if event.profile.hosts_meetings and (place_draft is None or frame.start is None):
         guest = _meeting_during(event, events)
         if guest is not None:
             place_draft = place_draft or _best_place(guest)
@@ -166,10 +166,10 @@ def join_visitors(frames: list[EventFrame], events: list[EventDraft]) -> None:
     is the visitors' meeting: it takes the visit's participants."""
     by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
     for event, frame in zip(events, frames, strict=True):
-        if frame.type != "MEETING" or any(p.kind in ("PER", "ORG") for p in frame.participants):
+        if not event.profile.visitors_meeting or any(p.kind in ("PER", "ORG") for p in frame.participants):
             continue
         host = _host_event(event, events, frame.start)
-        if host is not None and host.type == "VISIT":
+        if host is not None and host.profile.hosts_meetings:
             known = {(p.name, p.kind) for p in frame.participants}
             frame.participants += [p for p in by_event[id(host)].participants if (p.name, p.kind) not in known]
 
@@ -208,7 +208,7 @@ def _other_phrases(draft: Draft, event: EventDraft, events: list[EventDraft]) ->
 def _meeting_during(visit: EventDraft, events: list[EventDraft]) -> EventDraft | None:
     """A meeting reported in the same sentence as an undated or unplaced visit (`où il a eu des discussions`)."""
     for other in events:
-        if other.type == "MEETING" and other.sentences & visit.sentences and (other.place or other.dates[0]):
+        if other.profile.visitors_meeting and other.sentences & visit.sentences and (other.place or other.dates[0]):
             return other
     return None
 
@@ -226,7 +226,7 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
     """The visit a meeting takes place in (same or recent sentence), or a longer event containing its date."""
     first = min(event.sentences)
     for other in reversed(events):
-        if other is event or other.type != "VISIT" or other.place is None or not other.place.place:
+        if other is event or not other.profile.hosts_meetings or other.place is None or not other.place.place:
             continue
         if other.place.place.region:  # a regional tour does not say where the meeting is
             continue
@@ -280,9 +280,9 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     return "occurred"
 
 
-def date_undated_report(frame: EventFrame, doc_date: str | None) -> None:
+def date_undated_report(frame: EventFrame, event: EventDraft, doc_date: str | None) -> None:
     """An event reported as done, with no date of its own, took place about when the article was
     written: its day (a month in the gold, the month hedge, scores it right). Not for agreements,
     often cited as standing frameworks of unknown date, nor for planned or ongoing events."""
-    if frame.start is None and frame.status == "occurred" and doc_date and frame.type != "AGREEMENT":
+    if frame.start is None and frame.status == "occurred" and doc_date and event.profile.dated_by_article:
         frame.start = doc_date

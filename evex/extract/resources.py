@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -42,11 +42,61 @@ def word_set(name: str, key: str) -> frozenset[str]:
     return frozenset(fold_word(w) for w in load(name)[key])
 
 
+class LexiconError(ValueError):
+    """A rules file of the wrong shape: the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class EventProfile:
+    """How an event type behaves where types differ (data/type_*.yaml, one file a type)."""
+
+    type: str
+    refers_back_to: tuple[str, ...]  # types a definite anaphoric mention may name (its own among them)
+    new_when_indefinite: bool  # an indefinite mention (`un accord`) starts a new event
+    coordinated_apart: bool  # two coordinated nouns with their own determiners are two events
+    has_destination: bool  # a trip: its place is where one goes, that country no party, a site tells trips apart
+    hosts_meetings: bool  # events held during it share its place and dates, and give it theirs
+    held_during_host: bool  # undated or unplaced, it takes the place and dates of the event hosting it
+    visitors_meeting: bool  # naming nobody during a hosting event, it takes that event's participants
+    attended: bool  # trigger-less attendance sentences join it
+    pair_when_unnamed: bool  # naming nobody, the article's two countries are its parties
+    dated_by_article: bool  # reported as done with no date of its own: the article's date
+    signed: bool  # signing verbs (needs: no_agreement_noun) stand for a noun of this type
+
+
+PROFILE_KEYS = {name: kind for name, kind in EventProfile.__annotations__.items()}
+
+
+def _load_profile(path: Path) -> EventProfile:
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{path}: a profile is a mapping of {', '.join(PROFILE_KEYS)}")
+    unknown = sorted(set(raw) - set(PROFILE_KEYS))
+    missing = sorted(set(PROFILE_KEYS) - set(raw))
+    if unknown or missing:
+        raise LexiconError(f"{path}: unknown keys {unknown}, missing keys {missing}")
+    for name, kind in PROFILE_KEYS.items():
+        value = raw[name]
+        if kind == "bool" and not isinstance(value, bool):
+            raise LexiconError(f"{path}: {name} must be true or false, not {value!r}")
+        if kind == "str" and not (isinstance(value, str) and value):
+            raise LexiconError(f"{path}: {name} must be a name, not {value!r}")
+        if name == "refers_back_to" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise LexiconError(f"{path}: refers_back_to must be a list of type names, not {value!r}")
+    return EventProfile(**{**raw, "refers_back_to": tuple(raw["refers_back_to"])})
+
+
+def _read_yaml(path: Path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
 @dataclass(frozen=True)
 class TriggerEntry:
     words: tuple[str, ...]
     pos: str
     type: str
+    profile: EventProfile
     anaphoric: bool = False
     needs: str | None = None
     arrival: bool = False
@@ -59,30 +109,69 @@ class TriggerEntry:
         return " ".join(self.words)
 
 
-@cache
-def trigger_entries() -> tuple[TriggerEntry, ...]:
-    """Lexicon entries, longest first so multi-word triggers win over their parts."""
-    entries = [
-        TriggerEntry(
-            words=tuple(fold_word(w) for w in raw["words"]),
-            pos=raw["pos"],
-            type=raw["type"],
-            anaphoric=raw.get("anaphoric", False),
-            needs=raw.get("needs"),
-            arrival=raw.get("arrival", False),
-            open_trip=raw.get("open_trip", False),
-            stay=raw.get("stay", False),
-            exclude=frozenset(fold_word(w) for w in raw.get("exclude", [])),
-        )
-        for raw in load("triggers")["triggers"]
-    ]
-    return tuple(sorted(entries, key=lambda e: -len(e.words)))
+ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay")
+ENTRY_KEYS = {"words", "pos", "type", "needs", "exclude", *ENTRY_FLAGS}
+
+
+def _entry(path: Path, raw, profiles: dict[str, EventProfile]) -> TriggerEntry:
+    where = f"{path}: trigger {raw.get('words') if isinstance(raw, dict) else raw!r}"
+    if not isinstance(raw, dict) or not isinstance(raw.get("words"), list) or not raw["words"]:
+        raise LexiconError(f"{where}: an entry is a mapping with a non-empty list of words")
+    unknown = sorted(set(raw) - ENTRY_KEYS)
+    if unknown:
+        raise LexiconError(f"{where}: unknown keys {unknown} (known: {', '.join(sorted(ENTRY_KEYS))})")
+    if raw.get("pos") not in ("NOUN", "VERB"):
+        raise LexiconError(f"{where}: pos must be NOUN or VERB, not {raw.get('pos')!r}")
+    if raw.get("type") not in profiles:
+        raise LexiconError(f"{where}: type {raw.get('type')!r} has no profile (known: {', '.join(sorted(profiles))})")
+    if any(not isinstance(raw.get(flag, False), bool) for flag in ENTRY_FLAGS):
+        raise LexiconError(f"{where}: {', '.join(ENTRY_FLAGS)} must be true or false")
+    return TriggerEntry(
+        words=tuple(fold_word(w) for w in raw["words"]),
+        pos=raw["pos"],
+        type=raw["type"],
+        profile=profiles[raw["type"]],
+        needs=raw.get("needs"),
+        exclude=frozenset(fold_word(w) for w in raw.get("exclude", [])),
+        **{flag: raw.get(flag, False) for flag in ENTRY_FLAGS},
+    )
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Trigger entries (longest first, so that multi-word triggers win over their parts), indexed
+    by their first word, and the profiles of the event types they name."""
+
+    entries: tuple[TriggerEntry, ...]
+    profiles: dict[str, EventProfile]
+
+    @classmethod
+    def load(cls, trigger_files: list[Path], profile_files: list[Path]) -> Lexicon:
+        profiles = {}
+        for path in profile_files:
+            profile = _load_profile(path)
+            profiles[profile.type] = profile
+        for profile in profiles.values():
+            unknown = [t for t in profile.refers_back_to if t not in profiles]
+            if unknown:
+                raise LexiconError(f"{profile.type} profile: refers_back_to names unknown types {unknown}")
+        entries = []
+        for path in trigger_files:
+            raw = _read_yaml(path)
+            if not isinstance(raw, dict) or not isinstance(raw.get("triggers"), list):
+                raise LexiconError(f"{path}: expected a `triggers:` list")
+            entries.extend(_entry(path, item, profiles) for item in raw["triggers"])
+        return cls(tuple(sorted(entries, key=lambda e: -len(e.words))), profiles)
+
+    @cached_property
+    def by_first_word(self) -> dict[str, tuple[TriggerEntry, ...]]:
+        index: dict[str, list[TriggerEntry]] = {}
+        for entry in self.entries:
+            index.setdefault(entry.words[0], []).append(entry)
+        return {key: tuple(entries) for key, entries in index.items()}
 
 
 @cache
-def entries_by_first_word() -> dict[str, tuple[TriggerEntry, ...]]:
-    """Lexicon entries indexed by their first word, longest first."""
-    index: dict[str, list[TriggerEntry]] = {}
-    for entry in trigger_entries():
-        index.setdefault(entry.words[0], []).append(entry)
-    return {key: tuple(entries) for key, entries in index.items()}
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon: data/triggers.yaml and one data/type_*.yaml profile per event type."""
+    return Lexicon.load([DATA_DIR / "triggers.yaml"], sorted(DATA_DIR.glob("type_*.yaml")))

@@ -9,7 +9,7 @@ from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import locative_places
-from evex.extract.resources import TriggerEntry, entries_by_first_word, fold, load, word_set
+from evex.extract.resources import Lexicon, TriggerEntry, fold, load, word_set
 
 MONTHS_AND_DAYS = frozenset(
     "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
@@ -41,37 +41,39 @@ def find_triggers(doc: Doc) -> list[TriggerMatch]:
     text = doc.text
     matches: list[TriggerMatch] = []
     for sentence in doc.sentences:
-        matches.extend(_sentence_triggers(sentence, text, {m.type for m in matches}))
+        matches.extend(_sentence_triggers(sentence, text, doc.lexicon, {m.type for m in matches}))
     return matches
 
 
-def _sentence_triggers(sentence: Sentence, text: str, earlier_types: set[str]) -> list[TriggerMatch]:
-    raw = _lexicon_matches(sentence)
+def _sentence_triggers(
+    sentence: Sentence, text: str, lexicon: Lexicon, earlier_types: set[str]
+) -> list[TriggerMatch]:
+    raw = _lexicon_matches(sentence, lexicon)
     heads = {m.head.id for m in raw}
-    has_agreement_noun = any(m.type == "AGREEMENT" and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
+    has_signed_noun = any(m.entry.profile.signed and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
     kept: list[TriggerMatch] = []
     satellites: list[Word] = []
     for match in raw:
-        if match.entry.needs == "no_agreement_noun" and has_agreement_noun:
+        if match.entry.needs == "no_agreement_noun" and has_signed_noun:
             satellites.append(match.head)
             continue
         if _is_event_sense(match, text, heads - {match.head.id}, earlier_types):
             kept.append(match)
     kept = _absorb_nested(kept)
     for word in satellites:
-        agreements = [m for m in kept if m.type == "AGREEMENT"]
-        if agreements:
-            min(agreements, key=lambda m: abs(m.head.id - word.id)).satellites.append(word)
+        signed = [m for m in kept if m.entry.profile.signed]
+        if signed:
+            min(signed, key=lambda m: abs(m.head.id - word.id)).satellites.append(word)
     for match in kept:
         _extend_span(match)
     return kept
 
 
-def _lexicon_matches(sentence: Sentence) -> list[TriggerMatch]:
+def _lexicon_matches(sentence: Sentence, lexicon: Lexicon) -> list[TriggerMatch]:
     """Longest entries first at each position; a word belongs to one trigger at most."""
     words = sentence.words
     word_keys = [keys(w) for w in words]
-    index = entries_by_first_word()
+    index = lexicon.by_first_word
     candidates: list[tuple[int, int, TriggerEntry]] = []
     for i, first in enumerate(word_keys):
         for key in first:
