@@ -6,11 +6,12 @@ import pytest
 from evex.conllu import read_conllu
 from evex.extract.doc import build_doc
 from evex.extract.resources import TriggerEntry, default_lexicon, fold_word, load
+from evex.extract import triggers
 from evex.extract.triggers import find_triggers
 from evex.frames import EVENT_TYPES
 
 RAW_ENTRIES = load("triggers")["triggers"]
-NEEDS = {"reflexive", "destination", "person_object", "counterpart", "anchor", "plural", "joint", "no_agreement_noun"}
+NEEDS = set(triggers.NEEDS) | triggers.SENTENCE_NEEDS
 
 
 def entry_for(raw: dict) -> TriggerEntry:

@@ -76,3 +76,9 @@ def test_a_profile_flag_that_is_no_boolean_is_refused(tmp_path):
     profile = PROFILE.replace("attended: true", "attended: yes please")
     with pytest.raises(LexiconError, match=r"type_inauguration\.yaml: attended must be true or false"):
         lexicon_with(tmp_path, profile=profile)
+
+
+def test_an_entry_needing_a_condition_no_predicate_checks_is_refused_when_the_extractor_is_built(tmp_path):
+    triggers = TRIGGERS.replace("type: INAUGURATION}", "type: INAUGURATION, needs: ribbon}", 1)
+    with pytest.raises(LexiconError, match=r"no predicate checks: inaugurer \(ribbon\)"):
+        Extractor(lexicon=lexicon_with(tmp_path, triggers=triggers))

@@ -9,14 +9,16 @@ from evex.extract import timex
 from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.entities import participants_in, presence_words
 from evex.extract.location import FoundPlace, locative_places, place_of
-from evex.extract.resources import EventProfile, fold, load, word_set
+from evex.extract.resources import EventProfile, fold, grammar_words, load, word_set
 from evex.extract.triggers import TriggerMatch
 from evex.frames import Mention, Participant, Span
 
 ARGUMENT_DEPRELS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
-COUNTERPART_CASES = ("avec", "entre", "par")
-MODALS = frozenset({"devoir", "aller", "pouvoir", "vouloir", "compter", "souhaiter", "envisager", "falloir"})
-DEFINITE = frozenset({"le", "ce", "son", "leur", "notre", "votre", "mon"})
+PARTNER_CASES = grammar_words("partner_cases")
+GENITIVE = grammar_words("genitive_case")
+SINCE = grammar_words("since_case")
+MODALS = grammar_words("modal_verbs")
+DEFINITE = grammar_words("definite_determiners")
 
 
 @dataclass
@@ -58,7 +60,7 @@ class Draft:
         sentence, head = self.match.sentence, self.match.head
         det = sentence.determiner(head)
         counted = any(c.deprel == "nummod" for c in sentence.children(head))
-        return head.upos != "VERB" and (counted or (det is not None and fold(det.lemma) == "un"))
+        return head.upos != "VERB" and (counted or (det is not None and fold(det.lemma) in grammar_words("indefinite_article")))
 
     @property
     def named(self) -> list[Participant]:
@@ -128,7 +130,7 @@ def _clause_arguments(
         for child in sentence.children(verb):
             if child.id in stop:
                 continue
-            if child.deprel in ARGUMENT_DEPRELS or sentence.case_of(child) in COUNTERPART_CASES:
+            if child.deprel in ARGUMENT_DEPRELS or sentence.case_of(child) in PARTNER_CASES:
                 found.extend(participants_in(doc, sentence, child, child.deprel, stop))
             elif keys(child) & agent_nouns:
                 for organiser in sentence.children(child):
@@ -147,7 +149,7 @@ def _counterparts_below(
         participant
         for root in roots
         for word in sentence.subtree(root, stop | (relatives - {root.id}))
-        if word.id != root.id and word.head != root.id and sentence.case_of(word) in ("avec", "entre")
+        if word.id != root.id and word.head != root.id and sentence.case_of(word) in grammar_words("between_cases")
         for participant in participants_in(doc, sentence, word, "entre", stop)
     ]
 
@@ -193,11 +195,11 @@ def _noun_participants(doc: Doc, sentence: Sentence, head: Word, stop: set[int])
     for child in sentence.children(head):
         if child.id in stop:
             continue
-        if child.deprel.startswith("nmod") and sentence.case_of(child) in ("de", *COUNTERPART_CASES):
+        if child.deprel.startswith("nmod") and sentence.case_of(child) in GENITIVE | PARTNER_CASES:
             found.extend(participants_in(doc, sentence, child, "nmod", stop))
         elif child.deprel == "conj" and doc.persons.names_person(sentence, child):
             found.extend(participants_in(doc, sentence, child, "conj", stop))
-        elif child.deprel.startswith("nmod") and fold(child.lemma) in ("celui", "celle"):
+        elif child.deprel.startswith("nmod") and fold(child.lemma) in grammar_words("demonstrative_pronouns"):
             found.extend(participants_in(doc, sentence, child, "nmod", stop))
         elif child.deprel in ("acl", "acl:relcl"):
             for grandchild in sentence.children(child):
@@ -232,7 +234,7 @@ def _set_place(doc: Doc, draft: Draft, stop: set[int]) -> None:
 def _city_in_name(doc: Doc, sentence: Sentence, head: Word) -> FoundPlace | None:
     """`la Conférence de Munich`, `la Déclaration d'Alger`: an event named after the city it is held in."""
     for child in sentence.children(head):
-        if child.deprel == "nmod" and child.upos == "PROPN" and sentence.case_of(child) == "de":
+        if child.deprel == "nmod" and child.upos == "PROPN" and sentence.case_of(child) in GENITIVE:
             found = place_of(sentence, child, doc.text)
             if found and found.place and found.place.is_city:
                 return found
@@ -245,7 +247,7 @@ def tense_of(sentence: Sentence, head: Word) -> str | None:
     if verb is None:
         return None
     if verb.feat("VerbForm") == "Inf":
-        if any(fold(c.lemma) in ("pour", "afin") for c in sentence.children(verb) if c.deprel == "mark"):
+        if any(fold(c.lemma) in grammar_words("purpose_marks") for c in sentence.children(verb) if c.deprel == "mark"):
             return "future"  # `pour parvenir à un accord`: what the clause aims at has not happened
         top = sentence.controller(verb)
         if top is verb:
@@ -373,7 +375,7 @@ def _covers(match: TriggerMatch, word_id: int) -> bool:
 def _follows_since(sentence: Sentence, words: list[Word]) -> bool:
     """`depuis le 3 juin`, whether or not the expression includes its preposition."""
     before = sentence.word(words[0].id - 1)
-    return any(w is not None and fold(w.lemma) == "depuis" for w in (words[0], before))
+    return any(w is not None and fold(w.lemma) in SINCE for w in (words[0], before))
 
 
 def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
@@ -382,7 +384,7 @@ def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
     head = sentence.head_of(top)
     siblings = sentence.children(head) if head is not None else []
     return not _follows_since(sentence, words) and any(
-        sentence.case_of(w) == "depuis" for w in [top, *siblings] if w.id < top.id or w is top
+        sentence.case_of(w) in SINCE for w in [top, *siblings] if w.id < top.id or w is top
     )
 
 

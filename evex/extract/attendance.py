@@ -7,7 +7,7 @@ from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.entities import participants_in, person_participant, presence_words
 from evex.extract.gazetteer import gazetteer
-from evex.extract.resources import fold, word_set
+from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import Participant
 
 ATTENDANCE_KINDS = ("PER", "ORG")
@@ -54,8 +54,8 @@ def _lists_delegation(sentence: Sentence) -> bool:
 
 def _is_participation(sentence: Sentence, verb: Word) -> bool:
     lemma = fold(verb.lemma)
-    if lemma == "prendre":
-        return any(fold(c.lemma) == "part" for c in sentence.children(verb))
+    if lemma in grammar_words("take_part_verb"):
+        return any(fold(c.lemma) in grammar_words("take_part_object") for c in sentence.children(verb))
     return bool(keys(verb) & word_set("triggers", "participation_verbs"))
 
 

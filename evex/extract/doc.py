@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from evex import conllu
 from evex.conllu import ParsedDoc, Word
-from evex.extract.resources import Lexicon, default_lexicon, fold, fold_word, word_set
+from evex.extract.resources import Lexicon, default_lexicon, fold, fold_word, grammar_words, word_set
 from evex.frames import EventFrame, Span
 from evex.ingest import date_line
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 SENTENCE_END = (".", "!", "?", "…", "»", '"')
 MAX_HEADLINE_WORDS = 40
-REFLEXIVE_LEMMAS = frozenset({"se", "soi", "me", "te", "nous", "vous"})
 
 
 class Sentence(conllu.Sentence):
@@ -140,7 +139,7 @@ class Sentence(conllu.Sentence):
 
     def has_reflexive(self, verb: Word) -> bool:
         return any(
-            c.upos == "PRON" and (c.feat("Reflex") == "Yes" or fold(c.lemma) in REFLEXIVE_LEMMAS) and c.id < verb.id
+            c.upos == "PRON" and (c.feat("Reflex") == "Yes" or fold(c.lemma) in grammar_words("reflexive_pronouns")) and c.id < verb.id
             for c in self.children(verb)
             if c.deprel.startswith(("expl", "obj", "iobj"))
         )

@@ -14,11 +14,12 @@ from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import place_of, proper_chain
-from evex.extract.resources import fold, fold_word, load, word_set
+from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
-SUBJECT_PRONOUNS = frozenset({"il", "elle"})
-PAIR_NOUNS = frozenset(fold_word(w) for w in ("pays", "nation", "état", "partie", "gouvernement", "capitale"))
+SUBJECT_PRONOUNS = grammar_words("subject_pronouns")
+PAIR_NOUNS = word_set("grammar", "pair_nouns")
+GENITIVE = grammar_words("genitive_case")
 PAIR = "<les deux pays>"  # placeholder for `les deux pays`, resolved once the event is known
 
 
@@ -79,7 +80,7 @@ class DocEntities:
 
 def presence_words(sentence: Sentence) -> set[int]:
     """Ids of the `présence` words: who is listed `en présence de` attends without taking part (GUIDELINES 4)."""
-    return {w.id for w in sentence.words if fold(w.lemma) == "presence"}
+    return {w.id for w in sentence.words if fold(w.lemma) in grammar_words("presence_nouns")}
 
 
 def is_title(word: Word) -> bool:
@@ -198,7 +199,7 @@ def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country:
                 return country
-        if word.deprel == "nmod" and sentence.case_of(word) == "de":
+        if word.deprel == "nmod" and sentence.case_of(word) in GENITIVE:
             found = place_of(sentence, word, text)
             if found and found.place and found.place.is_country:
                 return found.place.name
@@ -308,7 +309,7 @@ def _is_name_complement(sentence: Sentence, head: Word, conj: Word) -> bool:
         bool(keys(head) & org_nouns)
         and not keys(conj) & org_nouns
         and conj.deprel == "conj"
-        and sentence.case_of(conj) == "de"
+        and sentence.case_of(conj) in GENITIVE
         and conj.upos == "NOUN"
     )
 
@@ -343,7 +344,7 @@ def _phrase_participants(
         return _organisations(doc, sentence, word, role, stop)
     if word.upos == "PROPN" or (word.upos == "NOUN" and word.text[:1].isupper()):
         return _proper_participants(doc, sentence, word, role)
-    if fold(word.lemma) in ("celui", "celle"):
+    if fold(word.lemma) in grammar_words("demonstrative_pronouns"):
         return [
             p
             for c in sentence.children(word)
@@ -415,7 +416,7 @@ def _described_participants(
     for child in sentence.children(word):
         if child.id in stop:
             continue
-        if child.deprel == "nmod" and sentence.case_of(child) in ("de", "avec"):
+        if child.deprel == "nmod" and sentence.case_of(child) in GENITIVE | grammar_words("with_case"):
             if named is not None and not (child.upos == "PROPN" and sentence.entity_kind(child) in ("ORG", "MISC")):
                 continue
             found.extend(participants_in(doc, sentence, child, role, stop))
@@ -495,5 +496,5 @@ def _organisations(
 
 def is_pair(sentence: Sentence, word: Word) -> bool:
     return fold_word(word.lemma) in PAIR_NOUNS and any(
-        c.deprel == "nummod" and fold(c.lemma) == "deux" for c in sentence.children(word)
+        c.deprel == "nummod" and fold(c.lemma) in grammar_words("pair_numeral") for c in sentence.children(word)
     )

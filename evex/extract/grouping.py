@@ -10,7 +10,7 @@ from evex.extract.doc import keys
 from evex.extract.entities import PAIR, DocEntities
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import FoundPlace
-from evex.extract.resources import EventProfile, fold, word_set
+from evex.extract.resources import EventProfile, fold, grammar_words, word_set
 from evex.frames import Participant
 
 @dataclass
@@ -145,7 +145,7 @@ def _adds_another(draft: Draft) -> bool:
     words = [head] + ([verb] if verb is not None and verb.upos == "VERB" else [])
     children = [c for w in words for c in sentence.children(w)]
     additive = any(c.deprel == "advmod" and keys(c) & word_set("triggers", "additive_adverbs") for c in children)
-    return additive and any(sentence.case_of(c) == "avec" for c in children)
+    return additive and any(sentence.case_of(c) in grammar_words("with_case") for c in children)
 
 
 def _another_occurrence(draft: Draft) -> bool:

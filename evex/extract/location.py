@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from evex.conllu import Word
 from evex.extract.doc import Sentence, keys, surface
 from evex.extract.gazetteer import Place, gazetteer
-from evex.extract.resources import fold, word_set
+from evex.extract.resources import fold, grammar_words, word_set
 
-LOCATIVE_CASES = ("a", "en", "dans", "vers", "chez", "a destination de", "au sein de")
-PLACE_NOUNS = frozenset({"capitale", "ville", "cite", "region", "province", "wilaya", "localite", "commune"})
+LOCATIVE_CASES = grammar_words("locative_cases")
+PLACE_NOUNS = grammar_words("place_nouns")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from evex.extract.cooccurrence import organisation_acronyms, sentence_participan
 from evex.extract.doc import Doc, build_doc
 from evex.extract.entities import find_persons
 from evex.extract.grouping import group_mentions, merge_headline_events
-from evex.extract.resources import Lexicon, default_lexicon
+from evex.extract.resources import Lexicon, LexiconError, default_lexicon
 from evex.extract.resolve import (
     attach_attendance,
     country_pair,
@@ -28,7 +28,7 @@ from evex.extract.resolve import (
     set_place_and_time,
     without_destination,
 )
-from evex.extract.triggers import TriggerMatch, find_triggers
+from evex.extract.triggers import TriggerMatch, find_triggers, unknown_needs
 from evex.frames import EventFrame
 
 BUILT = ("sentences", "text", "date", "headline")
@@ -124,6 +124,9 @@ class Extractor:
         check_order(components)
         self.components = tuple(components)
         self.lexicon = lexicon or default_lexicon()
+        unknown = unknown_needs(self.lexicon)
+        if unknown:
+            raise LexiconError(f"trigger entries need conditions no predicate checks: {', '.join(unknown)}")
 
     def extract(self, parsed: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
         doc = build_doc(parsed, text, doc_date, self.lexicon)

@@ -14,7 +14,7 @@ from evex.extract.entities import PAIR, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
 from evex.extract.location import sentence_places
-from evex.extract.resources import fold, word_set
+from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import EventFrame, Participant, Span
 
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
@@ -63,7 +63,7 @@ def _between_both_sides(draft: Draft) -> bool:
     sentence = draft.match.sentence
     sides = word_set("entities", "side_nouns")
     return any(
-        keys(w) & sides and any(c.deprel == "nummod" and fold(c.lemma) == "deux" for c in sentence.children(w))
+        keys(w) & sides and any(c.deprel == "nummod" and fold(c.lemma) in grammar_words("pair_numeral") for c in sentence.children(w))
         for w in sentence.words
     )
 

@@ -1,4 +1,7 @@
-"""Rules kept as data (YAML next to this module), loaded once per process, and text folding."""
+"""The lexicon module: rules kept as data (YAML next to this module), loaded once per process and
+checked when loaded, and the one place text is folded. Three folds, for three uses: `fold` and
+`fold_word` make lookup keys; `fold_in_place` keeps one char per char so offsets stay aligned
+(idioms in the text); `fold_with_offsets` maps each folded char back to the text (time expressions)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_QUOTES = frozenset("’‘`ʼ´")  # apostrophes as typed, folded char by char
+_DASHES = frozenset("‐‑‒–—")
 
 
 @lru_cache(maxsize=65536)
@@ -19,6 +24,43 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).replace("œ", "oe").replace("Œ", "Oe"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return " ".join(text.replace("-", " ").split())
+
+
+def fold_in_place(text: str) -> str:
+    """Fold case, accents and apostrophes character by character so offsets stay aligned."""
+    out = []
+    for char in text.replace("’", "'"):
+        base = unicodedata.normalize("NFKD", char)
+        stripped = "".join(c for c in base if not unicodedata.combining(c)) or char
+        out.append(stripped[0].lower())
+    return "".join(out)
+
+
+def _fold_char(char: str) -> str:
+    if char in _QUOTES:
+        return "'"
+    if char in _DASHES:
+        return "-"
+    return "".join(c for c in unicodedata.normalize("NFKD", char.lower()) if not unicodedata.combining(c))
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """Folded text plus, for each folded char, the start and end offset of the original char it comes from.
+
+    A char that folds to nothing (a stray combining accent) widens the previous char's end, so a match
+    ending there still covers it.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, char in enumerate(text):
+        piece = _fold_char(char)
+        if not piece and ends:
+            ends[-1] = index + 1
+        pieces.append(piece)
+        starts.extend([index] * len(piece))
+        ends.extend([index + 1] * len(piece))
+    return "".join(pieces), starts, ends
 
 
 @lru_cache(maxsize=65536)
@@ -30,20 +72,33 @@ def fold_word(text: str) -> str:
     return key
 
 
+class LexiconError(ValueError):
+    """A rules file of the wrong shape: the message names the file and the entry."""
+
+
 @cache
 def load(name: str) -> dict:
-    with open(DATA_DIR / f"{name}.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return _read_yaml(DATA_DIR / f"{name}.yaml")
+
+
+def word_list(name: str, key: str) -> list[str]:
+    """A list of words of data/<name>.yaml, refused unless it is one."""
+    words = load(name).get(key)
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise LexiconError(f"{DATA_DIR / name}.yaml: {key} must be a list of words, not {words!r}")
+    return words
 
 
 @cache
 def word_set(name: str, key: str) -> frozenset[str]:
     """A YAML list as folded singular keys, for membership tests on lemmas or forms."""
-    return frozenset(fold_word(w) for w in load(name)[key])
+    return frozenset(fold_word(w) for w in word_list(name, key))
 
 
-class LexiconError(ValueError):
-    """A rules file of the wrong shape: the message names the file and the entry."""
+@cache
+def grammar_words(key: str) -> frozenset[str]:
+    """A list of data/grammar.yaml (function words by role), folded like lemmas and case markers."""
+    return frozenset(fold(w) for w in word_list("grammar", key))
 
 
 @dataclass(frozen=True)

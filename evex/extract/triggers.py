@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import locative_places
-from evex.extract.resources import Lexicon, TriggerEntry, fold, load, word_set
+from evex.extract.resources import Lexicon, TriggerEntry, fold, fold_in_place, grammar_words, load, word_set
 
-MONTHS_AND_DAYS = frozenset(
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche".split()
-)
-NEGATION_ADVERBS = frozenset({"pas", "jamais", "plus", "point", "guere", "nullement"})
+MONTHS_AND_DAYS = frozenset(fold(w) for key in ("months", "weekdays") for w in load("timex")[key])
+NEGATION_PARTICLE = grammar_words("negation_particle")
+NEGATION_ADVERBS = grammar_words("negation_adverbs")
+GENITIVE = grammar_words("genitive_case")
 
 
 @dataclass
@@ -141,46 +140,103 @@ def _context_keys(sentence: Sentence, head: Word) -> set[str]:
     return context
 
 
-def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+# The conditions a lexicon entry's `needs:` names (data/triggers.yaml), one predicate each:
+# (match, text, heads of the sentence's other triggers) -> whether the word is an event in this sense.
+Need = Callable[[TriggerMatch, str, set[int]], bool]
+NEEDS: dict[str, Need] = {}
+# `no_agreement_noun` is checked on the whole sentence's matches (`_sentence_triggers`), not on one.
+SENTENCE_NEEDS = frozenset({"no_agreement_noun"})
+
+
+def need(name: str) -> Callable[[Need], Need]:
+    def register(predicate: Need) -> Need:
+        NEEDS[name] = predicate
+        return predicate
+
+    return register
+
+
+def _need_met(name: str, match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    predicate = NEEDS.get(name)
+    return predicate is None or predicate(match, text, other_heads)
+
+
+def unknown_needs(lexicon: Lexicon) -> list[str]:
+    """Entries whose `needs:` names no predicate, as `words (needs)`."""
+    return [f"{' '.join(e.words)} ({e.needs})" for e in lexicon.entries
+            if e.needs and e.needs not in NEEDS and e.needs not in SENTENCE_NEEDS]
+
+
+@need("reflexive")
+def _reflexive(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A reflexive pronoun (se rendre, s'entretenir)."""
+    return match.sentence.has_reflexive(match.head)
+
+
+@need("destination")
+def _destination(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A named place introduced by à/en/au/dans/vers (motion verbs, mission)."""
     sentence, head = match.sentence, match.head
     children = sentence.children(head)
-    if need == "reflexive":
-        return sentence.has_reflexive(head)
-    if need == "destination":
-        if head.upos == "VERB" and any(c.deprel == "xcomp" and c.feat("VerbForm") == "Inf" for c in children):
-            return False  # `nous allons travailler`, `je suis venu réaffirmer`: not a trip
-        return bool(locative_places(sentence, head, text, other_heads, through_purpose=True)) or (
-            fold(head.lemma) == "rejoindre" and any(c.deprel == "obj" and c.upos == "PROPN" for c in children)
-        )
-    if need == "person_object":
-        governor = sentence.head_of(head)
-        gathered = (  # `les ministres réunis à Yaoundé`: the participle says who were brought together
-            head.feat("VerbForm") == "Part" and head.deprel == "acl" and governor is not None
-            and _names_people(sentence, governor)
-        )
-        return gathered or sentence.has_reflexive(head) or _person_after(sentence, head) or any(
-            c.deprel in ("obj", "nsubj:pass", "obl:agent") and _names_people(sentence, c) for c in children
-        )
-    if need == "counterpart":
-        return any(sentence.case_of(c) in ("avec", "entre") for c in children) or any(
-            (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
-            or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
-            for c in children
-        )
-    if need == "anchor":
-        if any(_trainees(sentence, c) for c in children):
-            return False  # `la formation des cadres`: training as an activity, not one session
-        return any(
-            w.id != head.id
-            and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
-            for w in sentence.subtree(head, other_heads)
-        )
-    if need == "plural":
-        return head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x"))
-    if need == "joint":
-        joint = word_set("triggers", "joint_modifiers")
-        return any(keys(c) & joint for c in children if c.deprel in ("amod", "nmod"))
-    return True
+    if head.upos == "VERB" and any(c.deprel == "xcomp" and c.feat("VerbForm") == "Inf" for c in children):
+        return False  # `nous allons travailler`, `je suis venu réaffirmer`: not a trip
+    return bool(locative_places(sentence, head, text, other_heads, through_purpose=True)) or (
+        fold(head.lemma) in grammar_words("join_verbs") and any(c.deprel == "obj" and c.upos == "PROPN" for c in children)
+    )
+
+
+@need("person_object")
+def _person_object(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A person or delegation as object (recevoir)."""
+    sentence, head = match.sentence, match.head
+    children = sentence.children(head)
+    governor = sentence.head_of(head)
+    gathered = (  # `les ministres réunis à Yaoundé`: the participle says who were brought together
+        head.feat("VerbForm") == "Part" and head.deprel == "acl" and governor is not None
+        and _names_people(sentence, governor)
+    )
+    return gathered or sentence.has_reflexive(head) or _person_after(sentence, head) or any(
+        c.deprel in ("obj", "nsubj:pass", "obl:agent") and _names_people(sentence, c) for c in children
+    )
+
+
+@need("counterpart")
+def _counterpart(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """An `avec` complement, or a plural or coordinated subject (discuter)."""
+    sentence, head = match.sentence, match.head
+    children = sentence.children(head)
+    return any(sentence.case_of(c) in grammar_words("between_cases") for c in children) or any(
+        (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
+        or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
+        for c in children
+    )
+
+
+@need("anchor")
+def _anchor(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """Its own date, place or named participant (formation, stage)."""
+    sentence, head = match.sentence, match.head
+    if any(_trainees(sentence, c) for c in sentence.children(head)):
+        return False  # `la formation des cadres`: training as an activity, not one session
+    return any(
+        w.id != head.id
+        and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
+        for w in sentence.subtree(head, other_heads)
+    )
+
+
+@need("plural")
+def _plural(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """Only the plural is an event (les débats, les échanges)."""
+    head = match.head
+    return head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x"))
+
+
+@need("joint")
+def _joint(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A modifier saying several forces or parties take part (exercice conjoint)."""
+    joint = word_set("triggers", "joint_modifiers")
+    return any(keys(c) & joint for c in match.sentence.children(match.head) if c.deprel in ("amod", "nmod"))
 
 
 def _refers_back(sentence: Sentence, head: Word) -> bool:
@@ -189,7 +245,7 @@ def _refers_back(sentence: Sentence, head: Word) -> bool:
     det = sentence.determiner(head)
     return (
         det is not None
-        and fold(det.lemma) in ("le", "ce")
+        and fold(det.lemma) in grammar_words("anaphoric_determiners")
         and head.feat("Number") != "Plur"
         and not any(_trainees(sentence, c) for c in sentence.children(head))
     )
@@ -200,7 +256,7 @@ def _trainees(sentence: Sentence, child: Word) -> bool:
     return (
         child.deprel.startswith("nmod")
         and child.upos == "NOUN"
-        and sentence.case_of(child) == "de"
+        and sentence.case_of(child) in GENITIVE
         and not any(c.deprel == "nummod" for c in sentence.children(child))
     )
 
@@ -224,22 +280,12 @@ def _names_people(sentence: Sentence, word: Word) -> bool:
     return word.upos == "PROPN" or sentence.entity_kind(word) == "PER" or bool(keys(word) & people)
 
 
-def _fold_chars(text: str) -> str:
-    """Fold case, accents and apostrophes character by character so offsets stay aligned."""
-    out = []
-    for char in text.replace("’", "'"):
-        base = unicodedata.normalize("NFKD", char)
-        stripped = "".join(c for c in base if not unicodedata.combining(c)) or char
-        out.append(stripped[0].lower())
-    return "".join(out)
-
-
 def _inside_idiom(match: TriggerMatch, text: str) -> bool:
     lo = max(0, match.head.start_char - 30)
-    window = _fold_chars(text[lo : match.head.end_char + 30])
+    window = fold_in_place(text[lo : match.head.end_char + 30])
     head_start, head_end = match.head.start_char - lo, match.head.end_char - lo
     for idiom in load("triggers")["idioms"]:
-        needle = _fold_chars(idiom)
+        needle = fold_in_place(idiom)
         pos = window.find(needle)
         while pos >= 0:
             if pos < head_end and pos + len(needle) > head_start:
@@ -262,7 +308,7 @@ def is_negated(sentence: Sentence, head: Word) -> bool:
         chain = [verb, *[a for a in sentence.ancestors(verb) if verb.deprel == "xcomp"][:1]]
         for candidate in chain:
             kids = sentence.children(candidate)
-            has_ne = any(fold(k.lemma) == "ne" for k in kids)
+            has_ne = any(fold(k.lemma) in NEGATION_PARTICLE for k in kids)
             if has_ne and any(fold(k.lemma) in NEGATION_ADVERBS for k in kids):
                 return True
     return False
@@ -293,9 +339,9 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
     det = sentence.determiner(head)
     adverbs = [a for a in _quantifying_adverbs(sentence, head, det) if a is not None and a.upos == "ADV"]
     quantified = any(keys(w) & vague for w in [*adverbs, *(c for c in children if c.deprel in ("amod", "det"))])
-    indefinite = det is not None and fold(det.lemma) in ("un", "de")
+    indefinite = det is not None and fold(det.lemma) in grammar_words("indefinite_determiners")
     bare_subject = head.deprel.startswith("nsubj") and indefinite
-    if indefinite and sentence.case_of(head) == "pour":  # `pour des séjours`: occurrences aimed at
+    if indefinite and sentence.case_of(head) in grammar_words("purpose_case"):  # `pour des séjours`: occurrences aimed at
         return not any(sentence.entity_kind(w) in ("PER", "ORG") for w in _own_phrases(sentence, head))
     if not (quantified or bare_subject):
         return False
@@ -305,7 +351,7 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
 def _quantifying_adverbs(sentence: Sentence, head: Word, det: Word | None) -> list[Word | None]:
     """Where an adverb quantifying a noun through `de` sits: before its determiner (`il y a beaucoup
     de contrats`) or above it (`Beaucoup de contrats nous condamnent`, `de` as a case mark)."""
-    governor = sentence.head_of(head) if sentence.case_of(head) == "de" else None
+    governor = sentence.head_of(head) if sentence.case_of(head) in GENITIVE else None
     return [sentence.word(det.id - 1) if det is not None else None, governor]
 
 
@@ -342,7 +388,7 @@ def _absorb_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         governor = by_head.get(head.head)
         if governor is None or governor is match:
             continue
-        nested_noun = governor.entry.pos == "NOUN" and head.deprel == "nmod" and sentence.case_of(head) == "de"
+        nested_noun = governor.entry.pos == "NOUN" and head.deprel == "nmod" and sentence.case_of(head) in GENITIVE
         bare_complement = (
             governor.entry.pos == "VERB"
             and governor.type == match.type
