@@ -22,7 +22,7 @@ from evex.conllu import read_conllu
 from evex.evaluate import _align_event_indices, load_jsonl, score_docs
 from evex.export import frame_record
 from evex.extract import extract_events
-from evex.extract.article import read_article
+from evex.extract.doc import build_doc
 from evex.frames import EventFrame
 from evex.ingest import discover
 from evex.ingest import read_article as read_article_file
@@ -61,8 +61,9 @@ def rules_output(shared: Path, cache: ParseCache) -> tuple[dict, dict, list[Exam
                       "events": [frame_record(frame) for frame in frames]}
             predictions[gold_set.name][article.doc_id] = record
             real = {p for p, _ in _align_event_indices(record, gold.get(article.doc_id, {"events": []}))}
-            headline = read_article(doc, article.text, article.doc_date).headline if doc else frozenset()
-            for index, features in enumerate(events_features(doc, article.doc_date, frames, headline) if doc else []):
+            built = build_doc(doc, article.text, article.doc_date) if doc else None
+            features_of = events_features(built.sentences, article.doc_date, frames, built.headline) if built else []
+            for index, features in enumerate(features_of):
                 examples.append(Example(gold_set.name, article.doc_id, index, features, index in real))
     return predictions, golds, examples
 

@@ -6,6 +6,7 @@ and venues known by their own name."""
 import pytest
 
 from evex.extract.cooccurrence import _abbreviates, organisation_acronyms
+from evex.extract.doc import build_doc
 from evex.extract.entities import find_persons
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resolve import _without_fragments
@@ -162,7 +163,7 @@ def test_training_course_is_a_workshop_without_a_date_or_place_of_its_own():
 def test_short_name_matches_the_full_name_whatever_the_case():
     """`la Fédération Tunisienne` is the `Fédération tunisienne de boxe` named below it."""
     doc, text = article(FIXTURE, "case_variant")
-    assert organisation_acronyms(doc, text)["Fédération Tunisienne"] == "Fédération tunisienne de boxe"
+    assert organisation_acronyms(build_doc(doc, text, None))["Fédération Tunisienne"] == "Fédération tunisienne de boxe"
 
 
 # evex/extract/resolve.py::without_destination
@@ -362,7 +363,7 @@ def test_two_persons_sharing_a_surname_stay_two_while_the_surname_alone_is_the_f
 
 def _person_names(doc_id: str) -> set[str]:
     doc, text = article("article_participants.conllu", doc_id)
-    return {person.name for person in find_persons(doc, text).persons}
+    return {person.name for person in find_persons(build_doc(doc, text, None)).persons}
 
 
 def test_honorific_inside_a_tagged_name_is_left_out_of_it():
@@ -373,7 +374,7 @@ def test_honorific_inside_a_tagged_name_is_left_out_of_it():
 def test_link_glued_to_a_name_is_cut_off():
     """`Macronhttps://t.co` (a tweet quoted as text) is Macron, the Emmanuel Macron named before."""
     doc, text = article("article_participants.conllu", "link_in_name")
-    entities = find_persons(doc, text)
+    entities = find_persons(build_doc(doc, text, None))
     assert "Macron" in {person.name for person in entities.persons}
     assert entities.full_name("Macron") == "Emmanuel Macron"
 

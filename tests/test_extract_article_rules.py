@@ -8,7 +8,7 @@ import pytest
 
 from evex.conllu import ParsedDoc, read_conllu
 from evex.extract import extract_events
-from evex.extract.article import read_article
+from evex.extract.doc import build_doc
 from evex.extract.resolve import country_pair
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -55,14 +55,14 @@ def word(doc: ParsedDoc, sentence: int, form: str):
     return next(w for w in doc.sentences[sentence].words if w.text == form)
 
 
-# evex/extract/article.py::read_article
+# evex/extract/doc.py::build_doc
 
 
 def test_first_line_without_final_punctuation_is_the_headline_and_the_archive_date_line_is_found():
     """A short first line of its own, unpunctuated, with text below is the headline; `Mardi 5 mars
     2024` among the first sentences is the date line; the body is the rest."""
     doc, text = article("article_headline.conllu", "headline_visit")
-    model = read_article(doc, text, DOC_DATE)
+    model = build_doc(doc, text, DOC_DATE)
     assert (model.headline, model.date_line) == ({0}, 1)
     assert model.is_headline(0) and not model.is_headline(2)
     assert [s.index for s in model.body] == [2, 3]
@@ -72,7 +72,7 @@ def test_first_line_ending_with_a_full_stop_is_no_headline():
     """A first line that is a punctuated sentence opens the body."""
     doc, text = article("article_headline.conllu", "first_line_sentence")
     assert text.split("\n", 1)[0].endswith(".")
-    model = read_article(doc, text, DOC_DATE)
+    model = build_doc(doc, text, DOC_DATE)
     assert (model.headline, model.date_line) == (frozenset(), None)
     assert [s.index for s in model.body] == [0, 1]
 
@@ -81,7 +81,7 @@ def test_single_line_article_has_no_headline():
     """An article of one line has nothing below a headline: that line is its body."""
     doc, text = article("article_headline.conllu", "single_line")
     assert "\n" not in text
-    model = read_article(doc, text, DOC_DATE)
+    model = build_doc(doc, text, DOC_DATE)
     assert not model.headline
     assert [s.index for s in model.body] == [0]
 
@@ -93,7 +93,7 @@ def test_first_line_cut_into_two_sentences_is_one_headline():
     first, *rest = (s.text for s in doc.sentences)
     text = first + " " + "\n".join(rest)  # one character between sentences, as the offsets assume
     assert text.startswith("Visite du ministre Diallo au Mali Mardi 5 mars 2024\n")
-    assert read_article(doc, text, DOC_DATE).headline == {0, 1}
+    assert build_doc(doc, text, DOC_DATE).headline == {0, 1}
 
 
 def test_date_line_far_below_the_headline_is_no_archive_date_line():
@@ -101,7 +101,7 @@ def test_date_line_far_below_the_headline_is_no_archive_date_line():
     body is not one."""
     doc, text = article("article_headline.conllu", "headline_visit", order=[0, 2, 3, 1])
     assert text.splitlines()[3] == "Mardi 5 mars 2024"
-    model = read_article(doc, text, DOC_DATE)
+    model = build_doc(doc, text, DOC_DATE)
     assert (model.headline, model.date_line) == ({0}, None)
 
 
@@ -156,8 +156,8 @@ def test_island_named_after_a_lowercase_determiner_is_a_party_not_a_meeting():
 
 def test_the_two_countries_are_counted_by_their_names_not_by_a_meeting_word():
     """`réunion` three times and `le Maroc et la France` once: `les deux pays` are Morocco and France."""
-    doc, _ = article("proper_names.conllu", "meeting_word_pair")
-    assert country_pair(doc) == ["Maroc", "France"]
+    doc, text = article("proper_names.conllu", "meeting_word_pair")
+    assert country_pair(build_doc(doc, text, None)) == ["Maroc", "France"]
 
 
 def test_capitalised_summit_opening_the_sentence_stays_a_meeting():

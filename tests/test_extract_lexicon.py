@@ -4,17 +4,19 @@ generated sentence that satisfies its conditions; each excluded context removes 
 import pytest
 
 from evex.conllu import read_conllu
-from evex.extract.resources import TriggerEntry, fold_word, load, trigger_entries
+from evex.extract.doc import build_doc
+from evex.extract.resources import TriggerEntry, default_lexicon, fold_word, load
+from evex.extract import triggers
 from evex.extract.triggers import find_triggers
 from evex.frames import EVENT_TYPES
 
 RAW_ENTRIES = load("triggers")["triggers"]
-NEEDS = {"reflexive", "destination", "person_object", "counterpart", "anchor", "plural", "joint", "no_agreement_noun"}
+NEEDS = set(triggers.NEEDS) | triggers.SENTENCE_NEEDS
 
 
 def entry_for(raw: dict) -> TriggerEntry:
     key = " ".join(fold_word(w) for w in raw["words"])
-    return next(e for e in trigger_entries() if e.key == key and e.pos == raw["pos"])
+    return next(e for e in default_lexicon().entries if e.key == key and e.pos == raw["pos"])
 
 
 def conllu(rows: list[tuple]) -> str:
@@ -81,7 +83,7 @@ def verb_sentence(raw: dict, extra: str | None = None) -> str:
 
 def triggers_of(conllu_text: str):
     doc = read_conllu(conllu_text)
-    return find_triggers(doc, "\n".join(s.text for s in doc.sentences))
+    return find_triggers(build_doc(doc, "\n".join(s.text for s in doc.sentences), None))
 
 
 def entry_id(raw: dict) -> str:
@@ -98,7 +100,7 @@ def test_entry_is_well_formed(raw):
 
 
 def test_entries_are_unique():
-    keys = [(e.key, e.pos) for e in trigger_entries()]
+    keys = [(e.key, e.pos) for e in default_lexicon().entries]
     assert len(keys) == len(set(keys))
 
 
@@ -136,7 +138,7 @@ def test_entry_is_not_matched_when_its_condition_fails(raw):
 
 @pytest.mark.parametrize("idiom", load("triggers")["idioms"])
 def test_each_idiom_contains_a_trigger_word(idiom):
-    first_words = {e.words[0] for e in trigger_entries()}
+    first_words = {e.words[0] for e in default_lexicon().entries}
     words = {fold_word(w) for w in idiom.replace("'", "' ").split()}
     assert words & first_words
 

@@ -7,6 +7,7 @@ import pytest
 from evex.conllu import read_conllu
 from evex.extract import extract_events
 from evex.extract.arguments import tense_of
+from evex.extract.doc import build_doc
 from evex.extract.location import locative_places
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -35,7 +36,7 @@ def test_location_and_status(trigger, location, status):
 
 def test_contracted_au_introduces_a_country_and_a_ville_a_city():
     doc, text = load("visit_meeting.conllu")
-    sentence = doc.sentences[0]
+    sentence = build_doc(doc, text, None).sentences[0]
     visite = sentence.words[12]
     places = locative_places(sentence, visite, text, set())
     assert [(p.place.name, p.place.kind) for p in places] == [("Maroc", "GPE")]
@@ -54,8 +55,8 @@ def test_contracted_au_introduces_a_country_and_a_ville_a_city():
     ],
 )
 def test_tense_of_the_verb_carrying_the_trigger(fixture, sentence, word, tense):
-    doc, _ = load(fixture)
-    s = doc.sentences[sentence]
+    doc, text = load(fixture)
+    s = build_doc(doc, text, None).sentences[sentence]
     assert tense_of(s, s.word(word)) == tense
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from evex.conllu import read_conllu
 from evex.extract import extract_events
-from evex.extract.entities import ArgumentContext, find_persons, participants_in
+from evex.extract.doc import build_doc
+from evex.extract.entities import find_persons, participants_in
 from evex.extract.resources import load as load_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -65,7 +66,7 @@ def test_pronoun_subject_is_the_last_person_subject_and_avec_gives_the_counterpa
 
 def test_surname_after_an_honorific_resolves_to_the_full_name():
     doc, text = load("visit_meeting.conllu")
-    persons = find_persons(doc, text)
+    persons = find_persons(build_doc(doc, text, None))
     assert persons.full_name("Smith") == "John Smith"
     assert persons.countries["John Smith"] == "États-Unis"
     events, _ = events_of("visit_meeting.conllu")
@@ -104,9 +105,10 @@ def one_sentence(rows: list[tuple[str, str, str, int, str, str]]):
 def subject_participants(rows: list[tuple[str, str, str, int, str, str]], subject: int) -> list:
     """The participants that `participants_in` finds for the `nsubj` word at index `subject` of `rows`."""
     doc, text = one_sentence(rows)
-    ctx = ArgumentContext(doc, text, find_persons(doc, text))
-    sentence = doc.sentences[0]
-    return participants_in(ctx, sentence, sentence.words[subject], "nsubj", set())
+    article = build_doc(doc, text, None)
+    article.persons = find_persons(article)
+    sentence = article.sentences[0]
+    return participants_in(article, sentence, sentence.words[subject], "nsubj", set())
 
 
 def entity_tags(size: int, label: str) -> list[str]:

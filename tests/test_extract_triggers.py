@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from evex.conllu import read_conllu
+from evex.extract.doc import build_doc
 from evex.extract.triggers import find_triggers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -18,7 +19,7 @@ def load(name: str):
 def spans(name: str) -> list[tuple[int, str, str]]:
     doc, text = load(name)
     found = []
-    for match in find_triggers(doc, text):
+    for match in find_triggers(build_doc(doc, text, None)):
         start = min(w.start_char for w in match.words)
         end = max(w.end_char for w in match.words)
         found.append((match.sentence.index, match.type, text[start:end]))
@@ -40,7 +41,7 @@ def test_multi_word_trigger_over_an_elided_preposition_and_signing_verb_is_no_se
 
 def test_signing_verb_stands_for_the_agreement_noun_of_its_sentence():
     doc, text = load("agreement.conllu")
-    protocol = find_triggers(doc, text)[0]
+    protocol = find_triggers(build_doc(doc, text, None))[0]
     assert [w.text for w in protocol.satellites] == ["signer"]
 
 
@@ -86,7 +87,7 @@ def test_vague_plural_naming_its_counterparts_is_an_event():
 
 def test_split_contraction_keeps_the_token_offsets():
     doc, text = load("status.conllu")
-    visit = find_triggers(doc, text)[0]
+    visit = find_triggers(build_doc(doc, text, None))[0]
     assert text[visit.head.start_char : visit.head.end_char] == "visite"
     du = doc.sentences[0].words[2]
     assert (du.text, text[du.start_char : du.end_char]) == ("de", "du")

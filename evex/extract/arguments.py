@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from evex.conllu import Sentence, Word
+from evex.conllu import Word
 from evex.extract import timex
-from evex.extract.entities import ArgumentContext, participants_in, presence_words
+from evex.extract.doc import Doc, Sentence, keys
+from evex.extract.entities import participants_in, presence_words
 from evex.extract.location import FoundPlace, locative_places, place_of
-from evex.extract.resources import fold, load, word_set
-from evex.extract.tree import ancestors, case_of, controller, determiner, governing_verb, keys, subtree
-from evex.extract.triggers import TriggerMatch, predicate_of
+from evex.extract.resources import EventProfile, fold, grammar_words, load, word_set
+from evex.extract.triggers import TriggerMatch
 from evex.frames import Mention, Participant, Span
 
 ARGUMENT_DEPRELS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
-COUNTERPART_CASES = ("avec", "entre", "par")
-MODALS = frozenset({"devoir", "aller", "pouvoir", "vouloir", "compter", "souhaiter", "envisager", "falloir"})
-DEFINITE = frozenset({"le", "ce", "son", "leur", "notre", "votre", "mon"})
+PARTNER_CASES = grammar_words("partner_cases")
+GENITIVE = grammar_words("genitive_case")
+SINCE = grammar_words("since_case")
+MODALS = grammar_words("modal_verbs")
+DEFINITE = grammar_words("definite_determiners")
 
 
 @dataclass
@@ -40,21 +42,25 @@ class Draft:
         return self.match.type
 
     @property
+    def profile(self) -> EventProfile:
+        return self.match.entry.profile
+
+    @property
     def sentence_index(self) -> int:
         return self.match.sentence.index
 
     @property
     def definite(self) -> bool:
-        det = determiner(self.match.sentence, self.match.head)
+        det = self.match.sentence.determiner(self.match.head)
         return det is not None and fold(det.lemma) in DEFINITE
 
     @property
     def indefinite(self) -> bool:
         """`un accord`, `des ateliers`, `deux conventions`: a noun introducing something new."""
         sentence, head = self.match.sentence, self.match.head
-        det = determiner(sentence, head)
+        det = sentence.determiner(head)
         counted = any(c.deprel == "nummod" for c in sentence.children(head))
-        return head.upos != "VERB" and (counted or (det is not None and fold(det.lemma) == "un"))
+        return head.upos != "VERB" and (counted or (det is not None and fold(det.lemma) in grammar_words("indefinite_article")))
 
     @property
     def named(self) -> list[Participant]:
@@ -65,56 +71,56 @@ class Draft:
         return bool(self.start or self.place or self.site or self.named)
 
 
-def describe(ctx: ArgumentContext, match: TriggerMatch, siblings: list[TriggerMatch], doc_date: str | None) -> Draft:
+def describe(doc: Doc, match: TriggerMatch, siblings: list[TriggerMatch]) -> Draft:
     sentence = match.sentence
     others = {w.id for m in siblings if m is not match for w in [m.head, *m.words]}
     others |= presence_words(sentence)
-    draft = Draft(match=match, mention=_mention(ctx, match))
+    draft = Draft(match=match, mention=_mention(doc, match))
     draft.tense = tense_of(sentence, match.head)
     draft.planned = draft.tense == "future" or _has_planned_cue(match)
     draft.ongoing = draft.tense == "present" and (match.entry.stay or _has_ongoing_cue(sentence, match.head))
-    draft.participants = _participants(ctx, match, others)
-    _set_place(ctx, draft, others)
-    _set_time(ctx, draft, siblings, doc_date)
+    draft.participants = _participants(doc, match, others)
+    _set_place(doc, draft, others)
+    _set_time(doc, draft, siblings)
     return draft
 
 
-def _mention(ctx: ArgumentContext, match: TriggerMatch) -> Mention:
+def _mention(doc: Doc, match: TriggerMatch) -> Mention:
     sentence = match.sentence
     start = min(w.start_char for w in match.words)
     end = max(w.end_char for w in match.words)
     return Mention(
-        trigger=ctx.text[start:end],
+        trigger=doc.text[start:end],
         start=start,
         end=end,
-        sentence=ctx.text[sentence.start_char : sentence.end_char],
+        sentence=doc.text[sentence.start_char : sentence.end_char],
         sentence_index=sentence.index,
         lemma=match.entry.key,
     )
 
 
-def _participants(ctx: ArgumentContext, match: TriggerMatch, stop: set[int]) -> list[Participant]:
+def _participants(doc: Doc, match: TriggerMatch, stop: set[int]) -> list[Participant]:
     """Arguments of the trigger and of the verb it is an argument of, plus deeper `avec`/`entre` phrases."""
     sentence, head = match.sentence, match.head
     stop = stop | {w.id for w in match.words}
     if head.upos == "VERB":
         holders = _argument_holders(sentence, head)
-        found = _clause_arguments(ctx, sentence, holders, stop)
+        found = _clause_arguments(doc, sentence, holders, stop)
     else:
-        described = _described_person(ctx, sentence, head, stop)
+        described = _described_person(doc, sentence, head, stop)
         holders = [] if described else _argument_holders(sentence, head)
         found = [
             *described,
-            *_clause_arguments(ctx, sentence, holders, stop),
-            *_noun_participants(ctx, sentence, head, stop),
+            *_clause_arguments(doc, sentence, holders, stop),
+            *_noun_participants(doc, sentence, head, stop),
         ]
         if not found and head.deprel.startswith(("obl", "nmod")):
-            found = _frame_subjects(ctx, sentence, head, stop)
-    return found + _counterparts_below(ctx, sentence, [head, *holders], stop)
+            found = _frame_subjects(doc, sentence, head, stop)
+    return found + _counterparts_below(doc, sentence, [head, *holders], stop)
 
 
 def _clause_arguments(
-    ctx: ArgumentContext, sentence: Sentence, holders: list[Word], stop: set[int]
+    doc: Doc, sentence: Sentence, holders: list[Word], stop: set[int]
 ) -> list[Participant]:
     """Subjects, objects, agents and `avec`/`entre`/`par` phrases of the verbs carrying the event,
     and the organiser in `à l'initiative de X`, `sous l'égide de X`."""
@@ -124,17 +130,17 @@ def _clause_arguments(
         for child in sentence.children(verb):
             if child.id in stop:
                 continue
-            if child.deprel in ARGUMENT_DEPRELS or case_of(sentence, child) in COUNTERPART_CASES:
-                found.extend(participants_in(ctx, sentence, child, child.deprel, stop))
+            if child.deprel in ARGUMENT_DEPRELS or sentence.case_of(child) in PARTNER_CASES:
+                found.extend(participants_in(doc, sentence, child, child.deprel, stop))
             elif keys(child) & agent_nouns:
                 for organiser in sentence.children(child):
                     if organiser.deprel == "nmod" and organiser.id not in stop:
-                        found.extend(participants_in(ctx, sentence, organiser, "organiser", stop))
+                        found.extend(participants_in(doc, sentence, organiser, "organiser", stop))
     return found
 
 
 def _counterparts_below(
-    ctx: ArgumentContext, sentence: Sentence, roots: list[Word], stop: set[int]
+    doc: Doc, sentence: Sentence, roots: list[Word], stop: set[int]
 ) -> list[Participant]:
     """`avec X`/`entre X et Y` deeper in the phrase (`protocole sur la coopération entre X et Y`),
     not inside relative clauses, which describe something else."""
@@ -142,94 +148,94 @@ def _counterparts_below(
     return [
         participant
         for root in roots
-        for word in subtree(sentence, root, stop | (relatives - {root.id}))
-        if word.id != root.id and word.head != root.id and case_of(sentence, word) in ("avec", "entre")
-        for participant in participants_in(ctx, sentence, word, "entre", stop)
+        for word in sentence.subtree(root, stop | (relatives - {root.id}))
+        if word.id != root.id and word.head != root.id and sentence.case_of(word) in grammar_words("between_cases")
+        for participant in participants_in(doc, sentence, word, "entre", stop)
     ]
 
 
-def _frame_subjects(ctx: ArgumentContext, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
+def _frame_subjects(doc: Doc, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
     """`Dans le cadre d'une tournée au Maghreb, M. Esper s'est entretenu`: the clause subject makes the trip."""
-    verb = governing_verb(sentence, head)
+    verb = sentence.governing_verb(head)
     if verb is None:
         return []
     return [
         p
         for child in sentence.children(verb)
         if child.deprel.startswith("nsubj") and child.id not in stop
-        for p in participants_in(ctx, sentence, child, "frame", stop)
+        for p in participants_in(doc, sentence, child, "frame", stop)
     ]
 
 
-def _described_person(ctx: ArgumentContext, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
+def _described_person(doc: Doc, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
     """`le ministre X, en visite au Sénégal`: a trip noun describing a person names its traveller."""
     governor = sentence.head_of(head)
     if governor is None or head.deprel not in ("nmod", "appos", "acl") or governor.id in stop:
         return []
-    if not ctx.entities.names_person(sentence, governor) and not ctx.entities.person_at(sentence.index, governor):
+    if not doc.persons.names_person(sentence, governor) and not doc.persons.person_at(sentence.index, governor):
         return []
-    return participants_in(ctx, sentence, governor, "described", stop | {head.id})
+    return participants_in(doc, sentence, governor, "described", stop | {head.id})
 
 
 def _argument_holders(sentence: Sentence, head: Word) -> list[Word]:
     """The trigger verb (and the verb controlling it), or the verb a trigger noun is an argument of."""
     if head.upos == "VERB":
-        top = controller(sentence, head)
+        top = sentence.controller(head)
         return [head] if top is head else [head, top]
-    predicate = predicate_of(sentence, head)
+    predicate = sentence.predicate_of(head)
     if predicate is None:
         return []
     governor = sentence.head_of(head)
     return [governor, predicate] if governor is not None and governor is not predicate else [predicate]
 
 
-def _noun_participants(ctx: ArgumentContext, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
+def _noun_participants(doc: Doc, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
     """`visite du ministre`, `discussions avec X`, `débats dirigés par X`, `celle du commandant`."""
     found: list[Participant] = []
     for child in sentence.children(head):
         if child.id in stop:
             continue
-        if child.deprel.startswith("nmod") and case_of(sentence, child) in ("de", *COUNTERPART_CASES):
-            found.extend(participants_in(ctx, sentence, child, "nmod", stop))
-        elif child.deprel == "conj" and ctx.entities.names_person(sentence, child):
-            found.extend(participants_in(ctx, sentence, child, "conj", stop))
-        elif child.deprel.startswith("nmod") and fold(child.lemma) in ("celui", "celle"):
-            found.extend(participants_in(ctx, sentence, child, "nmod", stop))
+        if child.deprel.startswith("nmod") and sentence.case_of(child) in GENITIVE | PARTNER_CASES:
+            found.extend(participants_in(doc, sentence, child, "nmod", stop))
+        elif child.deprel == "conj" and doc.persons.names_person(sentence, child):
+            found.extend(participants_in(doc, sentence, child, "conj", stop))
+        elif child.deprel.startswith("nmod") and fold(child.lemma) in grammar_words("demonstrative_pronouns"):
+            found.extend(participants_in(doc, sentence, child, "nmod", stop))
         elif child.deprel in ("acl", "acl:relcl"):
             for grandchild in sentence.children(child):
                 if grandchild.deprel in ("obl:agent", "nmod") and grandchild.id not in stop:
-                    found.extend(participants_in(ctx, sentence, grandchild, "agent", stop))
+                    found.extend(participants_in(doc, sentence, grandchild, "agent", stop))
     return found
 
 
-def _set_place(ctx: ArgumentContext, draft: Draft, stop: set[int]) -> None:
+def _set_place(doc: Doc, draft: Draft, stop: set[int]) -> None:
     """The first city, country or region on the trigger or its verb; a trip also notes a named site."""
     match = draft.match
     sentence, head = match.sentence, match.head
     roots = [head]
-    predicate = governing_verb(sentence, head)
+    predicate = sentence.governing_verb(head)
     if predicate is not None and predicate is not head:
         roots.append(predicate)
         roots.extend(c for c in sentence.children(predicate) if c.deprel == "xcomp")  # devraient reprendre à X
-    purpose = match.type == "VISIT"
+    purpose = match.entry.profile.has_destination
     if purpose and head.upos == "VERB":  # `rejoindra Lyon`, `a visité Dakar`
         destination = next((c for c in sentence.children(head) if c.deprel == "obj" and c.upos == "PROPN"), None)
-        found = place_of(sentence, destination, ctx.text) if destination is not None else None
+        found = place_of(sentence, destination, doc.text) if destination is not None else None
         draft.place = found if found and found.place else None
     for root in roots:
-        places = locative_places(sentence, root, ctx.text, stop | {head.id} - {root.id}, purpose)
+        places = locative_places(sentence, root, doc.text, stop | {head.id} - {root.id}, purpose)
         draft.place = draft.place or next((p for p in places if p.place and (purpose or not p.place.region)), None)
         if purpose and root is head:
             draft.site = draft.site or next((p.site for p in places if p.site), None)
     if not purpose:
-        draft.place = draft.place or _city_in_name(ctx, sentence, head)
+        draft.place = draft.place or _city_in_name(doc, sentence, head)
 
 
-def _city_in_name(ctx: ArgumentContext, sentence: Sentence, head: Word) -> FoundPlace | None:
+def _city_in_name(doc: Doc, sentence: Sentence, head: Word) -> FoundPlace | None:
     """`la Conférence de Munich`, `la Déclaration d'Alger`: an event named after the city it is held in."""
     for child in sentence.children(head):
-        if child.deprel == "nmod" and child.upos == "PROPN" and case_of(sentence, child) == "de":
-            found = place_of(sentence, child, ctx.text)
+        if child.deprel == "nmod" and child.upos == "PROPN" and sentence.case_of(child) in GENITIVE:
+            found = place_of(sentence, child, doc.text)
             if found and found.place and found.place.is_city:
                 return found
     return None
@@ -237,13 +243,13 @@ def _city_in_name(ctx: ArgumentContext, sentence: Sentence, head: Word) -> Found
 
 def tense_of(sentence: Sentence, head: Word) -> str | None:
     """past, future or present from the verb carrying the trigger (auxiliaries, modals, mood)."""
-    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    verb = head if head.upos == "VERB" else sentence.governing_verb(head)
     if verb is None:
         return None
     if verb.feat("VerbForm") == "Inf":
-        if any(fold(c.lemma) in ("pour", "afin") for c in sentence.children(verb) if c.deprel == "mark"):
+        if any(fold(c.lemma) in grammar_words("purpose_marks") for c in sentence.children(verb) if c.deprel == "mark"):
             return "future"  # `pour parvenir à un accord`: what the clause aims at has not happened
-        top = controller(sentence, verb)
+        top = sentence.controller(verb)
         if top is verb:
             return None
         if fold(top.lemma) in MODALS:
@@ -279,13 +285,13 @@ def _has_planned_cue(match: TriggerMatch) -> bool:
     near = [*sentence.children(head), *[c for s in match.satellites for c in sentence.children(s)]]
     if any(keys(c) & cues for c in near if c.deprel in ("amod", "acl", "acl:relcl")):
         return True
-    for hops, word in enumerate(ancestors(sentence, head)):
+    for hops, word in enumerate(sentence.ancestors(head)):
         if hops >= 3:
             break
         if keys(word) & cues:
             return True
         if word.upos == "VERB":
-            top = controller(sentence, word)
+            top = sentence.controller(word)
             return top is not word and bool(keys(top) & cues)
     return False
 
@@ -304,18 +310,18 @@ def _misread_present(verb: Word) -> bool:
 
 def _has_ongoing_cue(sentence: Sentence, head: Word) -> bool:
     cues = {fold(c) for c in load("triggers")["ongoing_cues"]}
-    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    verb = head if head.upos == "VERB" else sentence.governing_verb(head)
     words = sentence.children(verb) if verb is not None else []
     return any(fold(w.text) in cues for w in words)
 
 
-def _set_time(ctx: ArgumentContext, draft: Draft, siblings: list[TriggerMatch], doc_date: str | None) -> None:
+def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
     """The time expression this trigger owns: the first one whose attachment path reaches it."""
     match = draft.match
     sentence = match.sentence
     offset = sentence.start_char
-    sentence_text = ctx.text[offset : sentence.end_char]
-    for expression in timex.find_time_expressions(sentence_text, doc_date, draft.tense):
+    sentence_text = doc.text[offset : sentence.end_char]
+    for expression in timex.find_time_expressions(sentence_text, doc.date, draft.tense):
         words = [
             w
             for w in sentence.words
@@ -330,7 +336,7 @@ def _set_time(ctx: ArgumentContext, draft: Draft, siblings: list[TriggerMatch], 
             local_tense = _local_tense(sentence, words, match)
             # `le mémorandum signé en janvier`: the participle's past, whatever the clause's tense
             if local_tense and local_tense != draft.tense:
-                draft.start, draft.end = timex.normalise(expression.text, doc_date, local_tense)
+                draft.start, draft.end = timex.normalise(expression.text, doc.date, local_tense)
             draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
             if _follows_since(sentence, words):  # `mènent depuis le 3 juin`: begun, not over
                 draft.end = None
@@ -342,7 +348,7 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
     """Tense of a participle or relative clause inside the trigger's phrase that carries the date."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
-    for word in ancestors(sentence, top):
+    for word in sentence.ancestors(top):
         if word.id in match.word_ids:
             return None
         if word.upos == "VERB":
@@ -369,7 +375,7 @@ def _covers(match: TriggerMatch, word_id: int) -> bool:
 def _follows_since(sentence: Sentence, words: list[Word]) -> bool:
     """`depuis le 3 juin`, whether or not the expression includes its preposition."""
     before = sentence.word(words[0].id - 1)
-    return any(w is not None and fold(w.lemma) == "depuis" for w in (words[0], before))
+    return any(w is not None and fold(w.lemma) in SINCE for w in (words[0], before))
 
 
 def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
@@ -378,7 +384,7 @@ def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
     head = sentence.head_of(top)
     siblings = sentence.children(head) if head is not None else []
     return not _follows_since(sentence, words) and any(
-        case_of(sentence, w) == "depuis" for w in [top, *siblings] if w.id < top.id or w is top
+        sentence.case_of(w) in SINCE for w in [top, *siblings] if w.id < top.id or w is top
     )
 
 
@@ -387,7 +393,7 @@ def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -
     (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
-    for word in [top, *ancestors(sentence, top)]:
+    for word in [top, *sentence.ancestors(top)]:
         for match in matches:
             if _covers(match, word.id):
                 return match

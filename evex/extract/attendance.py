@@ -3,42 +3,42 @@
 
 from __future__ import annotations
 
-from evex.conllu import Sentence, Word
-from evex.extract.entities import ArgumentContext, participants_in, person_participant, presence_words
+from evex.conllu import Word
+from evex.extract.doc import Doc, Sentence, keys
+from evex.extract.entities import participants_in, person_participant, presence_words
 from evex.extract.gazetteer import gazetteer
-from evex.extract.resources import fold, word_set
-from evex.extract.tree import ancestors, keys
+from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import Participant
 
 ATTENDANCE_KINDS = ("PER", "ORG")
 
 
-def attendance(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
+def attendance(doc: Doc, sentence: Sentence) -> list[Participant]:
     """Persons and organisations a trigger-less sentence says took part in the current event."""
     anaphors = [w for w in sentence.words if w.upos == "NOUN" and keys(w) & word_set("triggers", "neutral_anaphors")]
     found: list[Participant] = []
     for anaphor in anaphors:
-        verb = next((a for a in ancestors(sentence, anaphor) if a.upos == "VERB"), None)
+        verb = next((a for a in sentence.ancestors(anaphor) if a.upos == "VERB"), None)
         if verb is None:
             continue
         if _is_participation(sentence, verb):
-            found.extend(_everyone(ctx, sentence, verb, anaphor))
+            found.extend(_everyone(doc, sentence, verb, anaphor))
         elif anaphor.deprel.startswith(("obl", "nmod")):
-            found.extend(_subjects(ctx, sentence, verb))
+            found.extend(_subjects(doc, sentence, verb))
     return [p for p in found if p.kind in ATTENDANCE_KINDS]
 
 
-def delegation(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
+def delegation(doc: Doc, sentence: Sentence) -> list[Participant]:
     """Persons of a trigger-less sentence that lists a delegation (`X était accompagné de A, B et C`,
     `Côté tunisien, on cite A, B`), but for those merely present."""
     if not _lists_delegation(sentence):
         return []
     present = presence_words(sentence)
     return [
-        person_participant(ctx, sentence, person, "delegation")
-        for person in ctx.entities.persons
+        person_participant(doc, sentence, person, "delegation")
+        for person in doc.persons.persons
         if person.sentence_index == sentence.index
-        and not any(a.id in present for a in ancestors(sentence, person.words[0]))
+        and not any(a.id in present for a in sentence.ancestors(person.words[0]))
     ]
 
 
@@ -54,33 +54,33 @@ def _lists_delegation(sentence: Sentence) -> bool:
 
 def _is_participation(sentence: Sentence, verb: Word) -> bool:
     lemma = fold(verb.lemma)
-    if lemma == "prendre":
-        return any(fold(c.lemma) == "part" for c in sentence.children(verb))
+    if lemma in grammar_words("take_part_verb"):
+        return any(fold(c.lemma) in grammar_words("take_part_object") for c in sentence.children(verb))
     return bool(keys(verb) & word_set("triggers", "participation_verbs"))
 
 
-def _subjects(ctx: ArgumentContext, sentence: Sentence, verb: Word) -> list[Participant]:
+def _subjects(doc: Doc, sentence: Sentence, verb: Word) -> list[Participant]:
     return [
         p
         for child in sentence.children(verb)
         if child.deprel.startswith("nsubj")
-        for p in participants_in(ctx, sentence, child, "attendance", set())
+        for p in participants_in(doc, sentence, child, "attendance", set())
     ]
 
 
-def _everyone(ctx: ArgumentContext, sentence: Sentence, verb: Word, anaphor: Word) -> list[Participant]:
+def _everyone(doc: Doc, sentence: Sentence, verb: Word, anaphor: Word) -> list[Participant]:
     """All named in the clause: its arguments and every person of the sentence but the ones merely present."""
     found: list[Participant] = []
     for child in sentence.children(verb):
         if child.id != anaphor.id and child.deprel.startswith(("nsubj", "obj", "obl")):
-            found.extend(participants_in(ctx, sentence, child, "attendance", set()))
+            found.extend(participants_in(doc, sentence, child, "attendance", set()))
     for word in sentence.words:
         if keys(word) & word_set("entities", "group_nouns") and word.deprel.startswith(("nmod", "conj", "appos")):
-            found.extend(participants_in(ctx, sentence, word, "attendance", set()))
+            found.extend(participants_in(doc, sentence, word, "attendance", set()))
     present = presence_words(sentence)
-    for person in ctx.entities.persons:
+    for person in doc.persons.persons:
         if person.sentence_index == sentence.index and not any(
-            a.id in present for a in ancestors(sentence, person.words[0])
+            a.id in present for a in sentence.ancestors(person.words[0])
         ):
-            found.extend(participants_in(ctx, sentence, person.words[0], "attendance", set()))
+            found.extend(participants_in(doc, sentence, person.words[0], "attendance", set()))
     return found

@@ -9,42 +9,42 @@ from __future__ import annotations
 
 import re
 
-from evex.conllu import ParsedDoc, Sentence, Word
-from evex.extract.entities import ArgumentContext, is_title, presence_words
+from evex.conllu import Word
+from evex.extract.doc import Doc, Sentence, keys, surface
+from evex.extract.entities import is_title, presence_words
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import LOCATIVE_CASES, place_of
-from evex.extract.resources import entries_by_first_word, fold, fold_word, word_set
-from evex.extract.tree import ancestors, case_of, keys, surface
+from evex.extract.resources import fold, fold_word, word_set
 from evex.frames import Participant
 
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
 
 
-def sentence_participants(ctx: ArgumentContext, sentence: Sentence, own: Word) -> list[Participant]:
+def sentence_participants(doc: Doc, sentence: Sentence, own: Word) -> list[Participant]:
     """Who the sentence of the trigger `own` names, but for those merely present and those who only
     report it (`X a annoncé que des négociations ...`)."""
     excluded = presence_words(sentence) | _reporters(sentence, own)
     found: list[Participant] = []
-    for person in ctx.entities.persons:
+    for person in doc.persons.persons:
         if person.sentence_index != sentence.index or _under(sentence, person.words[0], excluded):
             continue
-        evidence = ctx.span(sentence, person.words)
-        found.append(Participant(ctx.entities.full_name(person.name), "PER", person.title, "sentence", evidence))
-    found.extend(_paired_surnames(ctx, sentence))
-    found.extend(_organisations(ctx, sentence, excluded))
-    found.extend(_countries(ctx, sentence, excluded))
+        evidence = doc.span(sentence, person.words)
+        found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
+    found.extend(_paired_surnames(doc, sentence))
+    found.extend(_organisations(doc, sentence, excluded))
+    found.extend(_countries(doc, sentence, excluded))
     return found
 
 
-def _paired_surnames(ctx: ArgumentContext, sentence: Sentence) -> list[Participant]:
+def _paired_surnames(doc: Doc, sentence: Sentence) -> list[Participant]:
     """`la rencontre Akhannouch-Mélenchon`: surnames joined by a hyphen, each of a person the
     article names in full, are those persons."""
-    by_surname = {fold(full.split()[-1]): full for full in ctx.entities.canonical.values() if len(full.split()) > 1}
+    by_surname = {fold(full.split()[-1]): full for full in doc.persons.canonical.values() if len(full.split()) > 1}
     found: list[Participant] = []
     for word in sentence.words:
         parts = [fold(part) for part in word.text.split("-")]
         if word.upos == "PROPN" and len(parts) > 1 and all(part in by_surname for part in parts):
-            evidence = ctx.span(sentence, [word])
+            evidence = doc.span(sentence, [word])
             found.extend(Participant(by_surname[part], "PER", role="sentence", evidence=evidence) for part in parts)
     return found
 
@@ -53,44 +53,30 @@ def _reporters(sentence: Sentence, own: Word) -> set[int]:
     """Subjects of a reporting verb whose clause holds the trigger (`a annoncé que ...`)."""
     reporting = word_set("entities", "reporting_verbs")
     found: set[int] = set()
-    for verb in ancestors(sentence, own):
+    for verb in sentence.ancestors(own):
         if verb.upos == "VERB" and keys(verb) & reporting:
             found |= {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
     return found
 
 
 def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
-    return word.id in excluded or any(a.id in excluded for a in ancestors(sentence, word))
+    return word.id in excluded or any(a.id in excluded for a in sentence.ancestors(word))
 
 
-def _entity_spans(sentence: Sentence, kind: str) -> list[list[Word]]:
-    """NER spans of one kind (BIOES tags on tokens; the words of a token share its tag)."""
-    spans: list[list[Word]] = []
-    for word in sentence.words:
-        tag = word.ner
-        if not tag.endswith(kind):
-            continue
-        if tag[:1] in ("B", "S") and (not spans or spans[-1][-1].token_first != word.token_first):
-            spans.append([word])
-        elif spans:
-            spans[-1].append(word)
-    return spans
-
-
-def _organisations(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> list[Participant]:
+def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
     gaz = gazetteer()
-    persons = {w.id for p in ctx.entities.persons if p.sentence_index == sentence.index for w in p.words}
+    persons = {w.id for p in doc.persons.persons if p.sentence_index == sentence.index for w in p.words}
     found = []
-    for span in _entity_spans(sentence, "ORG"):
+    for span in sentence.entity_spans("ORG"):
         span = _trim(span)
-        if not span or _under(sentence, span[0], excluded) or not _names_organisation(span, persons):
+        if not span or _under(sentence, span[0], excluded) or not _names_organisation(doc, span, persons):
             continue
         if not _clause_argument(sentence, span):
             continue
-        name = surface(ctx.text, span)
+        name = surface(doc.text, span)
         if len(name) < 2 or gaz.lookup(name) or "http" in name:
             continue
-        found.append(Participant(name, "ORG", role="sentence", evidence=ctx.span(sentence, span)))
+        found.append(Participant(name, "ORG", role="sentence", evidence=doc.span(sentence, span)))
     return found
 
 
@@ -106,10 +92,10 @@ def _clause_argument(sentence: Sentence, span: list[Word]) -> bool:
     return top.deprel in CLAUSE_ARGUMENTS
 
 
-def _names_organisation(span: list[Word], persons: set[int]) -> bool:
+def _names_organisation(doc: Doc, span: list[Word], persons: set[int]) -> bool:
     """An ORG span the tagger got right: not a person's title (`ministre de la Défense`), not a
     person, not an event (`Conférence ministérielle`), and with a proper noun or an organisation noun."""
-    triggers = entries_by_first_word()
+    triggers = doc.lexicon.by_first_word
     org_nouns = word_set("entities", "org_nouns")
     if any(is_title(w) or w.id in persons for w in span) or fold_word(span[0].lemma) in triggers:
         return False
@@ -128,7 +114,7 @@ def _trim(span: list[Word]) -> list[Word]:
     return span
 
 
-def _countries(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> list[Participant]:
+def _countries(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
     """Countries named other than as a place (`à X`, `en X`), and nationality adjectives of persons'
     titles and groups (`le ministre français`, `la délégation marocaine`)."""
     gaz = gazetteer()
@@ -136,27 +122,27 @@ def _countries(ctx: ArgumentContext, sentence: Sentence, excluded: set[int]) -> 
     for word in sentence.words:
         if _under(sentence, word, excluded):
             continue
-        if word.upos == "PROPN" and case_of(sentence, word) not in LOCATIVE_CASES:
-            place = place_of(sentence, word, ctx.text)
+        if word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
+            place = place_of(sentence, word, doc.text)
             if place and place.place and place.place.is_country:
-                found.append(Participant(place.place.name, "GPE", role="sentence", evidence=ctx.span(sentence, [word])))
+                found.append(Participant(place.place.name, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
         elif word.deprel == "amod":
             head = sentence.head_of(word)
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
-                found.append(Participant(country, "GPE", role="sentence", evidence=ctx.span(sentence, [word])))
+                found.append(Participant(country, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
     return found
 
 
-def organisation_acronyms(doc: ParsedDoc, text: str) -> dict[str, str]:
+def organisation_acronyms(doc: Doc) -> dict[str, str]:
     """`l'Agence française de développement (AFD)`, or `la FTB` in an article that names the
     `Fédération tunisienne de boxe`: the acronym stands for the expanded name, the organisation's
     canonical name (GUIDELINES 4), wherever the article uses it."""
     found: dict[str, str] = {}
     names: list[str] = []
     for sentence in doc.sentences:
-        for span in filter(None, map(_trim, _entity_spans(sentence, "ORG"))):
-            names.append(surface(text, span))
+        for span in filter(None, map(_trim, sentence.entity_spans("ORG"))):
+            names.append(surface(doc.text, span))
             opening, acronym, closing = (sentence.word(span[-1].id + step) for step in (1, 2, 3))
             if None in (opening, acronym, closing) or (opening.text, closing.text) != ("(", ")"):
                 continue

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from evex.conllu import ParsedDoc, Sentence, Word
+from evex.conllu import Word
+from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import place_of, proper_chain
-from evex.extract.resources import fold, fold_word, load, word_set
-from evex.extract.tree import ancestors, case_of, keys, subtree, surface
-from evex.frames import Participant, Span
+from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
+from evex.frames import Participant
 
-SUBJECT_PRONOUNS = frozenset({"il", "elle"})
-PAIR_NOUNS = frozenset(fold_word(w) for w in ("pays", "nation", "état", "partie", "gouvernement", "capitale"))
+SUBJECT_PRONOUNS = grammar_words("subject_pronouns")
+PAIR_NOUNS = word_set("grammar", "pair_nouns")
+GENITIVE = grammar_words("genitive_case")
 PAIR = "<les deux pays>"  # placeholder for `les deux pays`, resolved once the event is known
 
 
@@ -79,17 +80,17 @@ class DocEntities:
 
 def presence_words(sentence: Sentence) -> set[int]:
     """Ids of the `présence` words: who is listed `en présence de` attends without taking part (GUIDELINES 4)."""
-    return {w.id for w in sentence.words if fold(w.lemma) == "presence"}
+    return {w.id for w in sentence.words if fold(w.lemma) in grammar_words("presence_nouns")}
 
 
 def is_title(word: Word) -> bool:
     return bool(keys(word) & (word_set("entities", "titles") | word_set("entities", "honorifics")))
 
 
-def _name_token(word: Word) -> bool:
+def _name_token(sentence: Sentence, word: Word) -> bool:
     if is_title(word) or not word.text[:1].isupper():
         return False
-    return word.upos == "PROPN" or (word.ner.endswith("PER") and word.upos in ("NOUN", "X"))
+    return word.upos == "PROPN" or (sentence.entity_kind(word) == "PER" and word.upos in ("NOUN", "X"))
 
 
 _LINK = re.compile(r"(?:https?://|www\.)\S*")
@@ -106,9 +107,9 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
     runs: list[list[Word]] = []
     for word in sentence.words:
         open_run = bool(runs) and runs[-1][-1].id == word.id - 1
-        inside_person = open_run and word.ner in ("I-PER", "E-PER")
+        inside_person = open_run and sentence.continues_entity(word, "PER")
         following = sentence.word(word.id + 1)
-        if inside_person and _is_honorific(word) and following is not None and following.ner in ("I-PER", "E-PER"):
+        if inside_person and _is_honorific(word) and following is not None and sentence.continues_entity(following, "PER"):
             runs[-1].append(word)
             continue
         particle = (
@@ -118,7 +119,7 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
             and following is not None
             and following.upos == "PROPN"
         )
-        if _name_token(word) or particle or (inside_person and not is_title(word)):
+        if _name_token(sentence, word) or particle or (inside_person and not is_title(word)):
             if runs and runs[-1][-1].id == word.id - 1 and word.start_char - runs[-1][-1].end_char <= 1:
                 runs[-1].append(word)
             else:
@@ -159,7 +160,7 @@ def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
             return word
     run_ids = {w.id for w in run}
     top = next((w for w in run if w.head not in run_ids), run[0])
-    for hops, head in enumerate(ancestors(sentence, top)):
+    for hops, head in enumerate(sentence.ancestors(top)):
         if hops >= 3 or head.upos not in ("NOUN", "PROPN"):
             break
         if is_title(head):
@@ -193,19 +194,20 @@ def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text
         return None
     gaz = gazetteer()
     blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
-    for word in subtree(sentence, title, blocked):
+    for word in sentence.subtree(title, blocked):
         if word.deprel == "amod":
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country:
                 return country
-        if word.deprel == "nmod" and case_of(sentence, word) == "de":
+        if word.deprel == "nmod" and sentence.case_of(word) in GENITIVE:
             found = place_of(sentence, word, text)
             if found and found.place and found.place.is_country:
                 return found.place.name
     return None
 
 
-def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
+def find_persons(doc: Doc) -> DocEntities:
+    text = doc.text
     entities = DocEntities(text=text)
     seen_sentences: dict[str, int] = {}
     gaz = gazetteer()
@@ -224,18 +226,18 @@ def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
             candidates.append((sentence.index, run, _title_word(sentence, run)))
     surnames = {
         fold(run[-1].text)
-        for _, run, title in candidates
-        if any(w.ner.endswith("PER") for w in run) or (title is not None and len(run) > 1)
+        for index, run, title in candidates
+        if _tagged_person(doc.sentences[index], run) or (title is not None and len(run) > 1)
     }
     for index, run, title in candidates:
-        tagged = any(w.ner.endswith("PER") for w in run) or title is not None
-        other_entity = len(run) == 1 and run[0].ner != "O" and not run[0].ner.endswith("PER")
-        honorific = _follows_honorific(doc.sentences[index], run)
+        sentence = doc.sentences[index]
+        tagged = _tagged_person(sentence, run) or title is not None
+        other_entity = len(run) == 1 and sentence.entity_kind(run[0]) not in (None, "PER")
+        honorific = _follows_honorific(sentence, run)
         if other_entity and not honorific and fold(run[-1].text) not in surnames:
             continue
         if not tagged and fold(run[-1].text) not in surnames:
             continue
-        sentence = doc.sentences[index]
         name = _LINK.sub("", surface(text, run)).strip()  # `Macronhttps://t.co`: a tweet's link glued on
         if not name:
             continue
@@ -248,6 +250,10 @@ def find_persons(doc: ParsedDoc, text: str) -> DocEntities:
         )
     _canonicalise(entities)
     return entities
+
+
+def _tagged_person(sentence: Sentence, run: list[Word]) -> bool:
+    return any(sentence.entity_kind(w) == "PER" for w in run)
 
 
 def _canonicalise(entities: DocEntities) -> None:
@@ -269,25 +275,13 @@ def _same_person(full: list[str], name: list[str]) -> bool:
     return full[-1] == name[-1] and (len(name) == 1 or full[0][:1] == name[0][:1])
 
 
-@dataclass
-class ArgumentContext:
-    doc: ParsedDoc
-    text: str
-    entities: DocEntities
-
-    def span(self, sentence: Sentence, words: list[Word]) -> Span:
-        start = min(w.start_char for w in words)
-        end = max(w.end_char for w in words)
-        return Span(start, end, self.text[sentence.start_char : sentence.end_char])
-
-
 def participants_in(
-    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+    doc: Doc, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
     """Persons, organisations and countries an argument phrase names (coordinations included)."""
     found: dict[tuple[str, str], Participant] = {}
     for head in _coordinated(sentence, word, stop):
-        for participant in _phrase_participants(ctx, sentence, head, role, stop):
+        for participant in _phrase_participants(doc, sentence, head, role, stop):
             found.setdefault((participant.name, participant.kind), participant)
     return list(found.values())
 
@@ -315,7 +309,7 @@ def _is_name_complement(sentence: Sentence, head: Word, conj: Word) -> bool:
         bool(keys(head) & org_nouns)
         and not keys(conj) & org_nouns
         and conj.deprel == "conj"
-        and case_of(sentence, conj) == "de"
+        and sentence.case_of(conj) in GENITIVE
         and conj.upos == "NOUN"
     )
 
@@ -331,61 +325,61 @@ def known_organisation(sentence: Sentence, word: Word, text: str) -> list[Word] 
 
 
 def _phrase_participants(
-    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+    doc: Doc, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
-    person = ctx.entities.person_at(sentence.index, word)
+    person = doc.persons.person_at(sentence.index, word)
     if person is not None:
-        return [person_participant(ctx, sentence, person, role)]
-    organisation = known_organisation(sentence, word, ctx.text)
+        return [person_participant(doc, sentence, person, role)]
+    organisation = known_organisation(sentence, word, doc.text)
     if organisation is not None:
         return [
-            Participant(surface(ctx.text, organisation), "ORG", role=role, evidence=ctx.span(sentence, organisation))
+            Participant(surface(doc.text, organisation), "ORG", role=role, evidence=doc.span(sentence, organisation))
         ]
     if word.upos == "PRON" and fold(word.text) in SUBJECT_PRONOUNS and word.deprel.startswith("nsubj"):
-        antecedent = ctx.entities.person_before(sentence.index, word.start_char)
-        return [person_participant(ctx, sentence, antecedent, role)] if antecedent else []
+        antecedent = doc.persons.person_before(sentence.index, word.start_char)
+        return [person_participant(doc, sentence, antecedent, role)] if antecedent else []
     if is_title(word) or keys(word) & word_set("entities", "group_nouns"):
-        return _described_participants(ctx, sentence, word, role, stop)
+        return _described_participants(doc, sentence, word, role, stop)
     if keys(word) & word_set("entities", "org_nouns"):
-        return _organisations(ctx, sentence, word, role, stop)
+        return _organisations(doc, sentence, word, role, stop)
     if word.upos == "PROPN" or (word.upos == "NOUN" and word.text[:1].isupper()):
-        return _proper_participants(ctx, sentence, word, role)
-    if fold(word.lemma) in ("celui", "celle"):
+        return _proper_participants(doc, sentence, word, role)
+    if fold(word.lemma) in grammar_words("demonstrative_pronouns"):
         return [
             p
             for c in sentence.children(word)
             if c.deprel == "nmod"
-            for p in participants_in(ctx, sentence, c, role, stop)
+            for p in participants_in(doc, sentence, c, role, stop)
         ]
     return []
 
 
-def person_participant(ctx: ArgumentContext, sentence: Sentence, person: PersonMention, role: str) -> Participant:
+def person_participant(doc: Doc, sentence: Sentence, person: PersonMention, role: str) -> Participant:
     return Participant(
-        name=ctx.entities.full_name(person.name),
+        name=doc.persons.full_name(person.name),
         kind="PER",
         title=person.title,
         role=role,
-        evidence=ctx.span(sentence, person.words),
+        evidence=doc.span(sentence, person.words),
     )
 
 
-def _country(ctx: ArgumentContext, sentence: Sentence, name: str, word: Word, role: str) -> Participant:
-    return Participant(name=name, kind="GPE", role=role, evidence=ctx.span(sentence, [word]))
+def _country(doc: Doc, sentence: Sentence, name: str, word: Word, role: str) -> Participant:
+    return Participant(name=name, kind="GPE", role=role, evidence=doc.span(sentence, [word]))
 
 
-def _proper_participants(ctx: ArgumentContext, sentence: Sentence, word: Word, role: str) -> list[Participant]:
+def _proper_participants(doc: Doc, sentence: Sentence, word: Word, role: str) -> list[Participant]:
     """A country, a capital standing for its government, every country of `Maroc-Etats-Unis`, or an ORG."""
     gaz = gazetteer()
-    found = place_of(sentence, word, ctx.text)
+    found = place_of(sentence, word, doc.text)
     if found and found.place:
         country = found.place.name if found.place.is_country else gaz.capital_country(found.place.name)
-        return [_country(ctx, sentence, country, word, role)] if country else []
+        return [_country(doc, sentence, country, word, role)] if country else []
     scanned = [p for p in gaz.scan(word.text) if p.is_country]
     if scanned:
-        return [_country(ctx, sentence, p.name, word, role) for p in scanned]
-    if word.ner.endswith(("ORG", "MISC")) and word.upos == "PROPN":
-        return [Participant(word.text, "ORG", role=role, evidence=ctx.span(sentence, [word]))]
+        return [_country(doc, sentence, p.name, word, role) for p in scanned]
+    if sentence.entity_kind(word) in ("ORG", "MISC") and word.upos == "PROPN":
+        return [Participant(word.text, "ORG", role=role, evidence=doc.span(sentence, [word]))]
     return []
 
 
@@ -405,43 +399,43 @@ def _demonyms(sentence: Sentence, word: Word) -> list[tuple[Word, str]]:
 
 
 def _described_participants(
-    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+    doc: Doc, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
     """`le ministre algérien X`, `les délégués américains du bureau de ...`, `les deux pays`."""
     found: list[Participant] = []
     if is_pair(sentence, word):
         return [Participant(PAIR, "GPE", role=role)]
-    named = _named_person_below(ctx, sentence, word, stop)
+    named = _named_person_below(doc, sentence, word, stop)
     if named is not None:
-        found.append(person_participant(ctx, sentence, named, role))
+        found.append(person_participant(doc, sentence, named, role))
     elif is_title(word):
-        country = _title_country(sentence, word, [], ctx.text)  # `le chef de la diplomatie française`
+        country = _title_country(sentence, word, [], doc.text)  # `le chef de la diplomatie française`
         if country:
-            found.append(_country(ctx, sentence, country, word, role))
-    found.extend(_country(ctx, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
+            found.append(_country(doc, sentence, country, word, role))
+    found.extend(_country(doc, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
     for child in sentence.children(word):
         if child.id in stop:
             continue
-        if child.deprel == "nmod" and case_of(sentence, child) in ("de", "avec"):
-            if named is not None and not (child.upos == "PROPN" and child.ner.endswith(("ORG", "MISC"))):
+        if child.deprel == "nmod" and sentence.case_of(child) in GENITIVE | grammar_words("with_case"):
+            if named is not None and not (child.upos == "PROPN" and sentence.entity_kind(child) in ("ORG", "MISC")):
                 continue
-            found.extend(participants_in(ctx, sentence, child, role, stop))
+            found.extend(participants_in(doc, sentence, child, role, stop))
     return found
 
 
-def _named_person_below(ctx: ArgumentContext, sentence: Sentence, word: Word, stop: set[int]) -> PersonMention | None:
+def _named_person_below(doc: Doc, sentence: Sentence, word: Word, stop: set[int]) -> PersonMention | None:
     """The name a title introduces, not crossing into coordinated or relative phrases; else the
     name that follows the title in the text when the parser hung it elsewhere."""
     blocked = set(stop) | {c.id for c in sentence.children(word) if c.deprel in ("conj", "acl:relcl", "acl")}
-    for candidate in subtree(sentence, word, blocked):
-        person = ctx.entities.person_at(sentence.index, candidate)
+    for candidate in sentence.subtree(word, blocked):
+        person = doc.persons.person_at(sentence.index, candidate)
         if person is not None:
             return person
-    return next((p for p in ctx.entities.persons if p.sentence_index == sentence.index and p.title_id == word.id), None)
+    return next((p for p in doc.persons.persons if p.sentence_index == sentence.index and p.title_id == word.id), None)
 
 
 def _organisations(
-    ctx: ArgumentContext, sentence: Sentence, word: Word, role: str, stop: set[int]
+    doc: Doc, sentence: Sentence, word: Word, role: str, stop: set[int]
 ) -> list[Participant]:
     """An organisation named by a common noun phrase, without nationality adjectives unless it is
     written as a name (`le ministère algérien de la Défense`, but `la Fédération française de boxe`).
@@ -453,9 +447,9 @@ def _organisations(
     org_nouns = word_set("entities", "org_nouns")
     found: list[Participant] = []
     demonyms = [adj for adj, _ in _demonyms(sentence, word)]
-    found.extend(_country(ctx, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
+    found.extend(_country(doc, sentence, country, adj, role) for adj, country in _demonyms(sentence, word))
     complements = [c for c in sentence.children(word) if c.deprel in ("nmod", "flat:name", "flat") and c.id not in stop]
-    if any(is_pair(sentence, w) for c in complements for w in subtree(sentence, c, stop)):
+    if any(is_pair(sentence, w) for c in complements for w in sentence.subtree(c, stop)):
         return found + [Participant(PAIR, "GPE", role=role)]
     if not complements:
         return found
@@ -470,12 +464,12 @@ def _organisations(
 
     def trimmed(root: Word, extra: set[int]) -> list[Word]:
         inner = blocked | extra
-        for w in subtree(sentence, root, inner):
+        for w in sentence.subtree(root, inner):
             if w.id != root.id and keys(w) & org_nouns and w.deprel in ("nmod", "conj"):
                 inner |= {w.id}
                 if w.deprel == "conj":
                     coordinated.append(w)
-        words = subtree(sentence, root, inner)
+        words = sentence.subtree(root, inner)
         if as_written:
             return words
         return [w for w in words if not (w.deprel == "amod" and gaz.country_of_demonym(w.text, w.lemma))]
@@ -490,17 +484,17 @@ def _organisations(
         for part in parts:
             words = trimmed(part, conj_ids - {part.id})
             words = [w for w in words if not (w.deprel == "cc" and sentence.head_of(w) is part)]
-            name = f"{word.lemma} {surface(ctx.text, words)}"
-            found.append(Participant(name, "ORG", role=role, evidence=ctx.span(sentence, [word, *words])))
+            name = f"{word.lemma} {surface(doc.text, words)}"
+            found.append(Participant(name, "ORG", role=role, evidence=doc.span(sentence, [word, *words])))
     else:
         words = trimmed(word, set())
-        found.append(Participant(surface(ctx.text, words), "ORG", role=role, evidence=ctx.span(sentence, words)))
+        found.append(Participant(surface(doc.text, words), "ORG", role=role, evidence=doc.span(sentence, words)))
     for other in coordinated:
-        found.extend(_organisations(ctx, sentence, other, role, stop))
+        found.extend(_organisations(doc, sentence, other, role, stop))
     return found
 
 
 def is_pair(sentence: Sentence, word: Word) -> bool:
     return fold_word(word.lemma) in PAIR_NOUNS and any(
-        c.deprel == "nummod" and fold(c.lemma) == "deux" for c in sentence.children(word)
+        c.deprel == "nummod" and fold(c.lemma) in grammar_words("pair_numeral") for c in sentence.children(word)
     )

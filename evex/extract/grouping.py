@@ -6,21 +6,22 @@ import re
 from dataclasses import dataclass, field
 
 from evex.extract.arguments import Draft
+from evex.extract.doc import keys
 from evex.extract.entities import PAIR, DocEntities
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import FoundPlace
-from evex.extract.resources import fold, word_set
-from evex.extract.tree import case_of, determiner, keys
+from evex.extract.resources import EventProfile, fold, grammar_words, word_set
 from evex.frames import Participant
-
-ANAPHOR_TYPES = {"MEETING": ("MEETING", "WORKSHOP")}  # a `rencontre` can refer back to an `atelier`
-
 
 @dataclass
 class EventDraft:
     type: str
     drafts: list[Draft] = field(default_factory=list)
     attendees: list[Participant] = field(default_factory=list)  # reported outside the mentions' clauses
+
+    @property
+    def profile(self) -> EventProfile:
+        return self.drafts[0].profile
 
     @property
     def dates(self) -> tuple[str | None, str | None]:
@@ -99,9 +100,9 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     entry = draft.match.entry
     if _adds_another(draft):
         return None
-    if draft.type != "MEETING" and draft.indefinite:
+    if draft.profile.new_when_indefinite and draft.indefinite:
         return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
-    types = ANAPHOR_TYPES.get(draft.type, (draft.type,)) if entry.anaphoric and draft.definite else (draft.type,)
+    types = draft.profile.refers_back_to if entry.anaphoric and draft.definite else (draft.type,)
     for event in reversed(events):
         if event.type not in types or not _compatible(draft, event):
             continue
@@ -144,7 +145,7 @@ def _adds_another(draft: Draft) -> bool:
     words = [head] + ([verb] if verb is not None and verb.upos == "VERB" else [])
     children = [c for w in words for c in sentence.children(w)]
     additive = any(c.deprel == "advmod" and keys(c) & word_set("triggers", "additive_adverbs") for c in children)
-    return additive and any(case_of(sentence, c) == "avec" for c in children)
+    return additive and any(sentence.case_of(c) in grammar_words("with_case") for c in children)
 
 
 def _another_occurrence(draft: Draft) -> bool:
@@ -170,7 +171,7 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     own_countries = {p.name for p in draft.participants if p.kind == "GPE" and p.name != PAIR}
     if countries and own_countries and not countries & own_countries:
         return False
-    if event.type == "VISIT" and draft.site != event.site:
+    if event.profile.has_destination and draft.site != event.site:
         return False
     return True
 
@@ -184,8 +185,8 @@ def _told_apart(draft: Draft, other: Draft) -> bool:
     if governor is None or head.upos != "NOUN":
         return False
     if head.deprel == "conj" and governor.id == other_head.id:
-        own_determiner = determiner(sentence, head) is not None
-        return own_determiner and draft.type in ("MEETING", "VISIT") and other_head.upos == "NOUN"
+        own_determiner = sentence.determiner(head) is not None
+        return own_determiner and draft.profile.coordinated_apart and other_head.upos == "NOUN"
     talked_about = head.deprel in ("obj", "obl:arg") and keys(governor) & word_set("triggers", "topic_verbs")
     return bool(talked_about) and other_head.id in (governor.id, governor.head)
 

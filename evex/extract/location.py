@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evex.conllu import Sentence, Word
+from evex.conllu import Word
+from evex.extract.doc import Sentence, keys, surface
 from evex.extract.gazetteer import Place, gazetteer
-from evex.extract.resources import fold, word_set
-from evex.extract.tree import case_of, keys, surface
+from evex.extract.resources import fold, grammar_words, word_set
 
-LOCATIVE_CASES = ("a", "en", "dans", "vers", "chez", "a destination de", "au sein de")
-PLACE_NOUNS = frozenset({"capitale", "ville", "cite", "region", "province", "wilaya", "localite", "commune"})
+LOCATIVE_CASES = grammar_words("locative_cases")
+PLACE_NOUNS = grammar_words("place_nouns")
 
 
 @dataclass(frozen=True)
@@ -29,19 +29,18 @@ def proper_chain(sentence: Sentence, word: Word) -> list[Word]:
     words = sentence.words
     i = word.id - 1
     lo = hi = i
-    while lo > 0 and _continues_name(words[lo - 1], words[lo]):
+    while lo > 0 and _continues_name(sentence, words[lo - 1], words[lo]):
         lo -= 1
-    while hi + 1 < len(words) and _continues_name(words[hi], words[hi + 1]):
+    while hi + 1 < len(words) and _continues_name(sentence, words[hi], words[hi + 1]):
         hi += 1
     return words[lo : hi + 1]
 
 
-def _continues_name(left: Word, right: Word) -> bool:
+def _continues_name(sentence: Sentence, left: Word, right: Word) -> bool:
     if right.start_char - left.end_char > 1 and right.start_char != left.start_char:
         return False
-    inside_entity = right.ner[:1] in ("I", "E") and left.ner[:1] in ("B", "I")
     both_proper = left.upos == "PROPN" and right.upos == "PROPN"
-    return inside_entity or both_proper
+    return sentence.entity_goes_on(left, right) or both_proper
 
 
 def place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
@@ -65,7 +64,7 @@ def place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
         place = scanned[0] if len(scanned) == 1 and fold(scanned[0].name) == fold(name.split()[0]) else None
     if place:
         return FoundPlace(place, None, word)
-    if any(w.ner.endswith("LOC") for w in chain) and word.upos == "PROPN":
+    if any(sentence.entity_kind(w) == "LOC" for w in chain) and word.upos == "PROPN":
         return FoundPlace(Place(name, "LOC", None), None, word)
     if word.text[:1].isupper() and not keys(word) & word_set("entities", "titles"):
         return FoundPlace(None, name, word)
@@ -83,7 +82,7 @@ def locative_places(
     found: list[FoundPlace] = []
     for holder in holders:
         for child in sentence.children(holder):
-            if child.id in stop or case_of(sentence, child) not in LOCATIVE_CASES:
+            if child.id in stop or sentence.case_of(child) not in LOCATIVE_CASES:
                 continue
             place = place_of(sentence, child, text)
             if place is None:
@@ -99,7 +98,7 @@ def _places_inside(sentence: Sentence, site: Word, text: str) -> list[FoundPlace
     return [
         place
         for child in sentence.children(site)
-        if case_of(sentence, child) in LOCATIVE_CASES
+        if sentence.case_of(child) in LOCATIVE_CASES
         and (place := place_of(sentence, child, text)) is not None
         and place.place is not None
     ]
@@ -122,7 +121,7 @@ def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlac
     titles = word_set("entities", "titles")
     found = []
     for word in sentence.words:
-        if word.upos != "PROPN" or case_of(sentence, word) not in LOCATIVE_CASES:
+        if word.upos != "PROPN" or sentence.case_of(word) not in LOCATIVE_CASES:
             continue
         governor = sentence.head_of(word)
         if governor is not None and keys(governor) & titles:  # `l'ambassadeur à Washington`: a post

@@ -7,22 +7,20 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from evex.conllu import ParsedDoc
 from evex.extract.arguments import Draft
-from evex.extract.article import ArticleModel
 from evex.extract.attendance import attendance, delegation
-from evex.extract.entities import PAIR, ArgumentContext, is_pair
+from evex.extract.doc import Doc, keys
+from evex.extract.entities import PAIR, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
 from evex.extract.location import sentence_places
-from evex.extract.resources import fold, word_set
-from evex.extract.tree import ancestors, keys, subtree
+from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import EventFrame, Participant, Span
 
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
 
 
-def country_pair(doc: ParsedDoc) -> list[str]:
+def country_pair(doc: Doc) -> list[str]:
     """What `les deux pays` means in a bilateral article: the two countries it names most
     (by name or demonym); nothing when the article never speaks of two countries."""
     if not any(is_pair(s, w) for s in doc.sentences for w in s.words):
@@ -38,7 +36,7 @@ def country_pair(doc: ParsedDoc) -> list[str]:
     return [name for name, _ in counts.most_common(2)]
 
 
-def attach_attendance(ctx: ArgumentContext, doc: ParsedDoc, events: list[EventDraft]) -> None:
+def attach_attendance(doc: Doc, events: list[EventDraft]) -> None:
     """Sentences without a trigger that report who took part join the latest attended event; a
     delegation's list joins the latest event of any type (the signatories' delegation too), and a
     later event between `les deux délégations` has those delegations for parties."""
@@ -46,12 +44,12 @@ def attach_attendance(ctx: ArgumentContext, doc: ParsedDoc, events: list[EventDr
     for sentence in doc.sentences:
         if sentence.index in with_triggers:
             continue
-        attended = _latest_before([e for e in events if e.type != "AGREEMENT"], sentence.index)
+        attended = _latest_before([e for e in events if e.profile.attended], sentence.index)
         if attended:
-            attended.attendees.extend(attendance(ctx, sentence))
+            attended.attendees.extend(attendance(doc, sentence))
         latest = _latest_before(events, sentence.index)
         if latest:
-            latest.attendees.extend(delegation(ctx, sentence))
+            latest.attendees.extend(delegation(doc, sentence))
     delegated: EventDraft | None = None
     for event in sorted(events, key=lambda e: min(e.sentences)):
         if delegated is not None and any(_between_both_sides(d) for d in event.drafts):
@@ -65,7 +63,7 @@ def _between_both_sides(draft: Draft) -> bool:
     sentence = draft.match.sentence
     sides = word_set("entities", "side_nouns")
     return any(
-        keys(w) & sides and any(c.deprel == "nummod" and fold(c.lemma) == "deux" for c in sentence.children(w))
+        keys(w) & sides and any(c.deprel == "nummod" and fold(c.lemma) in grammar_words("pair_numeral") for c in sentence.children(w))
         for w in sentence.words
     )
 
@@ -99,7 +97,7 @@ def event_participants(
                     fold(country), Participant(country, "GPE", role="title", evidence=participant.evidence)
                 )
     countries = [p for p in merged.values() if p.kind == "GPE"]
-    if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.type != "VISIT")):
+    if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.profile.pair_when_unnamed)):
         for name in pair:
             merged.setdefault(fold(name), Participant(name, "GPE", role="les deux pays"))
     return _without_fragments(list(merged.values()))
@@ -119,10 +117,10 @@ def _without_fragments(participants: list[Participant]) -> list[Participant]:
             if p.kind != "ORG" or not any(padded(p) in other and padded(p) != other for other in organisations)]
 
 
-def without_destination(frame: EventFrame, participants: list[Participant]) -> list[Participant]:
+def without_destination(frame: EventFrame, event: EventDraft, participants: list[Participant]) -> list[Participant]:
     """The country a visit goes to is its place, not a party (`a visité la France`), unless a
     title says someone represents it (`le président français l'a reçu`)."""
-    if frame.type != "VISIT" or frame.location is None:
+    if not event.profile.has_destination or frame.location is None:
         return participants
     return [p for p in participants if not (p.kind == "GPE" and p.name == frame.location and p.role != "title")]
 
@@ -139,14 +137,14 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
     place_draft = _best_place(event)
     frame.start, frame.end = event.dates
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
-    if frame.type in ("MEETING", "WORKSHOP") and (place_draft is None or frame.start is None):
+    if event.profile.held_during_host and (place_draft is None or frame.start is None):
         host = _host_event(event, events, frame.start)
         if host is not None:
             place_draft = place_draft or _best_place(host)
             if frame.start is None and host.dates != (None, None):
                 frame.start, frame.end = host.dates
                 frame.end = frame.end or frame.start  # a meeting during an open-ended stay: that day
-    if frame.type == "VISIT" and (place_draft is None or frame.start is None):
+    if event.profile.hosts_meetings and (place_draft is None or frame.start is None):
         guest = _meeting_during(event, events)
         if guest is not None:
             place_draft = place_draft or _best_place(guest)
@@ -168,10 +166,10 @@ def join_visitors(frames: list[EventFrame], events: list[EventDraft]) -> None:
     is the visitors' meeting: it takes the visit's participants."""
     by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
     for event, frame in zip(events, frames, strict=True):
-        if frame.type != "MEETING" or any(p.kind in ("PER", "ORG") for p in frame.participants):
+        if not event.profile.visitors_meeting or any(p.kind in ("PER", "ORG") for p in frame.participants):
             continue
         host = _host_event(event, events, frame.start)
-        if host is not None and host.type == "VISIT":
+        if host is not None and host.profile.hosts_meetings:
             known = {(p.name, p.kind) for p in frame.participants}
             frame.participants += [p for p in by_event[id(host)].participants if (p.name, p.kind) not in known]
 
@@ -201,16 +199,16 @@ def _other_phrases(draft: Draft, event: EventDraft, events: list[EventDraft]) ->
     """Ids of the words of the draft's sentence under another same-type event's mention that does not
     govern it (a visit's destination is also where the meetings held during it take place)."""
     sentence = draft.match.sentence
-    above = {w.id for w in ancestors(sentence, draft.match.head)}
+    above = {w.id for w in sentence.ancestors(draft.match.head)}
     heads = [d.match.head for other in events if other is not event and other.type == event.type for d in other.drafts
              if d.sentence_index == draft.sentence_index and d.match.head.id not in above]
-    return {w.id for head in heads for w in subtree(sentence, head)}
+    return {w.id for head in heads for w in sentence.subtree(head)}
 
 
 def _meeting_during(visit: EventDraft, events: list[EventDraft]) -> EventDraft | None:
     """A meeting reported in the same sentence as an undated or unplaced visit (`où il a eu des discussions`)."""
     for other in events:
-        if other.type == "MEETING" and other.sentences & visit.sentences and (other.place or other.dates[0]):
+        if other.profile.visitors_meeting and other.sentences & visit.sentences and (other.place or other.dates[0]):
             return other
     return None
 
@@ -228,7 +226,7 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
     """The visit a meeting takes place in (same or recent sentence), or a longer event containing its date."""
     first = min(event.sentences)
     for other in reversed(events):
-        if other is event or other.type != "VISIT" or other.place is None or not other.place.place:
+        if other is event or not other.profile.hosts_meetings or other.place is None or not other.place.place:
             continue
         if other.place.place.region:  # a regional tour does not say where the meeting is
             continue
@@ -282,12 +280,13 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     return "occurred"
 
 
-def date_undated_report(frame: EventFrame, article: ArticleModel) -> None:
+def date_undated_report(frame: EventFrame, event: EventDraft, doc: Doc) -> None:
     """An event reported as done, with no date of its own, in the article's news (its headline, its
     lead, a short item) took place about when the article was written: its day (a month in the gold,
-    the month hedge, scores it right). Not for agreements, often cited as standing frameworks of
-    unknown date, nor for planned or ongoing events, nor for an event cited deep in a long article."""
-    if frame.start is not None or frame.status != "occurred" or not article.doc_date or frame.type == "AGREEMENT":
+    the month hedge, scores it right). Not for types whose profile says otherwise (agreements, often
+    cited as standing frameworks of unknown date), nor for planned or ongoing events, nor for an
+    event cited deep in a long article."""
+    if frame.start is not None or frame.status != "occurred" or not doc.date or not event.profile.dated_by_article:
         return
-    if any(article.is_news_of_the_day(m.sentence_index) for m in frame.mentions):
-        frame.start = article.doc_date
+    if any(doc.is_news_of_the_day(m.sentence_index) for m in frame.mentions):
+        frame.start = doc.date

@@ -1,16 +1,21 @@
-"""Rules kept as data (YAML next to this module), loaded once per process, and text folding."""
+"""The lexicon module: rules kept as data (YAML next to this module), loaded once per process and
+checked when loaded, and the one place text is folded. Three folds, for three uses: `fold` and
+`fold_word` make lookup keys; `fold_in_place` keeps one char per char so offsets stay aligned
+(idioms in the text); `fold_with_offsets` maps each folded char back to the text (time expressions)."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_QUOTES = frozenset("’‘`ʼ´")  # apostrophes as typed, folded char by char
+_DASHES = frozenset("‐‑‒–—")
 
 
 @lru_cache(maxsize=65536)
@@ -19,6 +24,43 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).replace("œ", "oe").replace("Œ", "Oe"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return " ".join(text.replace("-", " ").split())
+
+
+def fold_in_place(text: str) -> str:
+    """Fold case, accents and apostrophes character by character so offsets stay aligned."""
+    out = []
+    for char in text.replace("’", "'"):
+        base = unicodedata.normalize("NFKD", char)
+        stripped = "".join(c for c in base if not unicodedata.combining(c)) or char
+        out.append(stripped[0].lower())
+    return "".join(out)
+
+
+def _fold_char(char: str) -> str:
+    if char in _QUOTES:
+        return "'"
+    if char in _DASHES:
+        return "-"
+    return "".join(c for c in unicodedata.normalize("NFKD", char.lower()) if not unicodedata.combining(c))
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """Folded text plus, for each folded char, the start and end offset of the original char it comes from.
+
+    A char that folds to nothing (a stray combining accent) widens the previous char's end, so a match
+    ending there still covers it.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, char in enumerate(text):
+        piece = _fold_char(char)
+        if not piece and ends:
+            ends[-1] = index + 1
+        pieces.append(piece)
+        starts.extend([index] * len(piece))
+        ends.extend([index + 1] * len(piece))
+    return "".join(pieces), starts, ends
 
 
 @lru_cache(maxsize=65536)
@@ -30,16 +72,78 @@ def fold_word(text: str) -> str:
     return key
 
 
+class LexiconError(ValueError):
+    """A rules file of the wrong shape: the message names the file and the entry."""
+
+
 @cache
 def load(name: str) -> dict:
-    with open(DATA_DIR / f"{name}.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return _read_yaml(DATA_DIR / f"{name}.yaml")
+
+
+def word_list(name: str, key: str) -> list[str]:
+    """A list of words of data/<name>.yaml, refused unless it is one."""
+    words = load(name).get(key)
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise LexiconError(f"{DATA_DIR / name}.yaml: {key} must be a list of words, not {words!r}")
+    return words
 
 
 @cache
 def word_set(name: str, key: str) -> frozenset[str]:
     """A YAML list as folded singular keys, for membership tests on lemmas or forms."""
-    return frozenset(fold_word(w) for w in load(name)[key])
+    return frozenset(fold_word(w) for w in word_list(name, key))
+
+
+@cache
+def grammar_words(key: str) -> frozenset[str]:
+    """A list of data/grammar.yaml (function words by role), folded like lemmas and case markers."""
+    return frozenset(fold(w) for w in word_list("grammar", key))
+
+
+@dataclass(frozen=True)
+class EventProfile:
+    """How an event type behaves where types differ (data/type_*.yaml, one file a type)."""
+
+    type: str
+    refers_back_to: tuple[str, ...]  # types a definite anaphoric mention may name (its own among them)
+    new_when_indefinite: bool  # an indefinite mention (`un accord`) starts a new event
+    coordinated_apart: bool  # two coordinated nouns with their own determiners are two events
+    has_destination: bool  # a trip: its place is where one goes, that country no party, a site tells trips apart
+    hosts_meetings: bool  # events held during it share its place and dates, and give it theirs
+    held_during_host: bool  # undated or unplaced, it takes the place and dates of the event hosting it
+    visitors_meeting: bool  # naming nobody during a hosting event, it takes that event's participants
+    attended: bool  # trigger-less attendance sentences join it
+    pair_when_unnamed: bool  # naming nobody, the article's two countries are its parties
+    dated_by_article: bool  # reported as done with no date of its own: the article's date
+    signed: bool  # signing verbs (needs: no_agreement_noun) stand for a noun of this type
+
+
+PROFILE_KEYS = {name: kind for name, kind in EventProfile.__annotations__.items()}
+
+
+def _load_profile(path: Path) -> EventProfile:
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{path}: a profile is a mapping of {', '.join(PROFILE_KEYS)}")
+    unknown = sorted(set(raw) - set(PROFILE_KEYS))
+    missing = sorted(set(PROFILE_KEYS) - set(raw))
+    if unknown or missing:
+        raise LexiconError(f"{path}: unknown keys {unknown}, missing keys {missing}")
+    for name, kind in PROFILE_KEYS.items():
+        value = raw[name]
+        if kind == "bool" and not isinstance(value, bool):
+            raise LexiconError(f"{path}: {name} must be true or false, not {value!r}")
+        if kind == "str" and not (isinstance(value, str) and value):
+            raise LexiconError(f"{path}: {name} must be a name, not {value!r}")
+        if name == "refers_back_to" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise LexiconError(f"{path}: refers_back_to must be a list of type names, not {value!r}")
+    return EventProfile(**{**raw, "refers_back_to": tuple(raw["refers_back_to"])})
+
+
+def _read_yaml(path: Path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
 
 
 @dataclass(frozen=True)
@@ -47,6 +151,7 @@ class TriggerEntry:
     words: tuple[str, ...]
     pos: str
     type: str
+    profile: EventProfile
     anaphoric: bool = False
     needs: str | None = None
     arrival: bool = False
@@ -59,30 +164,69 @@ class TriggerEntry:
         return " ".join(self.words)
 
 
-@cache
-def trigger_entries() -> tuple[TriggerEntry, ...]:
-    """Lexicon entries, longest first so multi-word triggers win over their parts."""
-    entries = [
-        TriggerEntry(
-            words=tuple(fold_word(w) for w in raw["words"]),
-            pos=raw["pos"],
-            type=raw["type"],
-            anaphoric=raw.get("anaphoric", False),
-            needs=raw.get("needs"),
-            arrival=raw.get("arrival", False),
-            open_trip=raw.get("open_trip", False),
-            stay=raw.get("stay", False),
-            exclude=frozenset(fold_word(w) for w in raw.get("exclude", [])),
-        )
-        for raw in load("triggers")["triggers"]
-    ]
-    return tuple(sorted(entries, key=lambda e: -len(e.words)))
+ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay")
+ENTRY_KEYS = {"words", "pos", "type", "needs", "exclude", *ENTRY_FLAGS}
+
+
+def _entry(path: Path, raw, profiles: dict[str, EventProfile]) -> TriggerEntry:
+    where = f"{path}: trigger {raw.get('words') if isinstance(raw, dict) else raw!r}"
+    if not isinstance(raw, dict) or not isinstance(raw.get("words"), list) or not raw["words"]:
+        raise LexiconError(f"{where}: an entry is a mapping with a non-empty list of words")
+    unknown = sorted(set(raw) - ENTRY_KEYS)
+    if unknown:
+        raise LexiconError(f"{where}: unknown keys {unknown} (known: {', '.join(sorted(ENTRY_KEYS))})")
+    if raw.get("pos") not in ("NOUN", "VERB"):
+        raise LexiconError(f"{where}: pos must be NOUN or VERB, not {raw.get('pos')!r}")
+    if raw.get("type") not in profiles:
+        raise LexiconError(f"{where}: type {raw.get('type')!r} has no profile (known: {', '.join(sorted(profiles))})")
+    if any(not isinstance(raw.get(flag, False), bool) for flag in ENTRY_FLAGS):
+        raise LexiconError(f"{where}: {', '.join(ENTRY_FLAGS)} must be true or false")
+    return TriggerEntry(
+        words=tuple(fold_word(w) for w in raw["words"]),
+        pos=raw["pos"],
+        type=raw["type"],
+        profile=profiles[raw["type"]],
+        needs=raw.get("needs"),
+        exclude=frozenset(fold_word(w) for w in raw.get("exclude", [])),
+        **{flag: raw.get(flag, False) for flag in ENTRY_FLAGS},
+    )
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Trigger entries (longest first, so that multi-word triggers win over their parts), indexed
+    by their first word, and the profiles of the event types they name."""
+
+    entries: tuple[TriggerEntry, ...]
+    profiles: dict[str, EventProfile]
+
+    @classmethod
+    def load(cls, trigger_files: list[Path], profile_files: list[Path]) -> Lexicon:
+        profiles = {}
+        for path in profile_files:
+            profile = _load_profile(path)
+            profiles[profile.type] = profile
+        for profile in profiles.values():
+            unknown = [t for t in profile.refers_back_to if t not in profiles]
+            if unknown:
+                raise LexiconError(f"{profile.type} profile: refers_back_to names unknown types {unknown}")
+        entries = []
+        for path in trigger_files:
+            raw = _read_yaml(path)
+            if not isinstance(raw, dict) or not isinstance(raw.get("triggers"), list):
+                raise LexiconError(f"{path}: expected a `triggers:` list")
+            entries.extend(_entry(path, item, profiles) for item in raw["triggers"])
+        return cls(tuple(sorted(entries, key=lambda e: -len(e.words))), profiles)
+
+    @cached_property
+    def by_first_word(self) -> dict[str, tuple[TriggerEntry, ...]]:
+        index: dict[str, list[TriggerEntry]] = {}
+        for entry in self.entries:
+            index.setdefault(entry.words[0], []).append(entry)
+        return {key: tuple(entries) for key, entries in index.items()}
 
 
 @cache
-def entries_by_first_word() -> dict[str, tuple[TriggerEntry, ...]]:
-    """Lexicon entries indexed by their first word, longest first."""
-    index: dict[str, list[TriggerEntry]] = {}
-    for entry in trigger_entries():
-        index.setdefault(entry.words[0], []).append(entry)
-    return {key: tuple(entries) for key, entries in index.items()}
+def default_lexicon() -> Lexicon:
+    """The shipped lexicon: data/triggers.yaml and one data/type_*.yaml profile per event type."""
+    return Lexicon.load([DATA_DIR / "triggers.yaml"], sorted(DATA_DIR.glob("type_*.yaml")))

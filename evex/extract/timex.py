@@ -13,15 +13,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from evex.extract.resources import load
+from evex.extract.resources import fold_with_offsets, load
 
-_APOSTROPHES = frozenset("’‘`ʼ´")
-_DASHES = frozenset("‐‑‒–—")
 _ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+(?:'[^\W\d_]*)?)")
 # How many years a `dernier`/`prochain` search may move: enough to reach the next 29 February.
@@ -85,36 +82,9 @@ def parse_iso(value: str) -> PartialDate:
 # --- folding -------------------------------------------------------------------------------------
 
 
-def _fold_char(char: str) -> str:
-    if char in _APOSTROPHES:
-        return "'"
-    if char in _DASHES:
-        return "-"
-    return "".join(c for c in unicodedata.normalize("NFKD", char.lower()) if not unicodedata.combining(c))
-
-
-def _fold(text: str) -> tuple[str, list[int], list[int]]:
-    """Folded text plus, for each folded char, the start and end offset of the original char it comes from.
-
-    A char that folds to nothing (a stray combining accent) widens the previous char's end, so a match
-    ending there still covers it.
-    """
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for index, char in enumerate(text):
-        piece = _fold_char(char)
-        if not piece and ends:
-            ends[-1] = index + 1
-        pieces.append(piece)
-        starts.extend([index] * len(piece))
-        ends.extend([index + 1] * len(piece))
-    return "".join(pieces), starts, ends
-
-
 def _key(text: str) -> str:
     """Folded text with single spaces: the lookup key of a matched word or phrase."""
-    return " ".join(_fold(text)[0].split())
+    return " ".join(fold_with_offsets(text)[0].split())
 
 
 # --- vocabulary and patterns ---------------------------------------------------------------------
@@ -492,7 +462,7 @@ def find_time_expressions(text: str, doc_date: str | None, tense: str | None = N
     a weekday with no tense is taken in the past. An expression that needs doc_date (or a full-day
     doc_date) it lacks is still returned, with None values.
     """
-    folded, starts, ends = _fold(text)
+    folded, starts, ends = fold_with_offsets(text)
     ctx = _Context(folded, text, starts, parse_iso(doc_date) if doc_date else None, tense)
     candidates: list[tuple[int, int, int, _Result]] = []
     for rank, (pattern, handler) in enumerate(_rules()):

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from evex.conllu import ParsedDoc, Sentence, Word
+from evex.conllu import Word
+from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import locative_places
-from evex.extract.resources import TriggerEntry, entries_by_first_word, fold, load, word_set
-from evex.extract.tree import (
-    ancestors,
-    case_of,
-    controller,
-    determiner,
-    governing_verb,
-    has_reflexive,
-    keys,
-    subtree,
-)
+from evex.extract.resources import Lexicon, TriggerEntry, fold, fold_in_place, grammar_words, load, word_set
 
-MONTHS_AND_DAYS = frozenset(
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche".split()
-)
-NEGATION_ADVERBS = frozenset({"pas", "jamais", "plus", "point", "guere", "nullement"})
+MONTHS_AND_DAYS = frozenset(fold(w) for key in ("months", "weekdays") for w in load("timex")[key])
+NEGATION_PARTICLE = grammar_words("negation_particle")
+NEGATION_ADVERBS = grammar_words("negation_adverbs")
+GENITIVE = grammar_words("genitive_case")
 
 
 @dataclass
@@ -46,40 +36,43 @@ class TriggerMatch:
         return {w.id for w in self.words}
 
 
-def find_triggers(doc: ParsedDoc, text: str) -> list[TriggerMatch]:
+def find_triggers(doc: Doc) -> list[TriggerMatch]:
+    text = doc.text
     matches: list[TriggerMatch] = []
     for sentence in doc.sentences:
-        matches.extend(_sentence_triggers(sentence, text, {m.type for m in matches}))
+        matches.extend(_sentence_triggers(sentence, text, doc.lexicon, {m.type for m in matches}))
     return matches
 
 
-def _sentence_triggers(sentence: Sentence, text: str, earlier_types: set[str]) -> list[TriggerMatch]:
-    raw = _lexicon_matches(sentence)
+def _sentence_triggers(
+    sentence: Sentence, text: str, lexicon: Lexicon, earlier_types: set[str]
+) -> list[TriggerMatch]:
+    raw = _lexicon_matches(sentence, lexicon)
     heads = {m.head.id for m in raw}
-    has_agreement_noun = any(m.type == "AGREEMENT" and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
+    has_signed_noun = any(m.entry.profile.signed and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
     kept: list[TriggerMatch] = []
     satellites: list[Word] = []
     for match in raw:
-        if match.entry.needs == "no_agreement_noun" and has_agreement_noun:
+        if match.entry.needs == "no_agreement_noun" and has_signed_noun:
             satellites.append(match.head)
             continue
         if _is_event_sense(match, text, heads - {match.head.id}, earlier_types):
             kept.append(match)
     kept = _absorb_nested(kept)
     for word in satellites:
-        agreements = [m for m in kept if m.type == "AGREEMENT"]
-        if agreements:
-            min(agreements, key=lambda m: abs(m.head.id - word.id)).satellites.append(word)
+        signed = [m for m in kept if m.entry.profile.signed]
+        if signed:
+            min(signed, key=lambda m: abs(m.head.id - word.id)).satellites.append(word)
     for match in kept:
         _extend_span(match)
     return kept
 
 
-def _lexicon_matches(sentence: Sentence) -> list[TriggerMatch]:
+def _lexicon_matches(sentence: Sentence, lexicon: Lexicon) -> list[TriggerMatch]:
     """Longest entries first at each position; a word belongs to one trigger at most."""
     words = sentence.words
     word_keys = [keys(w) for w in words]
-    index = entries_by_first_word()
+    index = lexicon.by_first_word
     candidates: list[tuple[int, int, TriggerEntry]] = []
     for i, first in enumerate(word_keys):
         for key in first:
@@ -131,9 +124,9 @@ def _is_proper_name(sentence: Sentence, head: Word) -> bool:
         return False
     if gazetteer().lookup(head.text):
         return True  # `la Réunion`, the island
-    if head.ner == "O":
+    if sentence.entity_kind(head) is None:
         return False
-    det = determiner(sentence, head)
+    det = sentence.determiner(head)
     return det is None or (det.text[:1].isupper() and det.id != sentence.words[0].id)
 
 
@@ -147,55 +140,112 @@ def _context_keys(sentence: Sentence, head: Word) -> set[str]:
     return context
 
 
-def _need_met(need: str, match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+# The conditions a lexicon entry's `needs:` names (data/triggers.yaml), one predicate each:
+# (match, text, heads of the sentence's other triggers) -> whether the word is an event in this sense.
+Need = Callable[[TriggerMatch, str, set[int]], bool]
+NEEDS: dict[str, Need] = {}
+# `no_agreement_noun` is checked on the whole sentence's matches (`_sentence_triggers`), not on one.
+SENTENCE_NEEDS = frozenset({"no_agreement_noun"})
+
+
+def need(name: str) -> Callable[[Need], Need]:
+    def register(predicate: Need) -> Need:
+        NEEDS[name] = predicate
+        return predicate
+
+    return register
+
+
+def _need_met(name: str, match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    predicate = NEEDS.get(name)
+    return predicate is None or predicate(match, text, other_heads)
+
+
+def unknown_needs(lexicon: Lexicon) -> list[str]:
+    """Entries whose `needs:` names no predicate, as `words (needs)`."""
+    return [f"{' '.join(e.words)} ({e.needs})" for e in lexicon.entries
+            if e.needs and e.needs not in NEEDS and e.needs not in SENTENCE_NEEDS]
+
+
+@need("reflexive")
+def _reflexive(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A reflexive pronoun (se rendre, s'entretenir)."""
+    return match.sentence.has_reflexive(match.head)
+
+
+@need("destination")
+def _destination(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A named place introduced by à/en/au/dans/vers (motion verbs, mission)."""
     sentence, head = match.sentence, match.head
     children = sentence.children(head)
-    if need == "reflexive":
-        return has_reflexive(sentence, head)
-    if need == "destination":
-        if head.upos == "VERB" and any(c.deprel == "xcomp" and c.feat("VerbForm") == "Inf" for c in children):
-            return False  # `nous allons travailler`, `je suis venu réaffirmer`: not a trip
-        return bool(locative_places(sentence, head, text, other_heads, through_purpose=True)) or (
-            fold(head.lemma) == "rejoindre" and any(c.deprel == "obj" and c.upos == "PROPN" for c in children)
-        )
-    if need == "person_object":
-        governor = sentence.head_of(head)
-        gathered = (  # `les ministres réunis à Yaoundé`: the participle says who were brought together
-            head.feat("VerbForm") == "Part" and head.deprel == "acl" and governor is not None
-            and _names_people(sentence, governor)
-        )
-        return gathered or has_reflexive(sentence, head) or _person_after(sentence, head) or any(
-            c.deprel in ("obj", "nsubj:pass", "obl:agent") and _names_people(sentence, c) for c in children
-        )
-    if need == "counterpart":
-        return any(case_of(sentence, c) in ("avec", "entre") for c in children) or any(
-            (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
-            or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
-            for c in children
-        )
-    if need == "anchor":
-        if any(_trainees(sentence, c) for c in children):
-            return False  # `la formation des cadres`: training as an activity, not one session
-        return any(
-            w.id != head.id
-            and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
-            for w in subtree(sentence, head, other_heads)
-        )
-    if need == "plural":
-        return head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x"))
-    if need == "joint":
-        joint = word_set("triggers", "joint_modifiers")
-        return any(keys(c) & joint for c in children if c.deprel in ("amod", "nmod"))
-    return True
+    if head.upos == "VERB" and any(c.deprel == "xcomp" and c.feat("VerbForm") == "Inf" for c in children):
+        return False  # `nous allons travailler`, `je suis venu réaffirmer`: not a trip
+    return bool(locative_places(sentence, head, text, other_heads, through_purpose=True)) or (
+        fold(head.lemma) in grammar_words("join_verbs") and any(c.deprel == "obj" and c.upos == "PROPN" for c in children)
+    )
+
+
+@need("person_object")
+def _person_object(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A person or delegation as object (recevoir)."""
+    sentence, head = match.sentence, match.head
+    children = sentence.children(head)
+    governor = sentence.head_of(head)
+    gathered = (  # `les ministres réunis à Yaoundé`: the participle says who were brought together
+        head.feat("VerbForm") == "Part" and head.deprel == "acl" and governor is not None
+        and _names_people(sentence, governor)
+    )
+    return gathered or sentence.has_reflexive(head) or _person_after(sentence, head) or any(
+        c.deprel in ("obj", "nsubj:pass", "obl:agent") and _names_people(sentence, c) for c in children
+    )
+
+
+@need("counterpart")
+def _counterpart(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """An `avec` complement, or a plural or coordinated subject (discuter)."""
+    sentence, head = match.sentence, match.head
+    children = sentence.children(head)
+    return any(sentence.case_of(c) in grammar_words("between_cases") for c in children) or any(
+        (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
+        or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
+        for c in children
+    )
+
+
+@need("anchor")
+def _anchor(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """Its own date, place or named participant (formation, stage)."""
+    sentence, head = match.sentence, match.head
+    if any(_trainees(sentence, c) for c in sentence.children(head)):
+        return False  # `la formation des cadres`: training as an activity, not one session
+    return any(
+        w.id != head.id
+        and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
+        for w in sentence.subtree(head, other_heads)
+    )
+
+
+@need("plural")
+def _plural(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """Only the plural is an event (les débats, les échanges)."""
+    head = match.head
+    return head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x"))
+
+
+@need("joint")
+def _joint(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A modifier saying several forces or parties take part (exercice conjoint)."""
+    joint = word_set("triggers", "joint_modifiers")
+    return any(keys(c) & joint for c in match.sentence.children(match.head) if c.deprel in ("amod", "nmod"))
 
 
 def _refers_back(sentence: Sentence, head: Word) -> bool:
     """`la formation`, `ce stage` after an event of the type: the definite noun names that event,
     so it needs no anchor of its own; `la formation des cadres` is still the activity."""
-    det = determiner(sentence, head)
+    det = sentence.determiner(head)
     return (
         det is not None
-        and fold(det.lemma) in ("le", "ce")
+        and fold(det.lemma) in grammar_words("anaphoric_determiners")
         and head.feat("Number") != "Plur"
         and not any(_trainees(sentence, c) for c in sentence.children(head))
     )
@@ -206,7 +256,7 @@ def _trainees(sentence: Sentence, child: Word) -> bool:
     return (
         child.deprel.startswith("nmod")
         and child.upos == "NOUN"
-        and case_of(sentence, child) == "de"
+        and sentence.case_of(child) in GENITIVE
         and not any(c.deprel == "nummod" for c in sentence.children(child))
     )
 
@@ -220,32 +270,22 @@ def _person_after(sentence: Sentence, verb: Word) -> bool:
     for word in sentence.words[verb.id:]:
         if word.upos in ("VERB", "AUX"):
             return False
-        if word.ner in ("B-PER", "S-PER"):
-            return not case_of(sentence, word)
+        if sentence.begins_entity(word, "PER"):
+            return not sentence.case_of(word)
     return False
 
 
 def _names_people(sentence: Sentence, word: Word) -> bool:
     people = word_set("entities", "group_nouns") | word_set("entities", "titles") | word_set("entities", "honorifics")
-    return word.upos == "PROPN" or word.ner.endswith("PER") or bool(keys(word) & people)
-
-
-def _fold_chars(text: str) -> str:
-    """Fold case, accents and apostrophes character by character so offsets stay aligned."""
-    out = []
-    for char in text.replace("’", "'"):
-        base = unicodedata.normalize("NFKD", char)
-        stripped = "".join(c for c in base if not unicodedata.combining(c)) or char
-        out.append(stripped[0].lower())
-    return "".join(out)
+    return word.upos == "PROPN" or sentence.entity_kind(word) == "PER" or bool(keys(word) & people)
 
 
 def _inside_idiom(match: TriggerMatch, text: str) -> bool:
     lo = max(0, match.head.start_char - 30)
-    window = _fold_chars(text[lo : match.head.end_char + 30])
+    window = fold_in_place(text[lo : match.head.end_char + 30])
     head_start, head_end = match.head.start_char - lo, match.head.end_char - lo
     for idiom in load("triggers")["idioms"]:
-        needle = _fold_chars(idiom)
+        needle = fold_in_place(idiom)
         pos = window.find(needle)
         while pos >= 0:
             if pos < head_end and pos + len(needle) > head_start:
@@ -254,31 +294,21 @@ def _inside_idiom(match: TriggerMatch, text: str) -> bool:
     return False
 
 
-def predicate_of(sentence: Sentence, head: Word) -> Word | None:
-    """The verb that carries the event's assertion: the trigger verb, or the verb a noun is an argument of."""
-    if head.upos == "VERB":
-        return controller(sentence, head)
-    governor = sentence.head_of(head)
-    if governor is not None and governor.upos == "VERB" and head.deprel.startswith(("nsubj", "obj", "obl:arg")):
-        return controller(sentence, governor)
-    return None
-
-
 def is_negated(sentence: Sentence, head: Word) -> bool:
     """n'a pas rencontré, aucune visite, la visite a été annulée."""
     negators = word_set("triggers", "negators")
-    det = determiner(sentence, head)
+    det = sentence.determiner(head)
     if det is not None and keys(det) & negators:
         return True
     governor = sentence.head_of(head)
     if governor is not None and keys(governor) & negators and governor.upos in ("VERB", "NOUN"):
         return True
-    verbs = [v for v in (head if head.upos == "VERB" else None, predicate_of(sentence, head)) if v is not None]
+    verbs = [v for v in (head if head.upos == "VERB" else None, sentence.predicate_of(head)) if v is not None]
     for verb in verbs:
-        chain = [verb, *[a for a in ancestors(sentence, verb) if verb.deprel == "xcomp"][:1]]
+        chain = [verb, *[a for a in sentence.ancestors(verb) if verb.deprel == "xcomp"][:1]]
         for candidate in chain:
             kids = sentence.children(candidate)
-            has_ne = any(fold(k.lemma) == "ne" for k in kids)
+            has_ne = any(fold(k.lemma) in NEGATION_PARTICLE for k in kids)
             if has_ne and any(fold(k.lemma) in NEGATION_ADVERBS for k in kids):
                 return True
     return False
@@ -288,7 +318,7 @@ def _is_habitual(sentence: Sentence, head: Word) -> bool:
     habitual = word_set("triggers", "habitual")
     if any(keys(c) & habitual for c in sentence.children(head) if c.deprel in ("amod", "advmod")):
         return True
-    verb = head if head.upos == "VERB" else governing_verb(sentence, head)
+    verb = head if head.upos == "VERB" else sentence.governing_verb(head)
     return verb is not None and any(keys(c) & habitual for c in sentence.children(verb) if c.deprel == "advmod")
 
 
@@ -306,13 +336,13 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
     if _judged(sentence, head):
         return True
     vague = word_set("triggers", "vague_quantifiers")
-    det = determiner(sentence, head)
+    det = sentence.determiner(head)
     adverbs = [a for a in _quantifying_adverbs(sentence, head, det) if a is not None and a.upos == "ADV"]
     quantified = any(keys(w) & vague for w in [*adverbs, *(c for c in children if c.deprel in ("amod", "det"))])
-    indefinite = det is not None and fold(det.lemma) in ("un", "de")
+    indefinite = det is not None and fold(det.lemma) in grammar_words("indefinite_determiners")
     bare_subject = head.deprel.startswith("nsubj") and indefinite
-    if indefinite and case_of(sentence, head) == "pour":  # `pour des séjours`: occurrences aimed at
-        return not any(w.ner.endswith(("PER", "ORG")) for w in _own_phrases(sentence, head))
+    if indefinite and sentence.case_of(head) in grammar_words("purpose_case"):  # `pour des séjours`: occurrences aimed at
+        return not any(sentence.entity_kind(w) in ("PER", "ORG") for w in _own_phrases(sentence, head))
     if not (quantified or bare_subject):
         return False
     return not any(w.upos == "PROPN" for w in _own_phrases(sentence, head))
@@ -321,19 +351,19 @@ def _is_unspecified_plural(sentence: Sentence, head: Word) -> bool:
 def _quantifying_adverbs(sentence: Sentence, head: Word, det: Word | None) -> list[Word | None]:
     """Where an adverb quantifying a noun through `de` sits: before its determiner (`il y a beaucoup
     de contrats`) or above it (`Beaucoup de contrats nous condamnent`, `de` as a case mark)."""
-    governor = sentence.head_of(head) if case_of(sentence, head) == "de" else None
+    governor = sentence.head_of(head) if sentence.case_of(head) in GENITIVE else None
     return [sentence.word(det.id - 1) if det is not None else None, governor]
 
 
 def _own_phrases(sentence: Sentence, head: Word) -> list[Word]:
     """The words of a trigger noun's phrase and, under a support verb, of that verb's complements
     (`a eu plusieurs entretiens avec A`, however the parser hangs `avec A`); not its subject."""
-    words = subtree(sentence, head, set())
+    words = sentence.subtree(head, set())
     governor = sentence.head_of(head)
     if governor is not None and governor.upos == "VERB":
         for child in sentence.children(governor):
             if child.id != head.id and child.deprel.startswith(("obl", "obj")):
-                words += subtree(sentence, child, set())
+                words += sentence.subtree(child, set())
     return words
 
 
@@ -358,12 +388,12 @@ def _absorb_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
         governor = by_head.get(head.head)
         if governor is None or governor is match:
             continue
-        nested_noun = governor.entry.pos == "NOUN" and head.deprel == "nmod" and case_of(sentence, head) == "de"
+        nested_noun = governor.entry.pos == "NOUN" and head.deprel == "nmod" and sentence.case_of(head) in GENITIVE
         bare_complement = (
             governor.entry.pos == "VERB"
             and governor.type == match.type
             and head.deprel.startswith("obl")
-            and determiner(sentence, head) is None
+            and sentence.determiner(head) is None
         )
         if nested_noun or bare_complement:
             first = min(w.id for w in governor.words)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from evex.conllu import ParsedDoc, Sentence, Word
+from evex.conllu import Sentence, Word
 from evex.frames import EventFrame
 
 Features = dict[str, float]
@@ -67,8 +67,8 @@ def _year(iso: str | None) -> int | None:
     return int(iso[:4]) if iso and iso[:4].isdigit() else None
 
 
-def _mention_features(doc: ParsedDoc, frame: EventFrame, headline: frozenset[int]) -> Iterable[tuple[str, float]]:
-    sentences = doc.sentences
+def _mention_features(sentences: list[Sentence], frame: EventFrame, headline: frozenset[int]
+                      ) -> Iterable[tuple[str, float]]:
     first = min(frame.mentions, key=lambda m: m.sentence_index)
     yield "sentence_position", first.sentence_index / max(len(sentences), 1)
     yield "first_sentences", float(first.sentence_index < 4)
@@ -97,10 +97,10 @@ def _mention_features(doc: ParsedDoc, frame: EventFrame, headline: frozenset[int
         yield "sentence_words", min(len(sentence.words), 80) / 80
 
 
-def article_features(doc: ParsedDoc, doc_date: str | None) -> Features:
+def article_features(sentences: list[Sentence], doc_date: str | None) -> Features:
     """How the whole article speaks: first person (an interview, an opinion), past narrative tenses
     (a portrait, a history), years long before its date, questions. The genre, read off the parse."""
-    words = [w for s in doc.sentences for w in s.words]
+    words = [w for s in sentences for w in s.words]
     verbs = [w for w in words if w.upos in ("VERB", "AUX") and w.feat("VerbForm") == "Fin"]
     doc_year = _year(doc_date)
     years = [int(w.text) for w in words if w.upos == "NUM" and len(w.text) == 4 and w.text.isdigit()]
@@ -109,18 +109,18 @@ def article_features(doc: ParsedDoc, doc_date: str | None) -> Features:
         "article_first_person": share([w for w in words if w.upos == "PRON" and w.feat("Person") == "1"], words) * 20,
         "article_narrative_past": share([v for v in verbs if v.feat("Tense") in ("Imp", "Past")], verbs),
         "article_old_years": share([y for y in years if doc_year and doc_year - y > 5], years),
-        "article_questions": share([w for w in words if w.text == "?"], doc.sentences),
+        "article_questions": share([w for w in words if w.text == "?"], sentences),
     }
 
 
-def event_features(doc: ParsedDoc, frame: EventFrame, doc_date: str | None, frames: list[EventFrame],
+def event_features(sentences: list[Sentence], frame: EventFrame, doc_date: str | None, frames: list[EventFrame],
                    headline: frozenset[int]) -> Features:
-    """The features of one event of an article (`frames`: all its events, `headline`: its headline's
-    sentence indices). Mention-level features are averaged over the event's first three mentions."""
+    """The features of one event of an article (`sentences`: its parse, `frames`: all its events,
+    `headline`: its headline's sentence indices). Mention-level features are averaged over the event's first three mentions."""
     features: Features = {f"type={frame.type}": 1.0, f"status={frame.status}": 1.0}
     counts: dict[str, float] = {}
     n_mentions = min(len(frame.mentions), 3)
-    for name, value in _mention_features(doc, frame, headline):
+    for name, value in _mention_features(sentences, frame, headline):
         per_mention = name not in ("sentence_position", "first_sentences", "in_headline")
         counts[name] = counts.get(name, 0.0) + (value / n_mentions if per_mention else value)
     features.update(counts)
@@ -135,6 +135,6 @@ def event_features(doc: ParsedDoc, frame: EventFrame, doc_date: str | None, fram
     features["years_before_article"] = (
         min(max(doc_year - start_year, 0), 50) / 50 if start_year is not None and doc_year is not None else 0.0)
     features["article_events"] = min(len(frames), 10) / 10
-    features["article_sentences"] = min(len(doc.sentences), 100) / 100
+    features["article_sentences"] = min(len(sentences), 100) / 100
     features["same_type_events"] = min(sum(f.type == frame.type for f in frames), 5) / 5
     return features

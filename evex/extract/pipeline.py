@@ -1,0 +1,160 @@
+"""Extraction as components run in a declared order over one `Doc`, as Stanza's processors are.
+
+Each component names what it reads on the Doc (`needs`) and what it writes there (`provides`);
+the order is checked once, when the extractor is built, so that a component placed before what
+it reads is a clear error rather than a silent None. The Doc starts with what `build_doc` reads
+from the parse, the text and the date (`BUILT`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from evex.conllu import ParsedDoc
+from evex.extract.arguments import describe
+from evex.extract.cooccurrence import organisation_acronyms, sentence_participants
+from evex.extract.doc import Doc, build_doc
+from evex.extract.entities import find_persons
+from evex.extract.grouping import group_mentions, merge_headline_events
+from evex.extract.resources import Lexicon, LexiconError, default_lexicon
+from evex.extract.resolve import (
+    attach_attendance,
+    country_pair,
+    date_undated_report,
+    event_participants,
+    event_status,
+    join_visitors,
+    set_place_and_time,
+    without_destination,
+)
+from evex.extract.triggers import TriggerMatch, find_triggers, unknown_needs
+from evex.frames import EventFrame
+from evex.learn.events import EVENT_FILTER, real_events
+from evex.learn.model import shipped_decision
+
+BUILT = ("sentences", "text", "date", "headline")
+
+
+class ComponentOrderError(ValueError):
+    """A component needs what no component before it provides."""
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    needs: tuple[str, ...]
+    provides: tuple[str, ...]
+    run: Callable[[Doc], None]
+
+
+def _persons(doc: Doc) -> None:
+    doc.persons = find_persons(doc)
+
+
+def _acronyms(doc: Doc) -> None:
+    doc.acronyms = organisation_acronyms(doc)
+
+
+def _pair(doc: Doc) -> None:
+    doc.pair = country_pair(doc)
+
+
+def _triggers(doc: Doc) -> None:
+    doc.triggers = find_triggers(doc)
+
+
+def _mentions(doc: Doc) -> None:
+    by_sentence: dict[int, list[TriggerMatch]] = {}
+    for match in doc.triggers:
+        by_sentence.setdefault(match.sentence.index, []).append(match)
+    doc.mentions = [describe(doc, m, by_sentence[m.sentence.index]) for m in doc.triggers]
+
+
+def _events(doc: Doc) -> None:
+    doc.events = merge_headline_events(group_mentions(doc.mentions, doc.persons), doc.headline)
+
+
+def _attendance(doc: Doc) -> None:
+    attach_attendance(doc, doc.events)
+
+
+def _cooccurrence(doc: Doc) -> None:
+    for event in doc.events:
+        for draft in event.drafts:
+            event.attendees.extend(sentence_participants(doc, draft.match.sentence, draft.match.head))
+
+
+def _frames(doc: Doc) -> None:
+    frames = []
+    for number, event in enumerate(doc.events, start=1):
+        frame = EventFrame(local_id=f"e{number}", type=event.type, mentions=[d.mention for d in event.drafts])
+        set_place_and_time(frame, event, doc.events, doc.text)
+        frame.participants = without_destination(
+            frame, event, event_participants(event, doc.persons.countries, doc.pair, doc.acronyms)
+        )
+        frame.status = event_status(event, frame, doc.date)
+        date_undated_report(frame, event, doc)
+        frames.append(frame)
+    join_visitors(frames, doc.events)
+    doc.frames = frames
+
+
+def _learned_filter(doc: Doc) -> None:
+    """The events a shipped event filter (`python -m bench learn`) rejects are dropped; none shipped,
+    the rules' events stand."""
+    decision = shipped_decision(EVENT_FILTER)
+    if decision is not None:
+        doc.frames = real_events(doc.sentences, doc.date, doc.frames, doc.headline, decision)
+
+
+COMPONENTS = (
+    Component("persons", ("sentences", "text"), ("persons",), _persons),
+    Component("acronyms", ("sentences", "text"), ("acronyms",), _acronyms),
+    Component("country pair", ("sentences",), ("pair",), _pair),
+    Component("triggers", ("sentences", "text"), ("triggers",), _triggers),
+    Component("mentions", ("triggers", "persons", "date"), ("mentions",), _mentions),
+    Component("events", ("mentions", "persons", "headline"), ("events",), _events),
+    Component("attendance", ("events", "persons"), ("attendance",), _attendance),
+    Component("sentence participants", ("events", "persons", "attendance"), ("cooccurrence",), _cooccurrence),
+    Component(
+        "frames",
+        ("events", "attendance", "cooccurrence", "persons", "pair", "acronyms", "date"),
+        ("frames",),
+        _frames,
+    ),
+    Component("learned event filter", ("frames", "headline", "date"), ("filtered frames",), _learned_filter),
+)
+
+
+class Extractor:
+    """Components checked once for their order, then run on each article's Doc, with one lexicon
+    (trigger entries and event-type profiles: a new event type is data, see docs/extraction.md)."""
+
+    def __init__(self, components: Sequence[Component] = COMPONENTS, lexicon: Lexicon | None = None):
+        check_order(components)
+        self.components = tuple(components)
+        self.lexicon = lexicon or default_lexicon()
+        unknown = unknown_needs(self.lexicon)
+        if unknown:
+            raise LexiconError(f"trigger entries need conditions no predicate checks: {', '.join(unknown)}")
+
+    def extract(self, parsed: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
+        doc = build_doc(parsed, text, doc_date, self.lexicon)
+        for component in self.components:
+            component.run(doc)
+        return doc.frames
+
+
+def check_order(components: Sequence[Component]) -> None:
+    available = set(BUILT)
+    for component in components:
+        missing = [need for need in component.needs if need not in available]
+        if missing:
+            raise ComponentOrderError(
+                f"component {component.name!r} needs {', '.join(missing)}, which no component before it provides"
+                f" (order: {', '.join(c.name for c in components)})"
+            )
+        available.update(component.provides)
+    if "frames" not in available:
+        raise ComponentOrderError("no component provides frames, the extractor's output")
