@@ -1,9 +1,10 @@
-# evex: `make install` sets up .venv; `make test` runs the test suite (the command CI runs).
+# evex: `make install` sets up .venv; `make test` runs the test suite (the command CI runs);
+# `make test-fast` the extraction rules alone (under a minute).
 PYTHON ?= python3.11
 VENV ?= .venv
 export STANZA_RESOURCES_DIR ?= $(abspath ../shared/stanza_resources)
 
-.PHONY: install test run
+.PHONY: install test test-fast run
 install:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --upgrade pip
@@ -11,6 +12,11 @@ install:
 
 test:
 	$(VENV)/bin/pytest -q
+
+# The extraction rules, lexicon and validation records on stored parses: no Stanza, database or Prefect.
+FAST_TESTS = tests/test_extract_*.py tests/test_timex.py tests/test_gazetteer.py tests/validation
+test-fast:
+	$(VENV)/bin/pytest -q -m "not stanza" $(FAST_TESTS)
 
 run:
 	$(VENV)/bin/evex run seeds/

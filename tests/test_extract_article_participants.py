@@ -12,7 +12,7 @@ from evex.extract.gazetteer import gazetteer
 from evex.extract.resolve import _without_fragments
 from evex.extract.resources import load
 from evex.frames import Participant
-from tests.test_extract_article_rules import article, events_of, names, of_type, only
+from tests.extract_support import article, events_of, names, of_type, only
 
 FIXTURE = "article_participants.conllu"
 

@@ -2,54 +2,13 @@
 date line, the headline event joining the body's, trigger words inside proper names, places and
 participants stated elsewhere in a mention's sentence, and undated reports dated by the article."""
 
-from pathlib import Path
-
 import pytest
 
-from evex.conllu import ParsedDoc, read_conllu
+from evex.conllu import ParsedDoc
 from evex.extract import extract_events
 from evex.extract.doc import build_doc
 from evex.extract.resolve import country_pair
-
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-DOC_DATE = "2024-03-05"
-
-
-def _blocks(fixture: str, doc_id: str) -> list[str]:
-    """The sentence blocks of one `# newdoc id` article of a fixture file."""
-    docs = (FIXTURES / fixture).read_text(encoding="utf-8").split("# newdoc id = ")[1:]
-    body = next(d for d in docs if d.split("\n", 1)[0].strip() == doc_id).split("\n", 1)[1]
-    return [b.strip() for b in body.split("\n\n") if b.strip()]
-
-
-def article(fixture: str, doc_id: str, order: list[int] | None = None) -> tuple[ParsedDoc, str]:
-    """The parse and text of one article (its sentences in `order`): one sentence a line, joined by
-    one character as the reader's derived offsets assume."""
-    blocks = _blocks(fixture, doc_id)
-    if order is not None:
-        blocks = [blocks[i] for i in order]
-    doc = read_conllu("\n\n".join(blocks) + "\n")
-    return doc, "\n".join(s.text for s in doc.sentences)
-
-
-def events_of(fixture: str, doc_id: str, doc_date: str | None = DOC_DATE):
-    doc, text = article(fixture, doc_id)
-    return extract_events(doc, text, doc_date)
-
-
-def of_type(events, event_type: str):
-    return [e for e in events if e.type == event_type]
-
-
-def only(events, event_type: str):
-    found = of_type(events, event_type)
-    assert len(found) == 1, [(e.type, [m.trigger for m in e.mentions]) for e in events]
-    return found[0]
-
-
-def names(event) -> dict[str, str]:
-    return {p.name: p.kind for p in event.participants}
-
+from tests.extract_support import DOC_DATE, article, events_of, names, of_type, only
 
 def word(doc: ParsedDoc, sentence: int, form: str):
     return next(w for w in doc.sentences[sentence].words if w.text == form)

@@ -1,16 +1,11 @@
 """Whole extraction on hand-written parses: mentions with exact offsets, grouping, places, dates, status."""
 
-from pathlib import Path
-
-from evex.conllu import read_conllu
 from evex.extract import extract_events
-
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+from tests.extract_support import read_fixture
 
 
 def events_of(name: str, doc_date: str | None = "2024-05-02"):
-    doc = read_conllu((FIXTURES / name).read_text(encoding="utf-8"))
-    text = "\n".join(s.text for s in doc.sentences)
+    doc, text = read_fixture(name)
     return extract_events(doc, text, doc_date), text
 
 

@@ -1,22 +1,12 @@
 """Places (à X, en X, au X, a visit's destination) and status (prévu, devrait, future, present)."""
 
-from pathlib import Path
-
 import pytest
 
-from evex.conllu import read_conllu
 from evex.extract import extract_events
 from evex.extract.arguments import tense_of
 from evex.extract.doc import build_doc
 from evex.extract.location import locative_places
-
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-
-
-def load(name: str):
-    doc = read_conllu((FIXTURES / name).read_text(encoding="utf-8"))
-    return doc, "\n".join(s.text for s in doc.sentences)
-
+from tests.extract_support import read_fixture
 
 @pytest.mark.parametrize(
     ("trigger", "location", "status"),
@@ -28,14 +18,14 @@ def load(name: str):
     ],
 )
 def test_location_and_status(trigger, location, status):
-    doc, text = load("status.conllu")
+    doc, text = read_fixture("status.conllu")
     events = extract_events(doc, text, "2024-05-02")
     event = next(e for e in events if any(m.trigger == trigger for m in e.mentions))
     assert (event.location, event.status) == (location, status)
 
 
 def test_contracted_au_introduces_a_country_and_a_ville_a_city():
-    doc, text = load("visit_meeting.conllu")
+    doc, text = read_fixture("visit_meeting.conllu")
     sentence = build_doc(doc, text, None).sentences[0]
     visite = sentence.words[12]
     places = locative_places(sentence, visite, text, set())
@@ -55,13 +45,13 @@ def test_contracted_au_introduces_a_country_and_a_ville_a_city():
     ],
 )
 def test_tense_of_the_verb_carrying_the_trigger(fixture, sentence, word, tense):
-    doc, text = load(fixture)
+    doc, text = read_fixture(fixture)
     s = build_doc(doc, text, None).sentences[sentence]
     assert tense_of(s, s.word(word)) == tense
 
 
 def test_depuis_gives_an_open_start_and_the_present_an_ongoing_event():
-    doc, text = load("status.conllu")
+    doc, text = read_fixture("status.conllu")
     events = extract_events(doc, text, "2024-06-10")
     exercise = next(e for e in events if e.type == "WORKSHOP")
     assert [m.trigger for m in exercise.mentions] == ["exercice conjoint"]

@@ -82,3 +82,9 @@ def test_an_entry_needing_a_condition_no_predicate_checks_is_refused_when_the_ex
     triggers = TRIGGERS.replace("type: INAUGURATION}", "type: INAUGURATION, needs: ribbon}", 1)
     with pytest.raises(LexiconError, match=r"no predicate checks: inaugurer \(ribbon\)"):
         Extractor(lexicon=lexicon_with(tmp_path, triggers=triggers))
+
+
+def test_a_trigger_entry_with_an_unknown_key_is_refused_naming_file_and_entry(tmp_path):
+    triggers = TRIGGERS.replace("type: INAUGURATION}", "type: INAUGURATION, anaphorique: true}", 1)
+    with pytest.raises(LexiconError, match=r"inauguration\.yaml: trigger \['inaugurer'\]: unknown keys \['anaphorique'\]"):
+        lexicon_with(tmp_path, triggers=triggers)

@@ -1,8 +1,6 @@
 """Participants from the tree: subjects, objects, avec/entre, coordination, appositions, titles,
 demonyms, capitals standing for governments, organisations, pronouns and surnames."""
 
-from pathlib import Path
-
 import pytest
 
 from evex.conllu import read_conllu
@@ -10,17 +8,10 @@ from evex.extract import extract_events
 from evex.extract.doc import build_doc
 from evex.extract.entities import find_persons, participants_in
 from evex.extract.resources import load as load_data
-
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-
-
-def load(name: str):
-    doc = read_conllu((FIXTURES / name).read_text(encoding="utf-8"))
-    return doc, "\n".join(s.text for s in doc.sentences)
-
+from tests.extract_support import read_fixture
 
 def events_of(name: str, doc_date: str | None = "2024-05-02"):
-    doc, text = load(name)
+    doc, text = read_fixture(name)
     return extract_events(doc, text, doc_date), text
 
 
@@ -65,7 +56,7 @@ def test_pronoun_subject_is_the_last_person_subject_and_avec_gives_the_counterpa
 
 
 def test_surname_after_an_honorific_resolves_to_the_full_name():
-    doc, text = load("visit_meeting.conllu")
+    doc, text = read_fixture("visit_meeting.conllu")
     persons = find_persons(build_doc(doc, text, None))
     assert persons.full_name("Smith") == "John Smith"
     assert persons.countries["John Smith"] == "États-Unis"

@@ -1,23 +1,13 @@
 """Trigger detection on hand-written parses: spans, support verbs, other senses, negation, habits."""
 
-from pathlib import Path
-
 import pytest
 
-from evex.conllu import read_conllu
 from evex.extract.doc import build_doc
 from evex.extract.triggers import find_triggers
-
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-
-
-def load(name: str):
-    doc = read_conllu((FIXTURES / name).read_text(encoding="utf-8"))
-    return doc, "\n".join(s.text for s in doc.sentences)
-
+from tests.extract_support import read_fixture
 
 def spans(name: str) -> list[tuple[int, str, str]]:
-    doc, text = load(name)
+    doc, text = read_fixture(name)
     found = []
     for match in find_triggers(build_doc(doc, text, None)):
         start = min(w.start_char for w in match.words)
@@ -40,7 +30,7 @@ def test_multi_word_trigger_over_an_elided_preposition_and_signing_verb_is_no_se
 
 
 def test_signing_verb_stands_for_the_agreement_noun_of_its_sentence():
-    doc, text = load("agreement.conllu")
+    doc, text = read_fixture("agreement.conllu")
     protocol = find_triggers(build_doc(doc, text, None))[0]
     assert [w.text for w in protocol.satellites] == ["signer"]
 
@@ -86,7 +76,7 @@ def test_vague_plural_naming_its_counterparts_is_an_event():
 
 
 def test_split_contraction_keeps_the_token_offsets():
-    doc, text = load("status.conllu")
+    doc, text = read_fixture("status.conllu")
     visit = find_triggers(build_doc(doc, text, None))[0]
     assert text[visit.head.start_char : visit.head.end_char] == "visite"
     du = doc.sentences[0].words[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys
-from evex.extract.entities import participants_in, person_participant, presence_words
+from evex.extract.entities import PersonMention, participants_in, person_participant, presence_words
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import Participant
@@ -33,12 +33,16 @@ def delegation(doc: Doc, sentence: Sentence) -> list[Participant]:
     `Côté tunisien, on cite A, B`), but for those merely present."""
     if not _lists_delegation(sentence):
         return []
+    return [person_participant(doc, sentence, person, "delegation") for person in _taking_part(doc, sentence)]
+
+
+def _taking_part(doc: Doc, sentence: Sentence) -> list[PersonMention]:
+    """The persons of the sentence but those merely present (`en présence de`)."""
     present = presence_words(sentence)
     return [
-        person_participant(doc, sentence, person, "delegation")
-        for person in doc.persons.persons
-        if person.sentence_index == sentence.index
-        and not any(a.id in present for a in sentence.ancestors(person.words[0]))
+        person
+        for person in doc.persons.in_sentence(sentence.index)
+        if not any(a.id in present for a in sentence.ancestors(person.words[0]))
     ]
 
 
@@ -77,10 +81,6 @@ def _everyone(doc: Doc, sentence: Sentence, verb: Word, anaphor: Word) -> list[P
     for word in sentence.words:
         if keys(word) & word_set("entities", "group_nouns") and word.deprel.startswith(("nmod", "conj", "appos")):
             found.extend(participants_in(doc, sentence, word, "attendance", set()))
-    present = presence_words(sentence)
-    for person in doc.persons.persons:
-        if person.sentence_index == sentence.index and not any(
-            a.id in present for a in sentence.ancestors(person.words[0])
-        ):
-            found.extend(participants_in(doc, sentence, person.words[0], "attendance", set()))
+    for person in _taking_part(doc, sentence):
+        found.extend(participants_in(doc, sentence, person.words[0], "attendance", set()))
     return found

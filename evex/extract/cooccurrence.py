@@ -25,8 +25,8 @@ def sentence_participants(doc: Doc, sentence: Sentence, own: Word) -> list[Parti
     report it (`X a annoncé que des négociations ...`)."""
     excluded = presence_words(sentence) | _reporters(sentence, own)
     found: list[Participant] = []
-    for person in doc.persons.persons:
-        if person.sentence_index != sentence.index or _under(sentence, person.words[0], excluded):
+    for person in doc.persons.in_sentence(sentence.index):
+        if _under(sentence, person.words[0], excluded):
             continue
         evidence = doc.span(sentence, person.words)
         found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
@@ -65,7 +65,7 @@ def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
 
 def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
     gaz = gazetteer()
-    persons = {w.id for p in doc.persons.persons if p.sentence_index == sentence.index for w in p.words}
+    persons = {w.id for p in doc.persons.in_sentence(sentence.index) for w in p.words}
     found = []
     for span in sentence.entity_spans("ORG"):
         span = _trim(span)

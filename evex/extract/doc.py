@@ -14,10 +14,10 @@ sentence at every line break, so the headline is a sentence of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from evex import conllu
 from evex.conllu import ParsedDoc, Word
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from evex.extract.grouping import EventDraft
     from evex.extract.triggers import TriggerMatch
 
+T = TypeVar("T")
 SENTENCE_END = (".", "!", "?", "…", "»", '"')
 MAX_HEADLINE_WORDS = 40
 # A news story says what happened in its first sentences (the lead); a short item is all lead. Deeper
@@ -53,6 +54,7 @@ class Sentence(conllu.Sentence):
         self._cases: dict[int, str] = {}
         self._determiners: dict[int, Word | None] = {}
         self._controllers: dict[int, Word] = {}
+        self._remembered: dict[tuple[str, int], object] = {}
 
     def children(self, word: Word) -> list[Word]:
         if self._children is None:
@@ -60,6 +62,13 @@ class Sentence(conllu.Sentence):
             for child in self.words:
                 self._children.setdefault(child.head, []).append(child)
         return self._children.get(word.id, [])
+
+    def remember(self, name: str, word: Word, compute: Callable[[], T]) -> T:
+        """A word's attribute that a rules module computes (the place it names), computed once."""
+        key = (name, word.id)
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return self._remembered[key]
 
     # The one reader of the NER tags.
 

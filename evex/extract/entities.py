@@ -43,12 +43,27 @@ class DocEntities:
     canonical: dict[str, str] = field(default_factory=dict)  # folded name as written -> full name
     countries: dict[str, str] = field(default_factory=dict)  # full name -> country of the title
     first_copy: dict[int, int] = field(default_factory=dict)  # sentence index -> index of its first copy
+    # indexed on the first question, once all persons are found
+    _by_sentence: dict[int, list[PersonMention]] | None = field(default=None, init=False, repr=False)
+    _by_word: dict[tuple[int, int], PersonMention] | None = field(default=None, init=False, repr=False)
+
+    def in_sentence(self, sentence_index: int) -> list[PersonMention]:
+        """The persons named in one sentence, in the order they are named."""
+        if self._by_sentence is None:
+            self._index()
+        return self._by_sentence.get(sentence_index, [])
 
     def person_at(self, sentence_index: int, word: Word) -> PersonMention | None:
+        if self._by_word is None:
+            self._index()
+        return self._by_word.get((sentence_index, word.id))
+
+    def _index(self) -> None:
+        self._by_sentence, self._by_word = {}, {}
         for person in self.persons:
-            if person.sentence_index == sentence_index and any(w.id == word.id for w in person.words):
-                return person
-        return None
+            self._by_sentence.setdefault(person.sentence_index, []).append(person)
+            for word in person.words:
+                self._by_word.setdefault((person.sentence_index, word.id), person)
 
     def names_person(self, sentence: Sentence, word: Word) -> bool:
         """A word that is a person's name or a title introducing one (`le général Michael Langley`)."""
@@ -431,7 +446,7 @@ def _named_person_below(doc: Doc, sentence: Sentence, word: Word, stop: set[int]
         person = doc.persons.person_at(sentence.index, candidate)
         if person is not None:
             return person
-    return next((p for p in doc.persons.persons if p.sentence_index == sentence.index and p.title_id == word.id), None)
+    return next((p for p in doc.persons.in_sentence(sentence.index) if p.title_id == word.id), None)
 
 
 def _organisations(

@@ -44,7 +44,12 @@ def _continues_name(sentence: Sentence, left: Word, right: Word) -> bool:
 
 
 def place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
-    """The place a nominal names: a gazetteer entry, an unknown LOC entity, or a named site."""
+    """The place a nominal names: a gazetteer entry, an unknown LOC entity, or a named site
+    (remembered on the sentence: `text` is its article's)."""
+    return sentence.remember("place", word, lambda: _place_of(sentence, word, text))
+
+
+def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
     gaz = gazetteer()
     if fold(word.lemma) in PLACE_NOUNS:
         for child in sentence.children(word):

@@ -181,6 +181,8 @@ def _entry(path: Path, raw, profiles: dict[str, EventProfile]) -> TriggerEntry:
         raise LexiconError(f"{where}: type {raw.get('type')!r} has no profile (known: {', '.join(sorted(profiles))})")
     if any(not isinstance(raw.get(flag, False), bool) for flag in ENTRY_FLAGS):
         raise LexiconError(f"{where}: {', '.join(ENTRY_FLAGS)} must be true or false")
+    if not isinstance(raw.get("needs", ""), str) or not isinstance(raw.get("exclude", []), list):
+        raise LexiconError(f"{where}: needs is one condition's name, exclude a list of words")
     return TriggerEntry(
         words=tuple(fold_word(w) for w in raw["words"]),
         pos=raw["pos"],

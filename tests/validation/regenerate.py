@@ -30,11 +30,17 @@ def regenerate(stanza_dir: Path) -> list[Path]:
             result = next(results)
             if result.conllu is None:
                 raise SystemExit(f"{family['path']}: case {case['id']}: Stanza failed: {result.error}")
-            cases[case["id"]] = {"text": case["text"], "conllu": result.conllu}
+            cases[case["id"]] = {"text": case["text"], "conllu": _without_sentence_ids(result.conllu)}
         out = PARSES / f"{family['path'].stem}.json"
         out.write_text(json.dumps({"models": versions, "cases": cases}, ensure_ascii=False, indent=1) + "\n")
         written.append(out)
     return written
+
+
+def _without_sentence_ids(conllu: str) -> str:
+    """Stanza numbers sentences across its whole batch: the number would change a family's file
+    whenever another family gains a case."""
+    return "".join(line for line in conllu.splitlines(keepends=True) if not line.startswith("# sent_id"))
 
 
 if __name__ == "__main__":
