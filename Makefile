@@ -14,7 +14,7 @@ test:
 	$(VENV)/bin/pytest -q
 
 # The extraction rules, lexicon and validation records on stored parses: no Stanza, database or Prefect.
-FAST_TESTS = tests/test_extract_*.py tests/test_timex.py tests/test_gazetteer.py tests/validation
+FAST_TESTS = tests/test_extract_*.py tests/test_timex.py tests/test_gazetteer.py tests/test_learn.py tests/validation
 test-fast:
 	$(VENV)/bin/pytest -q -m "not stanza" $(FAST_TESTS)
 

@@ -2,22 +2,15 @@
 said in the headline or the lead, or anywhere in a short item; cited deep in a long article (a
 portrait, an opinion, a history) it stays undated (GUIDELINES §4 Time: no date the text does not give)."""
 
-from pathlib import Path
-
-from evex.conllu import read_conllu
 from evex.extract import extract_events
+from tests.extract_support import DOC_DATE, article, of_type
 
-FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "long_article.conllu"
-DOC_DATE = "2024-03-05"
 CITED = 18  # the meeting's sentence in the portrait: the 19th of 22
 
 
 def portrait_meetings(order: list[int]):
-    blocks = [b.strip() for b in FIXTURE.read_text(encoding="utf-8").split("# newdoc id = long_portrait")[1]
-              .split("\n", 1)[1].split("\n\n") if b.strip()]
-    doc = read_conllu("\n\n".join(blocks[i] for i in order) + "\n")
-    text = "\n".join(s.text for s in doc.sentences)
-    return [e for e in extract_events(doc, text, DOC_DATE) if e.type == "MEETING"]
+    doc, text = article("long_article.conllu", "long_portrait", order)
+    return of_type(extract_events(doc, text, DOC_DATE), "MEETING")
 
 
 def test_undated_meeting_cited_deep_in_a_long_article_stays_undated():

@@ -1,25 +1,18 @@
 """The learned decisions: a model file read and checked, events it rejects dropped by the extractor,
 types it never saw left to the rules, and cross-validation folds that keep each article whole."""
 
-from pathlib import Path
-
 import pytest
 
 from bench.learn import Example, folds
-from evex.conllu import read_conllu
 from evex.extract import extract_events
 from evex.learn import model
 from evex.learn.events import EVENT_FILTER
 from evex.learn.model import LinearDecision, ModelFileError
-
-FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "phone_calls.conllu"
+from tests.extract_support import article
 
 
 def talk_in_person():
-    article = next(d for d in FIXTURE.read_text(encoding="utf-8").split("# newdoc id = ")[1:]
-                   if d.startswith("talk_in_person"))
-    doc = read_conllu(article.split("\n", 1)[1].strip() + "\n")
-    return doc, "\n".join(s.text for s in doc.sentences)
+    return article("phone_calls.conllu", "talk_in_person")
 
 
 @pytest.fixture
