@@ -124,8 +124,8 @@ def test_event_overview_gives_one_line_per_event(loaded_url):
                                ("a", "e2", "AGREEMENT", "accord", 1, "DZA", "057", "SUPPORT"),
                                ("b", "e1", "MEETING", "dialogue", 1, "USA", "040", "CONSULT")]
     zahi = rows(loaded_url, "SELECT participant, kind, n_articles, participant_country_alpha3 "
-                            "FROM event_participants_view WHERE participant IN ('Mounir Zahi', 'États-Unis') "
-                            "ORDER BY participant")
+                            "FROM event_participants_view WHERE event_type = 'MEETING' "
+                            "AND participant IN ('Mounir Zahi', 'États-Unis') ORDER BY participant")
     assert zahi == [("Mounir Zahi", "PER", 1, None), ("États-Unis", "GPE", 2, "USA")]
 
 
