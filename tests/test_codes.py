@@ -68,10 +68,11 @@ def test_every_code_in_the_file_is_one_the_rules_give():
 
 
 @pytest.mark.parametrize("words, negotiation", [
-    (["négociations", "negociation"], True), (["pourparlers", "pourparler"], True), (["a négocié", "negocier"], True),
+    (["négociations", "negociation"], True), (["Pourparlers", ""], True), (["", "negocier"], True),
     (["rencontre", "rencontre"], False), (["réunion", ""], False), (["entretien", "entretien"], False),
 ])
 def test_negotiation_is_told_by_the_trigger_or_its_lemma(words, negotiation):
+    """(trigger as written, lexicon lemma as stored): a frame may come without its lemma."""
     assert codebook().is_negotiation(words) is negotiation
 
 
