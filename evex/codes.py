@@ -141,47 +141,48 @@ def link_codes(connection: Connection, event_ids: Iterable[int] | None = None) -
     """Compute and store the codes of these events (every event's when None) and the alpha-3 codes of
     the countries the places name. An event's codes are replaced, so linking again changes nothing."""
     _store_countries(connection)
+    table = models.EventCode.__table__
+    for chunk in in_lists(event_ids) if event_ids is not None else [None]:
+        rows = [{"event_id": event_id, "cameo_code": code.code, "plover_type": code.plover, "plover_mode": code.mode}
+                for event_id, code in _event_codes(connection, chunk) if code]
+        connection.execute(_of_events(delete(table), table.c.event_id, chunk, connection))
+        if rows:
+            connection.execute(insert(table), rows)
+
+
+def _of_events(query, column, event_ids: list[int] | None, connection: Connection):
+    """`query` restricted to rows whose `column` is one of `event_ids` (None: every event's)."""
+    return query if event_ids is None else query.where(among(column, event_ids, connection.dialect))
+
+
+def _event_codes(connection: Connection, event_ids: list[int] | None) -> list[tuple[int, CameoCode | None]]:
+    """(event id, its CAMEO code) from what the database holds: the event's type and status, its reports'
+    triggers, its place's country and its participants' places' countries."""
     events, reports, mentions = models.Event.__table__, models.EventReport.__table__, models.EventMention.__table__
     participants, entity_places = models.EventParticipant.__table__, models.EntityPlace.__table__
-    places, event_places, codes = models.Place.__table__, models.EventPlace.__table__, models.EventCode.__table__
+    places, event_places = models.Place.__table__, models.EventPlace.__table__
+    kinds = connection.execute(_of_events(select(events.c.id, events.c.type, events.c.status), events.c.id,
+                                          event_ids, connection)).all()
+    words: dict[int, list[str]] = {}
+    query = select(reports.c.event_id, mentions.c.trigger, mentions.c.lemma).join(
+        mentions, mentions.c.report_id == reports.c.id)
+    for event_id, trigger, lemma in connection.execute(_of_events(query, reports.c.event_id, event_ids, connection)):
+        words.setdefault(event_id, []).extend((trigger, lemma or ""))
+    query = select(event_places.c.event_id, places.c.country_code).join(places, places.c.id == event_places.c.place_id)
+    place_country = dict(connection.execute(_of_events(query, event_places.c.event_id, event_ids, connection)).all())
+    countries: dict[int, set[str]] = {}
+    query = (select(reports.c.event_id, places.c.country_code)
+             .join(participants, participants.c.report_id == reports.c.id)
+             .join(entity_places, entity_places.c.entity_id == participants.c.entity_id)
+             .join(places, places.c.id == entity_places.c.place_id)
+             .where(places.c.country_code.is_not(None)))
+    for event_id, country in connection.execute(_of_events(query, reports.c.event_id, event_ids, connection)):
+        countries.setdefault(event_id, set()).add(country)
     book = codebook()
-    chunks = in_lists(event_ids) if event_ids is not None else [None]
-    for chunk in chunks:
-        def among_events(query, column):
-            return query if chunk is None else query.where(among(column, chunk, connection.dialect))
-
-        found = connection.execute(among_events(select(events.c.id, events.c.type, events.c.status), events.c.id))
-        kinds = {event_id: (event_type, status) for event_id, event_type, status in found}
-        words: dict[int, list[str]] = {}
-        query = select(reports.c.event_id, mentions.c.trigger, mentions.c.lemma).join(
-            mentions, mentions.c.report_id == reports.c.id)
-        for event_id, trigger, lemma in connection.execute(among_events(query, reports.c.event_id)):
-            words.setdefault(event_id, []).extend((trigger, lemma or ""))
-        query = select(event_places.c.event_id, places.c.country_code).join(
-            places, places.c.id == event_places.c.place_id)
-        place_country = dict(connection.execute(among_events(query, event_places.c.event_id)).all())
-        countries: dict[int, set[str]] = {}
-        query = (select(reports.c.event_id, places.c.country_code)
-                 .join(participants, participants.c.report_id == reports.c.id)
-                 .join(entity_places, entity_places.c.entity_id == participants.c.entity_id)
-                 .join(places, places.c.id == entity_places.c.place_id)
-                 .where(places.c.country_code.is_not(None)))
-        for event_id, country in connection.execute(among_events(query, reports.c.event_id)):
-            countries.setdefault(event_id, set()).add(country)
-        rows = []
-        for event_id, (event_type, status) in sorted(kinds.items()):
-            code = book.code(event_type, status, negotiation=book.is_negotiation(words.get(event_id, ())),
-                             third_location=is_third_location(place_country.get(event_id),
-                                                              countries.get(event_id, set())))
-            if code:
-                rows.append({"event_id": event_id, "cameo_code": code.code, "plover_type": code.plover,
-                             "plover_mode": code.mode})
-        if chunk is not None:
-            connection.execute(delete(codes).where(among(codes.c.event_id, chunk, connection.dialect)))
-        else:
-            connection.execute(delete(codes))
-        if rows:
-            connection.execute(insert(codes), rows)
+    return [(event_id, book.code(event_type, status, negotiation=book.is_negotiation(words.get(event_id, ())),
+                                 third_location=is_third_location(place_country.get(event_id),
+                                                                  countries.get(event_id, set()))))
+            for event_id, event_type, status in sorted(kinds)]
 
 
 def _store_countries(connection: Connection) -> None:
