@@ -27,20 +27,16 @@ depends_on: str | Sequence[str] | None = None
 views_0002 = importlib.import_module("migrations.versions.0002_views_and_indexes")
 views_0003 = importlib.import_module("migrations.versions.0003_places")
 
-# The alpha-3 codes of an event's participants, each once, in the order they were first stored.
-_COUNTRIES = """
-    SELECT pco.alpha3 AS code, MIN(p.id) AS first_seen
-    FROM event_reports AS r
-    JOIN event_participants AS p ON p.report_id = r.id
-    JOIN entity_places AS pep ON pep.entity_id = p.entity_id
-    JOIN places AS ppl ON ppl.id = pep.place_id
-    JOIN countries AS pco ON pco.alpha2 = ppl.country_code
-    WHERE r.event_id = e.id
-    GROUP BY pco.alpha3"""
-PARTICIPANT_COUNTRIES = {
-    "postgresql": f"(SELECT string_agg(x.code, ', ' ORDER BY x.first_seen) FROM ({_COUNTRIES}) AS x)",
-    "sqlite": f"(SELECT group_concat(x.code, ', ') FROM ({_COUNTRIES}\n    ORDER BY first_seen) AS x)",
-}
+# The alpha-3 codes of an event's participants, each once, in the order they were first stored: 0002's
+# participant names with each participant's country code in place of its name.
+_ENTITY_JOIN = "JOIN entities AS en ON en.id = p.entity_id"
+assert views_0002._NAMES.count("en.name") == 2 and _ENTITY_JOIN in views_0002._NAMES
+_COUNTRIES = views_0002._NAMES.replace("en.name", "pco.alpha3").replace(
+    _ENTITY_JOIN, "JOIN entity_places AS pep ON pep.entity_id = p.entity_id\n"
+                  "    JOIN places AS ppl ON ppl.id = pep.place_id\n"
+                  "    JOIN countries AS pco ON pco.alpha2 = ppl.country_code")
+PARTICIPANT_COUNTRIES = {dialect: aggregate.replace(views_0002._NAMES, _COUNTRIES)
+                         for dialect, aggregate in views_0002.PARTICIPANTS.items()}
 _PLACE_JOIN = "LEFT JOIN places AS pl ON pl.id = lp.place_id\n"
 _LAST_PLACE_COLUMN = "    pl.precision AS place_precision\nFROM"
 
@@ -59,11 +55,10 @@ def _with_codes(view: str, event_id: str, participant_countries: bool) -> str:
 EVENT_OVERVIEW = _with_codes(views_0003.EVENT_OVERVIEW, "e.id", participant_countries=True)
 ARTICLE_EVENTS = _with_codes(views_0003.ARTICLE_EVENTS, "r.event_id", participant_countries=False)
 _ANCHOR = "MAX(pl.country_code) AS participant_country_code\n"
-_JOIN = "LEFT JOIN places AS pl ON pl.id = lp.place_id\n"
-assert _ANCHOR in views_0003.EVENT_PARTICIPANTS_VIEW and _JOIN in views_0003.EVENT_PARTICIPANTS_VIEW
+assert _ANCHOR in views_0003.EVENT_PARTICIPANTS_VIEW and _PLACE_JOIN in views_0003.EVENT_PARTICIPANTS_VIEW
 EVENT_PARTICIPANTS_VIEW = views_0003.EVENT_PARTICIPANTS_VIEW.replace(
     _ANCHOR, "MAX(pl.country_code) AS participant_country_code,\n    MAX(pco.alpha3) AS participant_country_alpha3\n",
-).replace(_JOIN, f"{_JOIN}LEFT JOIN countries AS pco ON pco.alpha2 = pl.country_code\n")
+).replace(_PLACE_JOIN, f"{_PLACE_JOIN}LEFT JOIN countries AS pco ON pco.alpha2 = pl.country_code\n")
 
 
 def upgrade() -> None:
