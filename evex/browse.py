@@ -19,7 +19,7 @@ QUERIES_FILE = Path(__file__).resolve().parent.parent / "docs" / "queries.sql"
 _NAMED = re.compile(r"^-- name: (\S+)\n-- ([^\n]+)\n(.+?)(?=\n\n-- name: |\Z)", re.M | re.S)
 VIEWS = ("event_overview", "event_participants_view", "article_events")
 FACETS = {  # offered where the view has the column
-    "event_overview": ("type", "status", "country_code", "location"),
+    "event_overview": ("type", "status", "country_code", "location", "plover_type", "cameo_code"),
     "event_participants_view": ("participant", "event_type", "kind"),
 }
 FTS_TABLE = SEARCH_INDEX_PREFIX  # migration 0004

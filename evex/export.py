@@ -17,8 +17,12 @@ from evex.frames import EventFrame
 
 
 def article_records(engine: Engine) -> Iterator[dict]:
-    """One record per stored article, its events in order of first mention."""
+    """One record per stored article, its events in order of first mention, with their codes (CAMEO,
+    PLOVER) and their country participants' ISO alpha-3 codes: fields the gold format leaves out and
+    the evaluator ignores."""
     with Session(engine) as session:
+        codes = _event_codes(session)
+        alpha3 = _participant_alpha3(session)
         articles = session.scalars(
             select(models.Article).where(models.Article.status == "extracted").order_by(models.Article.doc_id, models.Article.id)
         )
@@ -36,17 +40,20 @@ def article_records(engine: Engine) -> Iterator[dict]:
                 "doc_id": article.doc_id,
                 "source": article.source,
                 "doc_date": article.doc_date,
-                "events": [_event_record(report) for report in reports],
+                "events": [_event_record(report, codes, alpha3) for report in reports],
             }
 
 
-def _record(event, participants: list[tuple[str, str, str | None]], mentions: list[dict], **stored) -> dict:
-    """One event in the gold format, from a stored report or an extracted frame (same field names)."""
+def _record(event, participants: list[tuple[str, str, str | None, str | None]], mentions: list[dict],
+            **stored) -> dict:
+    """One event in the gold format, from a stored report or an extracted frame (same field names);
+    participants as (name, kind, title, ISO alpha-3 code)."""
     return {
         "event_id": event.local_id,
         "type": event.type,
-        "participants": [{"name": name, "kind": kind, **({"title": title} if title else {})}
-                         for name, kind, title in participants],
+        "participants": [{"name": name, "kind": kind, **({"title": title} if title else {}),
+                          **({"country_alpha3": country} if country else {})}
+                         for name, kind, title, country in participants],
         "location": event.location,
         "start": event.start,
         "end": event.end,
@@ -56,14 +63,32 @@ def _record(event, participants: list[tuple[str, str, str | None]], mentions: li
     }
 
 
-def _event_record(report: models.EventReport) -> dict:
+def _event_record(report: models.EventReport, codes: dict[int, tuple], alpha3: dict[int, str]) -> dict:
+    cameo_code, plover_type, plover_mode = codes.get(report.event_id, (None, None, None))
     return _record(
         report,
-        [(p.entity.name, p.entity.kind, p.title) for p in sorted(report.participants, key=lambda p: p.id)],
+        [(p.entity.name, p.entity.kind, p.title, alpha3.get(p.entity_id))
+         for p in sorted(report.participants, key=lambda p: p.id)],
         [{"trigger": m.trigger, "sentence": m.sentence, "start": m.start_char, "end": m.end_char}
          for m in sorted(report.mentions, key=lambda m: m.start_char)],
         database_event_id=report.event_id,
+        cameo_code=cameo_code, plover_type=plover_type, plover_mode=plover_mode,
     )
+
+
+def _event_codes(session: Session) -> dict[int, tuple[str, str, str | None]]:
+    """(CAMEO code, PLOVER category, PLOVER mode) by event id."""
+    codes = models.EventCode
+    return {event_id: (cameo, plover, mode) for event_id, cameo, plover, mode in
+            session.execute(select(codes.event_id, codes.cameo_code, codes.plover_type, codes.plover_mode))}
+
+
+def _participant_alpha3(session: Session) -> dict[int, str]:
+    """The ISO alpha-3 code of each entity whose place is in a country, by entity id."""
+    query = (select(models.EntityPlace.entity_id, models.Country.alpha3)
+             .join(models.Place, models.Place.id == models.EntityPlace.place_id)
+             .join(models.Country, models.Country.alpha2 == models.Place.country_code))
+    return dict(session.execute(query).all())
 
 
 def write_jsonl(engine: Engine, out: TextIO) -> int:
@@ -80,17 +105,19 @@ def frame_record(frame: EventFrame) -> dict:
     participants = {(p.name, p.kind): p for p in frame.participants}.values()
     return _record(
         frame,
-        [(p.name, p.kind, p.title) for p in participants],
+        [(p.name, p.kind, p.title, None) for p in participants],
         [{"trigger": m.trigger, "sentence": m.sentence, "start": m.start, "end": m.end}
          for m in sorted(frame.mentions, key=lambda m: m.start)],
     )
 
 
 # One row per event, like GDELT's event table: what `event_overview` shows (its articles count,
-# participants, place with coordinates, dates, status and first source).
+# participants, place with coordinates, dates, status, first source, and the codes other event data
+# speaks: the place's and participants' ISO alpha-3 codes, CAMEO code, PLOVER category and mode).
 EVENT_COLUMNS = ("event_id", "type", "start", "end", "location", "status", "participants", "n_articles", "n_sources",
                  "first_reported", "first_source", "place", "country_code", "latitude", "longitude",
-                 "place_precision")
+                 "place_precision", "country_alpha3", "participant_countries", "cameo_code", "plover_type",
+                 "plover_mode")
 
 
 def event_rows(engine: Engine) -> list[dict]:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 import models
+from evex.codes import link_codes
 from evex.db import among, in_lists
 from evex.frames import EventFrame
 from evex.geocode import PLACE_KINDS, PlacedReport, link_places, store_places
@@ -153,7 +154,8 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
     Every table gets one statement per batch (per-row round trips were most of the load time): rows
     take their ids beforehand (`_new_ids`) and go in by executemany, or COPY on Postgres; event
     linking reads the events it may link to in one query (`_store_frames`); places are linked from
-    what the batch holds, not read back.
+    what the batch holds, not read back; the codes of the events the batch reports are computed from
+    what is stored then (`link_codes`: a linked event's participants include earlier articles').
     """
     result = LoadResult()
     with Session(engine) as session, session.begin():
@@ -173,6 +175,7 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
             result.events.append(_report_row(article, frame, event_id, rule))
             placed.append(PlacedReport(report_id, event_id, frame.location, article.text))
         store_places(session.connection(), placed, stored_frames.places, stored_frames.new_events, new_reports=True)
+        link_codes(session.connection(), {event_id for _, event_id, _ in stored_frames.reports})
     return result
 
 
@@ -512,8 +515,10 @@ def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) ->
             doc_id=article.doc_id, source=article.source, sha256=article.sha256, text=article.text,
             doc_date=article.doc_date, url=article.url,
         )
-        _store_frames(session, [(article_id, ingested, frame) for frame in frames])
+        stored = _store_frames(session, [(article_id, ingested, frame) for frame in frames])
         link_places(session.connection(), [article_id])
+        link_codes(session.connection(), {event.id for event in still_reported}
+                   | {event_id for _, event_id, _ in stored.reports})
         return len(frames)
 
 

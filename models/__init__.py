@@ -234,3 +234,25 @@ class EntityPlace(Base):
 
 Index("ix_event_reports_event_article", EventReport.event_id, EventReport.article_id)
 Index("ix_events_type_first_day", Event.type, Event.first_day)
+
+
+class Country(Base):
+    """The ISO 3166-1 alpha-3 code of a country a place names (places keep the alpha-2 code): the code
+    GDELT's actors, ICEWS and POLECAT use (evex/codes.py)."""
+
+    __tablename__ = "countries"
+
+    alpha2: Mapped[str] = mapped_column(String(2), primary_key=True)
+    alpha3: Mapped[str] = mapped_column(String(3), unique=True)
+
+
+class EventCode(Base):
+    """An event's CAMEO code and PLOVER category (evex/codes.py, evex/data/codes.yaml); an event of a type
+    no codebook covers (a workshop) has none."""
+
+    __tablename__ = "event_codes"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    cameo_code: Mapped[str] = mapped_column(String(4), index=True)
+    plover_type: Mapped[str] = mapped_column(String(16), index=True)
+    plover_mode: Mapped[str | None] = mapped_column(String(16))

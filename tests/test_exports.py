@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from evex.cli import app
 from evex.db import get_engine
+from evex.evaluate import score_docs
 from evex.export import EVENT_COLUMNS
 from evex.load import load_batch
 from evex.query import run_query
@@ -56,6 +57,10 @@ def test_csv_has_one_row_per_event_as_stored(loaded_url, tmp_path):
     assert (washington["location"], washington["country_code"], washington["place_precision"]) == (
         "Washington", "US", "city")
     assert washington["n_articles"] == "2" and washington["first_source"] == "https://www.aps.dz/a"
+    assert [washington[column] for column in ("country_alpha3", "participant_countries", "cameo_code", "plover_type",
+                                              "plover_mode")] == ["USA", "DZA, USA", "040", "CONSULT", ""]
+    workshop = next(row for row in rows if row["type"] == "WORKSHOP")  # no codebook codes a workshop
+    assert (workshop["cameo_code"], workshop["plover_type"], workshop["participant_countries"]) == ("", "", "DZA")
 
 
 def test_parquet_has_one_typed_row_per_event_as_stored(loaded_url, tmp_path):
@@ -80,6 +85,25 @@ def test_the_gold_jsonl_export_still_works(loaded_url):
     records = [json.loads(line) for line in cli("export", "--db", loaded_url, "--format", "jsonl").splitlines()]
     assert [record["doc_id"] for record in records] == ["a", "b", "c", "fr", "lb", "ly"]
     assert records[0]["events"][0]["location"] == "Washington"
+
+
+def test_the_jsonl_export_carries_the_codes_and_the_evaluator_ignores_them(loaded_url):
+    records = [json.loads(line) for line in cli("export", "--db", loaded_url, "--format", "jsonl").splitlines()]
+    meeting, agreement = records[0]["events"]
+    assert (meeting["cameo_code"], meeting["plover_type"], meeting["plover_mode"]) == ("040", "CONSULT", None)
+    assert (agreement["cameo_code"], agreement["plover_type"]) == ("057", "SUPPORT")
+    assert meeting["participants"] == [{"name": "Mounir Zahi", "kind": "PER"},
+                                       {"name": "Algérie", "kind": "GPE", "country_alpha3": "DZA"},
+                                       {"name": "États-Unis", "kind": "GPE", "country_alpha3": "USA"}]
+    workshop = records[2]["events"][0]
+    assert (workshop["type"], workshop["cameo_code"], workshop["plover_type"]) == ("WORKSHOP", None, None)
+    extra = {"cameo_code", "plover_type", "plover_mode", "country_alpha3", "database_event_id"}
+    gold_format = {record["doc_id"]: {**record, "events": [
+        {**{k: v for k, v in event.items() if k not in extra},
+         "participants": [{k: v for k, v in p.items() if k not in extra} for p in event["participants"]]}
+        for event in record["events"]]} for record in records}
+    exported = {record["doc_id"]: record for record in records}
+    assert score_docs(gold_format, exported) == score_docs(gold_format, gold_format)
 
 
 def test_query_prints_csv_and_json_to_pipe(loaded_url):

@@ -2,7 +2,9 @@
 
 The data is loaded at the head revision, the way the flow loads it (with its places); each step down
 must keep every row of the tables that revision has, and each step up as well. Going up through
-0003 geocodes the events stored before it, and must give back exactly the places the load stored.
+0003 geocodes the events stored before it, and must give back exactly the places the load stored;
+going up through 0006 codes them (CAMEO, PLOVER, ISO alpha-3), and must give back exactly the codes
+the load stored.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tests.test_queries import article, frame, sample_batch
 VIEWS = {"event_overview", "event_participants_view", "article_events"}
 INDEXES_0002 = {"ix_events_last_day", "ix_events_type_first_day"}
 PLACE_TABLES = {"places", "event_places", "report_places", "entity_places"}
+CODE_TABLES = {"countries", "event_codes"}  # 0006
 
 LEBANON = "Le Premier ministre libanais a reçu à Tripoli une délégation. La rencontre a eu lieu au nord du Liban."
 LIBYA = "Une rencontre à Tripoli a réuni les dirigeants libyens et le représentant de l'ONU."
@@ -51,15 +54,20 @@ def every_row(engine: Engine) -> dict[str, list[tuple]]:
 
 
 def rows_kept_at(engine: Engine, rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    """The rows of the tables the database has at its revision; only the place tables may be missing."""
+    """The rows of the tables the database has at its revision; only the place and code tables may be missing."""
     present = set(every_row(engine))
-    assert set(rows) - present <= PLACE_TABLES
+    assert set(rows) - present <= PLACE_TABLES | CODE_TABLES
     return {name: table for name, table in rows.items() if name in present}
 
 
 def geocoded_events(url: str) -> list[tuple]:
     return run_query(url, "SELECT location, place, country_code, ROUND(latitude), ROUND(longitude), place_precision "
                           "FROM event_overview ORDER BY event_id").rows
+
+
+def coded_events(url: str) -> list[tuple]:
+    return run_query(url, "SELECT type, status, country_alpha3, participant_countries, cameo_code, plover_type, "
+                          "plover_mode FROM event_overview ORDER BY event_id").rows
 
 
 def test_every_revision_down_and_up_keeps_the_data(database_url):
@@ -85,10 +93,22 @@ def test_every_revision_down_and_up_keeps_the_data(database_url):
         (None, None, None, None, None, None),
     ]
 
+    coded = coded_events(database_url)
+    assert coded == [
+        ("MEETING", "occurred", "USA", "DZA, USA", "040", "CONSULT", None),
+        ("AGREEMENT", "occurred", "DZA", "DZA, USA", "057", "SUPPORT", None),
+        ("VISIT", "planned", "DZA", "DZA", "036", "AGREE", None),
+        ("WORKSHOP", "planned", "DZA", "DZA", None, None, None),
+        ("MEETING", "occurred", "LBN", "LBN", "040", "CONSULT", None),
+        ("MEETING", "occurred", "LBY", "LBY", "040", "CONSULT", None),
+        ("MEETING", "occurred", None, None, "040", "CONSULT", None),
+        ("AGREEMENT", "occurred", None, "SEN", "057", "SUPPORT", None),
+    ]
+
     for revision in revisions[-2::-1]:
         db.downgrade(database_url, revision)
         assert (db.current_revision(database_url), every_row(engine)) == (revision, rows_kept_at(engine, rows))
-    assert not PLACE_TABLES & set(every_row(engine))
+    assert not (PLACE_TABLES | CODE_TABLES) & set(every_row(engine))
     assert not VIEWS & set(inspect(engine).get_view_names())
     assert not INDEXES_0002 & {index["name"] for index in inspect(engine).get_indexes("events")}
 
@@ -98,11 +118,12 @@ def test_every_revision_down_and_up_keeps_the_data(database_url):
     assert INDEXES_0002 <= {index["name"] for index in inspect(engine).get_indexes("events")}
     assert run_query(database_url, "SELECT COUNT(*) FROM event_overview").rows == [(8,)]  # the views see the old rows
 
-    db.upgrade(database_url)
+    db.upgrade(database_url)  # 0006 codes what was stored without codes
     assert every_row(engine) == rows
     assert geocoded_events(database_url) == geocoded
-    countries = sorted(run_query(database_url, "SELECT DISTINCT participant, participant_country_code "
-                                               "FROM event_participants_view").rows)
-    assert countries == [("Algérie", "DZ"), ("Emmanuel Macron", None), ("Liban", "LB"), ("Libye", "LY"),
-                         ("Mounir Zahi", None), ("Sénégal", "SN"), ("Union européenne", None),
-                         ("États-Unis", "US")]
+    assert coded_events(database_url) == coded
+    countries = sorted(run_query(database_url, "SELECT DISTINCT participant, participant_country_code, "
+                                               "participant_country_alpha3 FROM event_participants_view").rows)
+    assert countries == [("Algérie", "DZ", "DZA"), ("Emmanuel Macron", None, None), ("Liban", "LB", "LBN"),
+                         ("Libye", "LY", "LBY"), ("Mounir Zahi", None, None), ("Sénégal", "SN", "SEN"),
+                         ("Union européenne", None, None), ("États-Unis", "US", "USA")]

@@ -115,14 +115,18 @@ def test_event_overview_gives_one_line_per_event(loaded_url):
     meeting = rows(loaded_url, "SELECT * FROM event_overview WHERE type = 'MEETING'")
     assert meeting == [(meeting[0][0], "MEETING", "2023-12-04", "2023-12-06", "Washington", "occurred",
                         "Mounir Zahi, Algérie, États-Unis", 2, 2, "2023-12-07", "https://www.aps.dz/a",
-                        "Washington", "US", pytest.approx(38.9, abs=0.1), pytest.approx(-77.0, abs=0.1), "city")]
+                        "Washington", "US", pytest.approx(38.9, abs=0.1), pytest.approx(-77.0, abs=0.1), "city",
+                        "USA", "DZA, USA", "040", "CONSULT", None)]
     assert rows(loaded_url, "SELECT COUNT(*) FROM event_overview")[0][0] == 4
-    per_article = rows(loaded_url, "SELECT doc_id, local_id, type, first_trigger, n_mentions FROM article_events "
-                                   "ORDER BY doc_id, local_id")
-    assert per_article[:2] == [("a", "e1", "MEETING", "dialogue conjoint", 1), ("a", "e2", "AGREEMENT", "accord", 1)]
-    zahi = rows(loaded_url, "SELECT participant, kind, n_articles FROM event_participants_view "
-                            "WHERE participant = 'Mounir Zahi'")
-    assert zahi == [("Mounir Zahi", "PER", 1)]
+    per_article = rows(loaded_url, "SELECT doc_id, local_id, type, first_trigger, n_mentions, country_alpha3, "
+                                   "cameo_code, plover_type FROM article_events ORDER BY doc_id, local_id")
+    assert per_article[:3] == [("a", "e1", "MEETING", "dialogue conjoint", 1, "USA", "040", "CONSULT"),
+                               ("a", "e2", "AGREEMENT", "accord", 1, "DZA", "057", "SUPPORT"),
+                               ("b", "e1", "MEETING", "dialogue", 1, "USA", "040", "CONSULT")]
+    zahi = rows(loaded_url, "SELECT participant, kind, n_articles, participant_country_alpha3 "
+                            "FROM event_participants_view WHERE event_type = 'MEETING' "
+                            "AND participant IN ('Mounir Zahi', 'États-Unis') ORDER BY participant")
+    assert zahi == [("Mounir Zahi", "PER", 1, None), ("États-Unis", "GPE", 2, "USA")]
 
 
 def test_migration_0002_downgrades_and_upgrades_cleanly(loaded_url):
