@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> None:
     quality_parser.add_argument("--out", type=Path, default=QUALITY_MD, help="the Markdown report")
     learn_parser = commands.add_parser("learn", help="train the learned decisions, cross-validated against the rules")
     add_gold_set_options(learn_parser, "parse cache (shared with `quality`)")
+    learn_parser.add_argument("--out", type=Path, default=Path(__file__).with_name("LEARNED.md"),
+                              help="the Markdown report")
     ceiling_parser = commands.add_parser("ceiling", help="peak RSS of one Stanza call at its worst (README, Memory)")
     ceiling_parser.add_argument("--stanza-dir", type=Path,
                                 default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
@@ -93,10 +95,10 @@ def main(argv: list[str] | None = None) -> None:
         write_report(results, args.out, "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv))
         print(args.out.read_text())
     elif args.command == "learn":
-        from bench.learn import run_learning
+        from bench.learn import run_learning  # needs scikit-learn (the `train` extra)
 
         run_learning(args.workdir, args.shared.resolve(), args.stanza_dir.resolve(),
-                     "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv))
+                     "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv), args.out)
     elif args.command == "geocode":
         from bench.geocode import geocode_share, report
 

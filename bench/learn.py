@@ -33,7 +33,6 @@ FOLDS = 5
 SEED = 0
 C = 0.1  # strong regularisation: a few hundred events, thousands of sparse features
 THRESHOLD = 0.3  # an event is dropped only when the model is fairly sure it is not real
-LEARN_MD = Path(__file__).with_name("LEARNED.md")
 
 
 @dataclass
@@ -120,7 +119,7 @@ def report(scores: dict[str, dict], shipped: bool, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_learning(workdir: Path, shared: Path, stanza_dir: Path, command: str, out: Path = LEARN_MD) -> bool:
+def run_learning(workdir: Path, shared: Path, stanza_dir: Path, command: str, out: Path) -> bool:
     """Cross-validate, write the report, and ship the model trained on all three sets where it wins
     (an earlier model that no longer wins is removed: the rules decide again)."""
     workdir.mkdir(parents=True, exist_ok=True)
