@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from evex.conllu import Word
@@ -10,6 +11,15 @@ from evex.extract.gazetteer import Place, gazetteer
 from evex.extract.resources import fold, grammar_words, word_set
 
 LOCATIVE_CASES = grammar_words("locative_cases")
+# A wire story's dateline opens its first paragraph: `Kinshasa, 8 juillet 2022 (ACP).-` (place, date,
+# agency in capitals) or `PORT-AU-PRINCE –` (the place in capitals, a dash).
+_PLACE_WORDS = r"[^\W\d_][^\W\d_'’-]*(?:[ '’-][^\W\d_]+){0,3}"
+DATELINE = re.compile(
+    rf"^[ \t]*(?P<agency_place>{_PLACE_WORDS})[ \t]*,[^\n()]{{1,30}}?\([ \t]*[A-Z][A-Z/ -]*\)[ \t]*\.?[ \t]*[-–—]"
+    rf"|^[ \t]*(?P<caps_place>{_PLACE_WORDS})[ \t]+[-–—][ \t]",
+    re.M,
+)
+DATELINE_LINES = 6  # the headline, a date line, a byline, then the first paragraph
 PLACE_NOUNS = grammar_words("place_nouns")
 
 
@@ -137,3 +147,28 @@ def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlac
         if place is not None and place.place is not None:
             found.append(place)
     return sorted(found, key=lambda p: abs(p.word.id - near.id))
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place: Place
+    name: tuple[int, int]  # the offsets of the place as written
+    start: int  # the offsets of its paragraph in the article text
+    end: int
+
+
+def dateline(text: str) -> Dateline | None:
+    """The place a wire story is filed from, when a gazetteer city opens one of its first lines
+    in dateline form; the paragraph it opens is the story's lead."""
+    offset = 0
+    for line in text.splitlines(keepends=True)[:DATELINE_LINES]:
+        match = DATELINE.match(line)
+        if match:
+            group = "agency_place" if match.group("agency_place") else "caps_place"
+            name = match.group(group)
+            place = gazetteer().lookup(name) if group == "agency_place" or name.isupper() else None
+            if place is not None and place.is_city:
+                written = (offset + match.start(group), offset + match.end(group))
+                return Dateline(place, written, offset, offset + len(line))
+        offset += len(line)
+    return None

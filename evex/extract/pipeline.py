@@ -25,6 +25,7 @@ from evex.extract.resolve import (
     event_participants,
     event_status,
     join_visitors,
+    place_from_dateline,
     set_place_and_time,
     without_destination,
 )
@@ -97,6 +98,7 @@ def _frames(doc: Doc) -> None:
         date_undated_report(frame, event, doc)
         frames.append(frame)
     join_visitors(frames, doc.events)
+    place_from_dateline(frames, doc.events, doc)
     doc.frames = frames
 
 

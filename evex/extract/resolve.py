@@ -13,10 +13,11 @@ from evex.extract.doc import Doc, keys
 from evex.extract.entities import PAIR, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
-from evex.extract.location import sentence_places
+from evex.extract.location import dateline, sentence_places
 from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import EventFrame, Participant, Span
 
+DATELINE_LEAD_SENTENCES = 2  # a dateline may be parsed as a sentence of its own before the lead
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
 
 
@@ -180,6 +181,21 @@ def _venue_place(location: str | None, text: str) -> str | None:
     if city is None:
         return location
     return city.name if re.search(rf"\b{re.escape(fold(city.name))}\b", fold(text)) else city.country
+
+
+def place_from_dateline(frames: list[EventFrame], events: list[EventDraft], doc: Doc) -> None:
+    """A wire story's lead event with no place, or only the country, happens where the story is
+    filed from (`Kinshasa, 8 juillet 2022 (ACP).- ... au cours d'une audience`): GUIDELINES 4, the
+    city, else the country."""
+    filed = dateline(doc.text)
+    if filed is None:
+        return
+    lead = [s.index for s in doc.sentences if filed.start <= s.start_char < filed.end][:DATELINE_LEAD_SENTENCES]
+    for event, frame in zip(events, frames, strict=True):
+        if frame.location not in (None, filed.place.country) or not event.sentences & set(lead):
+            continue
+        frame.location = filed.place.name
+        frame.location_evidence = Span(*filed.name, doc.text[filed.start : filed.end])
 
 
 def _place_from_sentences(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
