@@ -7,13 +7,14 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.attendance import attendance, delegation
-from evex.extract.doc import Doc, keys
+from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.entities import PAIR, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
-from evex.extract.location import dateline, sentence_places
+from evex.extract.location import LOCATIVE_CASES, dateline, place_of, sentence_places
 from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import EventFrame, Participant, Span
 
@@ -159,7 +160,51 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
         )
     else:
         _place_from_sentences(frame, event, events, text)
+    _city_named_with(frame, event, events, text)
     frame.location = _venue_place(frame.location, text)
+
+
+def _city_named_with(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
+    """A country refined to the one city of it where the event's sentences put the event
+    (`arrivés à l'aéroport de Vientiane pour une visite au Laos`, `visitera le Mémorial de Kigali`):
+    GUIDELINES 4, the city, else the country. A city another event there takes as its own place
+    (`a reçu à Rabat X, en visite au Maroc`) is that event's."""
+    country = gazetteer().lookup(frame.location) if frame.location else None
+    if country is None or not country.is_country:
+        return
+    others = {(d.sentence_index, d.place.word.id) for other in events if other is not event
+              for d in other.drafts if d.place is not None}
+    cities = {}
+    for draft in event.drafts:
+        sentence = draft.match.sentence
+        for word in sentence.words:
+            if (word.upos != "PROPN" or (draft.sentence_index, word.id) in others
+                    or not _places_event(sentence, word, draft.match.head)):
+                continue
+            found = place_of(sentence, word, text)
+            if found is not None and found.place is not None and found.place.is_city and found.place.country == country.name:
+                cities.setdefault(found.place.name, Span(word.start_char, word.end_char, draft.mention.sentence))
+    if len(cities) == 1:
+        frame.location, frame.location_evidence = next(iter(cities.items()))
+
+
+def _places_event(sentence: Sentence, word: Word, trigger: Word) -> bool:
+    """Whether a name, climbing its nominal phrase, is where the trigger's clause happens: a
+    locative phrase of the trigger or of a verb above it (`arrivés à l'aéroport de X pour entamer
+    une visite`), or the trigger's object (`visitera le Mémorial de X`). A person's post or a name
+    inside another nominal (`la commune de X`, `les Jeux à X` in another clause) is not."""
+    titles = word_set("entities", "titles")
+    above_trigger = {trigger.id, *(w.id for w in sentence.ancestors(trigger))}
+    for current, head in zip([word, *sentence.ancestors(word)], sentence.ancestors(word), strict=False):
+        if current is not word and (keys(current) & titles or sentence.entity_kind(current) == "PER"):
+            return False
+        if head.id == trigger.id or head.upos in ("VERB", "AUX"):
+            if head.id not in above_trigger:
+                return False
+            named = current.upos == "PROPN" or sentence.determiner(current) is not None
+            located = sentence.case_of(current) in LOCATIVE_CASES and named
+            return located or (head.id == trigger.id and current.deprel == "obj")
+    return False
 
 
 def join_visitors(frames: list[EventFrame], events: list[EventDraft]) -> None:
