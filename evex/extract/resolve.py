@@ -245,11 +245,14 @@ def place_from_dateline(frames: list[EventFrame], events: list[EventDraft], doc:
 
 def _place_from_sentences(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
     """No place on the event's own phrases: the nearest place its mentions' sentences name, outside
-    another event's mention phrase (`le sommet X et la réunion des Brics en Afrique du Sud`)."""
+    another event's mention phrase (`le sommet X et la réunion des Brics en Afrique du Sud`); for a
+    type placed by its clause, only a place of the trigger's clause or of a verb above it."""
     for draft in event.drafts:
         others = _other_phrases(draft, event, events)
-        places = [p for p in sentence_places(draft.match.sentence, text, draft.match.head)
-                  if not p.place.region and p.word.id not in others]
+        sentence, trigger = draft.match.sentence, draft.match.head
+        places = [p for p in sentence_places(sentence, text, trigger)
+                  if not p.place.region and p.word.id not in others
+                  and (not event.profile.placed_by_its_clause or _places_event(sentence, p.word, trigger))]
         if places:
             frame.location = places[0].place.name
             frame.location_evidence = Span(places[0].word.start_char, places[0].word.end_char, draft.mention.sentence)
