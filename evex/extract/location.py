@@ -21,6 +21,7 @@ DATELINE = re.compile(
 )
 DATELINE_LINES = 6  # the headline, a date line, a byline, then the first paragraph
 PLACE_NOUNS = grammar_words("place_nouns")
+GENITIVE_CASES = grammar_words("genitive_case")
 
 
 @dataclass(frozen=True)
@@ -115,14 +116,36 @@ def locative_places(
 
 
 def _places_inside(sentence: Sentence, site: Word, text: str) -> list[FoundPlace]:
-    """`au Mémorial des Martyrs dans la capitale Alger`: the city a named site lies in."""
-    return [
+    """`au Mémorial des Martyrs dans la capitale Alger`: the city a named site lies in; or the
+    locality its name gives (`au Centre de conférences de Diamniadio`, `l'Université de Coimbra`),
+    never a country (`l'ambassade de France` is no event in France)."""
+    found = [
         place
         for child in sentence.children(site)
         if sentence.case_of(child) in LOCATIVE_CASES
         and (place := place_of(sentence, child, text)) is not None
         and place.place is not None
     ]
+    named = [
+        place
+        for word in _genitive_names(sentence, site)
+        if (place := place_of(sentence, word, text)) is not None
+        and place.place is not None
+        and not place.place.is_country
+        and not place.place.region
+    ]
+    return sorted(named + found, key=lambda p: p.word.id)
+
+
+def _genitive_names(sentence: Sentence, word: Word) -> list[Word]:
+    """Proper nouns in the `de` complements of a name, however nested (`du génocide de Kigali`)."""
+    names = []
+    for child in sentence.children(word):
+        if child.deprel.startswith("nmod") and sentence.case_of(child) in GENITIVE_CASES:
+            if child.upos == "PROPN":
+                names.append(child)
+            names.extend(_genitive_names(sentence, child))
+    return names
 
 
 def _coordinated_places(sentence: Sentence, word: Word, text: str) -> bool:
