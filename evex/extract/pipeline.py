@@ -90,7 +90,7 @@ def _frames(doc: Doc) -> None:
     frames = []
     for number, event in enumerate(doc.events, start=1):
         frame = EventFrame(local_id=f"e{number}", type=event.type, mentions=[d.mention for d in event.drafts])
-        set_place_and_time(frame, event, doc.events, doc.text)
+        set_place_and_time(frame, event, doc.events, doc)
         frame.participants = without_destination(
             frame, event, event_participants(event, doc.persons.countries, doc.pair, doc.acronyms)
         )

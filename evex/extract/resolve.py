@@ -135,14 +135,18 @@ def _organisation_country(participant: Participant) -> str | None:
     return next(filter(None, (gaz.country_of_demonym(w) for w in participant.name.split()[1:])), None)
 
 
-def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
+def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft], doc: Doc) -> None:
+    text = doc.text
     place_draft = _best_place(event)
+    if place_draft is not None:
+        place_draft = _tour_country(event, place_draft, doc)
     frame.start, frame.end = event.dates
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
     if event.profile.held_during_host and (place_draft is None or frame.start is None):
         host = _host_event(event, events, frame.start)
         if host is not None:
-            place_draft = place_draft or _best_place(host)
+            hosting = _best_place(host)
+            place_draft = place_draft or (hosting and _tour_country(host, hosting, doc))
             if frame.start is None and host.dates != (None, None):
                 frame.start, frame.end = host.dates
                 frame.end = frame.end or frame.start  # a meeting during an open-ended stay: that day
@@ -160,8 +164,37 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
         )
     else:
         _place_from_sentences(frame, event, events, text)
-    _city_named_with(frame, event, events, text)
+    if not _is_tour(event, doc):
+        _city_named_with(frame, event, events, text)
     frame.location = _venue_place(frame.location, text)
+
+
+def _tour_country(event: EventDraft, place_draft: Draft, doc: Doc) -> Draft:
+    """A trip whose mentions name its country, refined to a city of it, goes to the country when
+    it is a tour (`une mission au Mexique` ... `à Guadalajara` ... `à Mexico`)."""
+    city = place_draft.place.place
+    country = next((d for d in event.drafts if d.place and d.place.place and d.place.place.is_country
+                    and same_or_within(city, d.place.place)), None)
+    if country is None or city.is_country or not _is_tour(event, doc):
+        return place_draft
+    return country
+
+
+def _is_tour(event: EventDraft, doc: Doc) -> bool:
+    """A trip that, from its first mention to its last, stops in two or more localities (its own
+    places and those its sentences put something in): GUIDELINES 4, a visit to several cities of one
+    country gets the country."""
+    if not event.profile.has_destination:
+        return False
+    first, last = min(event.sentences), max(event.sentences)
+    localities = {
+        fold(p.place.name)
+        for sentence in doc.sentences[first : last + 1]
+        if sentence.words
+        for p in sentence_places(sentence, doc.text, sentence.words[0])
+        if not p.place.is_country and not p.place.region
+    } | {fold(d.place.place.name) for d in event.drafts if d.place and d.place.place and d.place.place.is_city}
+    return len(localities) >= 2
 
 
 def _city_named_with(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
