@@ -158,17 +158,19 @@ def _coordinated_places(sentence: Sentence, word: Word, text: str) -> bool:
     return any(f is not None and f.place is not None and f.place.is_country for f in found)
 
 
-def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlace]:
+def sentence_places(sentence: Sentence, text: str, near: Word, received: bool = False) -> list[FoundPlace]:
     """Every city, country or region a sentence puts something in (`à X`, `en X`, `au X`), nearest
     to `near` first: where the parse does not hang the place on the event itself. A post's place
-    (`l'ambassadeur à Washington`) is no event's."""
+    (`l'ambassadeur à Washington`) is no event's, unless `received`: the post-holder is an argument
+    of the event's own clause (`a reçu l'ambassadeur de France au Togo`: where an envoy is posted
+    is where one receives or meets them)."""
     titles = word_set("entities", "titles")
     found = []
     for word in sentence.words:
         if word.upos != "PROPN" or sentence.case_of(word) not in LOCATIVE_CASES:
             continue
         governor = sentence.head_of(word)
-        if governor is not None and keys(governor) & titles:  # `l'ambassadeur à Washington`: a post
+        if governor is not None and keys(governor) & titles and not (received and _received(sentence, governor, near)):
             continue
         if _coordinated_places(sentence, word, text):  # `en Tunisie et en France`: no one place
             continue
@@ -176,6 +178,16 @@ def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlac
         if place is not None and place.place is not None:
             found.append(place)
     return sorted(found, key=lambda p: abs(p.word.id - near.id))
+
+
+def _received(sentence: Sentence, word: Word, trigger: Word) -> bool:
+    """A nominal the trigger's clause receives or meets: an argument of the trigger or of its verb
+    other than the active subject (who may only announce it)."""
+    clause = {trigger.id}
+    verb = sentence.governing_verb(trigger)
+    if verb is not None:
+        clause.add(verb.id)
+    return word.head in clause and word.deprel != "nsubj"
 
 
 @dataclass(frozen=True)

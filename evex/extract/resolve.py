@@ -283,7 +283,7 @@ def _place_from_sentences(frame: EventFrame, event: EventDraft, events: list[Eve
     for draft in event.drafts:
         others = _other_phrases(draft, event, events)
         sentence, trigger = draft.match.sentence, draft.match.head
-        places = [p for p in sentence_places(sentence, text, trigger)
+        places = [p for p in sentence_places(sentence, text, trigger, received=True)
                   if not p.place.region and p.word.id not in others
                   and (not event.profile.placed_by_its_clause or _places_event(sentence, p.word, trigger))]
         if places:
