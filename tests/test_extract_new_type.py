@@ -25,6 +25,7 @@ visitors_meeting: false
 attended: true
 pair_when_unnamed: false
 dated_by_article: true
+placed_by_its_clause: false
 signed: false
 """
 TRIGGERS = """\

@@ -224,11 +224,23 @@ def _set_place(doc: Doc, draft: Draft, stop: set[int]) -> None:
         draft.place = found if found and found.place else None
     for root in roots:
         places = locative_places(sentence, root, doc.text, stop | {head.id} - {root.id}, purpose)
-        draft.place = draft.place or next((p for p in places if p.place and (purpose or not p.place.region)), None)
+        draft.place = draft.place or _venue_city(
+            [p for p in places if p.place and (purpose or not p.place.region)])
         if purpose and root is head:
             draft.site = draft.site or next((p.site for p in places if p.site), None)
     if not purpose:
         draft.place = draft.place or _city_in_name(doc, sentence, head)
+
+
+def _venue_city(places: list[FoundPlace]) -> FoundPlace | None:
+    """The first place, unless it is a name the gazetteer does not know followed by a city it
+    knows (`au Palais du Sénat, à Phnom Penh`): GUIDELINES 4, a venue gives its city."""
+    if not places:
+        return None
+    first = places[0]
+    if first.place.country is None and not first.place.region:
+        return next((p for p in places[1:] if p.place.is_city), first)
+    return first
 
 
 def _city_in_name(doc: Doc, sentence: Sentence, head: Word) -> FoundPlace | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from evex.conllu import Word
@@ -10,7 +11,17 @@ from evex.extract.gazetteer import Place, gazetteer
 from evex.extract.resources import fold, grammar_words, word_set
 
 LOCATIVE_CASES = grammar_words("locative_cases")
+# A wire story's dateline opens its first paragraph: `Kinshasa, 8 juillet 2022 (ACP).-` (place, date,
+# agency in capitals) or `PORT-AU-PRINCE –` (the place in capitals, a dash).
+_PLACE_WORDS = r"[^\W\d_][^\W\d_'’-]*(?:[ '’-][^\W\d_]+){0,3}"
+DATELINE = re.compile(
+    rf"^[ \t]*(?P<agency_place>{_PLACE_WORDS})[ \t]*,[^\n()]{{1,30}}?\([ \t]*[A-Z][A-Z/ -]*\)[ \t]*\.?[ \t]*[-–—]"
+    rf"|^[ \t]*(?P<caps_place>{_PLACE_WORDS})[ \t]+[-–—][ \t]",
+    re.M,
+)
+DATELINE_LINES = 6  # the headline, a date line, a byline, then the first paragraph
 PLACE_NOUNS = grammar_words("place_nouns")
+GENITIVE_CASES = grammar_words("genitive_case")
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,7 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
     if word.upos not in ("PROPN", "NOUN", "X") or (word.upos == "NOUN" and not word.text[:1].isupper()):
         return None
     chain = proper_chain(sentence, word)
-    name = surface(text, chain)
+    name = surface(text, chain) + _cut_off(text, chain[-1])
     place = gaz.lookup(name) or gaz.lookup(surface(text, [word]))
     if place is None:
         scanned = gaz.scan(name)
@@ -74,6 +85,12 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
     if word.text[:1].isupper() and not keys(word) & word_set("entities", "titles"):
         return FoundPlace(None, name, word)
     return None
+
+
+def _cut_off(text: str, word: Word) -> str:
+    """Letters the tokenizer cut from a name's last word (`Djibout` + `i` at the end of a
+    headline): the place is the whole word as written."""
+    return re.match(r"[^\W\d_]*", text[word.end_char :]).group()
 
 
 def locative_places(
@@ -99,14 +116,36 @@ def locative_places(
 
 
 def _places_inside(sentence: Sentence, site: Word, text: str) -> list[FoundPlace]:
-    """`au Mémorial des Martyrs dans la capitale Alger`: the city a named site lies in."""
-    return [
+    """`au Mémorial des Martyrs dans la capitale Alger`: the city a named site lies in; or the
+    locality its name gives (`au Centre de conférences de Diamniadio`, `l'Université de Coimbra`),
+    never a country (`l'ambassade de France` is no event in France)."""
+    found = [
         place
         for child in sentence.children(site)
         if sentence.case_of(child) in LOCATIVE_CASES
         and (place := place_of(sentence, child, text)) is not None
         and place.place is not None
     ]
+    named = [
+        place
+        for word in _genitive_names(sentence, site)
+        if (place := place_of(sentence, word, text)) is not None
+        and place.place is not None
+        and not place.place.is_country
+        and not place.place.region
+    ]
+    return sorted(named + found, key=lambda p: p.word.id)
+
+
+def _genitive_names(sentence: Sentence, word: Word) -> list[Word]:
+    """Proper nouns in the `de` complements of a name, however nested (`du génocide de Kigali`)."""
+    names = []
+    for child in sentence.children(word):
+        if child.deprel.startswith("nmod") and sentence.case_of(child) in GENITIVE_CASES:
+            if child.upos == "PROPN":
+                names.append(child)
+            names.extend(_genitive_names(sentence, child))
+    return names
 
 
 def _coordinated_places(sentence: Sentence, word: Word, text: str) -> bool:
@@ -119,17 +158,19 @@ def _coordinated_places(sentence: Sentence, word: Word, text: str) -> bool:
     return any(f is not None and f.place is not None and f.place.is_country for f in found)
 
 
-def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlace]:
+def sentence_places(sentence: Sentence, text: str, near: Word, received: bool = False) -> list[FoundPlace]:
     """Every city, country or region a sentence puts something in (`à X`, `en X`, `au X`), nearest
     to `near` first: where the parse does not hang the place on the event itself. A post's place
-    (`l'ambassadeur à Washington`) is no event's."""
+    (`l'ambassadeur à Washington`) is no event's, unless `received`: the post-holder is an argument
+    of the event's own clause (`a reçu l'ambassadeur de France au Togo`: where an envoy is posted
+    is where one receives or meets them)."""
     titles = word_set("entities", "titles")
     found = []
     for word in sentence.words:
         if word.upos != "PROPN" or sentence.case_of(word) not in LOCATIVE_CASES:
             continue
         governor = sentence.head_of(word)
-        if governor is not None and keys(governor) & titles:  # `l'ambassadeur à Washington`: a post
+        if governor is not None and keys(governor) & titles and not (received and _received(sentence, governor, near)):
             continue
         if _coordinated_places(sentence, word, text):  # `en Tunisie et en France`: no one place
             continue
@@ -137,3 +178,38 @@ def sentence_places(sentence: Sentence, text: str, near: Word) -> list[FoundPlac
         if place is not None and place.place is not None:
             found.append(place)
     return sorted(found, key=lambda p: abs(p.word.id - near.id))
+
+
+def _received(sentence: Sentence, word: Word, trigger: Word) -> bool:
+    """A nominal the trigger's clause receives or meets: an argument of the trigger or of its verb
+    other than the active subject (who may only announce it)."""
+    clause = {trigger.id}
+    verb = sentence.governing_verb(trigger)
+    if verb is not None:
+        clause.add(verb.id)
+    return word.head in clause and word.deprel != "nsubj"
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place: Place
+    name: tuple[int, int]  # the offsets of the place as written
+    start: int  # the offsets of its paragraph in the article text
+    end: int
+
+
+def dateline(text: str) -> Dateline | None:
+    """The place a wire story is filed from, when a gazetteer city opens one of its first lines
+    in dateline form; the paragraph it opens is the story's lead."""
+    offset = 0
+    for line in text.splitlines(keepends=True)[:DATELINE_LINES]:
+        match = DATELINE.match(line)
+        if match:
+            group = "agency_place" if match.group("agency_place") else "caps_place"
+            name = match.group(group)
+            place = gazetteer().lookup(name) if group == "agency_place" or name.isupper() else None
+            if place is not None and place.is_city:
+                written = (offset + match.start(group), offset + match.end(group))
+                return Dateline(place, written, offset, offset + len(line))
+        offset += len(line)
+    return None

@@ -25,6 +25,7 @@ from evex.extract.resolve import (
     event_participants,
     event_status,
     join_visitors,
+    place_from_dateline,
     set_place_and_time,
     without_destination,
 )
@@ -89,7 +90,7 @@ def _frames(doc: Doc) -> None:
     frames = []
     for number, event in enumerate(doc.events, start=1):
         frame = EventFrame(local_id=f"e{number}", type=event.type, mentions=[d.mention for d in event.drafts])
-        set_place_and_time(frame, event, doc.events, doc.text)
+        set_place_and_time(frame, event, doc.events, doc)
         frame.participants = without_destination(
             frame, event, event_participants(event, doc.persons.countries, doc.pair, doc.acronyms)
         )
@@ -97,6 +98,7 @@ def _frames(doc: Doc) -> None:
         date_undated_report(frame, event, doc)
         frames.append(frame)
     join_visitors(frames, doc.events)
+    place_from_dateline(frames, doc.events, doc)
     doc.frames = frames
 
 

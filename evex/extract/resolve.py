@@ -7,16 +7,18 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.attendance import attendance, delegation
-from evex.extract.doc import Doc, keys
+from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.entities import PAIR, is_pair
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft, same_or_within
-from evex.extract.location import sentence_places
+from evex.extract.location import LOCATIVE_CASES, dateline, place_of, sentence_places
 from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import EventFrame, Participant, Span
 
+DATELINE_LEAD_SENTENCES = 2  # a dateline may be parsed as a sentence of its own before the lead
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
 
 
@@ -133,14 +135,18 @@ def _organisation_country(participant: Participant) -> str | None:
     return next(filter(None, (gaz.country_of_demonym(w) for w in participant.name.split()[1:])), None)
 
 
-def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
+def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft], doc: Doc) -> None:
+    text = doc.text
     place_draft = _best_place(event)
+    if place_draft is not None:
+        place_draft = _tour_country(event, place_draft, doc)
     frame.start, frame.end = event.dates
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
     if event.profile.held_during_host and (place_draft is None or frame.start is None):
         host = _host_event(event, events, frame.start)
         if host is not None:
-            place_draft = place_draft or _best_place(host)
+            hosting = _best_place(host)
+            place_draft = place_draft or (hosting and _tour_country(host, hosting, doc))
             if frame.start is None and host.dates != (None, None):
                 frame.start, frame.end = host.dates
                 frame.end = frame.end or frame.start  # a meeting during an open-ended stay: that day
@@ -158,7 +164,80 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
         )
     else:
         _place_from_sentences(frame, event, events, text)
+    if not _is_tour(event, doc):
+        _city_named_with(frame, event, events, text)
     frame.location = _venue_place(frame.location, text)
+
+
+def _tour_country(event: EventDraft, place_draft: Draft, doc: Doc) -> Draft:
+    """A trip whose mentions name its country, refined to a city of it, goes to the country when
+    it is a tour (`une mission au Mexique` ... `à Guadalajara` ... `à Mexico`)."""
+    city = place_draft.place.place
+    country = next((d for d in event.drafts if d.place and d.place.place and d.place.place.is_country
+                    and same_or_within(city, d.place.place)), None)
+    if country is None or city.is_country or not _is_tour(event, doc):
+        return place_draft
+    return country
+
+
+def _is_tour(event: EventDraft, doc: Doc) -> bool:
+    """A trip that, from its first mention to its last, stops in two or more localities (its own
+    places and those its sentences put something in): GUIDELINES 4, a visit to several cities of one
+    country gets the country."""
+    if not event.profile.has_destination:
+        return False
+    first, last = min(event.sentences), max(event.sentences)
+    localities = {
+        fold(p.place.name)
+        for sentence in doc.sentences[first : last + 1]
+        if sentence.words
+        for p in sentence_places(sentence, doc.text, sentence.words[0])
+        if not p.place.is_country and not p.place.region
+    } | {fold(d.place.place.name) for d in event.drafts if d.place and d.place.place and d.place.place.is_city}
+    return len(localities) >= 2
+
+
+def _city_named_with(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
+    """A country refined to the one city of it where the event's sentences put the event
+    (`arrivés à l'aéroport de Vientiane pour une visite au Laos`, `visitera le Mémorial de Kigali`):
+    GUIDELINES 4, the city, else the country. A city another event there takes as its own place
+    (`a reçu à Rabat X, en visite au Maroc`) is that event's."""
+    country = gazetteer().lookup(frame.location) if frame.location else None
+    if country is None or not country.is_country:
+        return
+    others = {(d.sentence_index, d.place.word.id) for other in events if other is not event
+              for d in other.drafts if d.place is not None}
+    cities = {}
+    for draft in event.drafts:
+        sentence = draft.match.sentence
+        for word in sentence.words:
+            if (word.upos != "PROPN" or (draft.sentence_index, word.id) in others
+                    or not _places_event(sentence, word, draft.match.head)):
+                continue
+            found = place_of(sentence, word, text)
+            if found is not None and found.place is not None and found.place.is_city and found.place.country == country.name:
+                cities.setdefault(found.place.name, Span(word.start_char, word.end_char, draft.mention.sentence))
+    if len(cities) == 1:
+        frame.location, frame.location_evidence = next(iter(cities.items()))
+
+
+def _places_event(sentence: Sentence, word: Word, trigger: Word) -> bool:
+    """Whether a name, climbing its nominal phrase, is where the trigger's clause happens: a
+    locative phrase of the trigger or of a verb above it (`arrivés à l'aéroport de X pour entamer
+    une visite`), or the trigger's object (`visitera le Mémorial de X`). A person's post or a name
+    inside another nominal (`la commune de X`, `les Jeux à X` in another clause) is not."""
+    titles = word_set("entities", "titles")
+    above_trigger = {trigger.id, *(w.id for w in sentence.ancestors(trigger))}
+    for current, head in zip([word, *sentence.ancestors(word)], sentence.ancestors(word), strict=False):
+        if current is not word and (keys(current) & titles or sentence.entity_kind(current) == "PER"):
+            return False
+        if head.id == trigger.id or head.upos in ("VERB", "AUX"):
+            if head.id not in above_trigger:
+                return False
+            named = current.upos == "PROPN" or sentence.determiner(current) is not None
+            located = sentence.case_of(current) in LOCATIVE_CASES and named
+            return located or (head.id == trigger.id and current.deprel == "obj")
+    return False
 
 
 def join_visitors(frames: list[EventFrame], events: list[EventDraft]) -> None:
@@ -182,13 +261,31 @@ def _venue_place(location: str | None, text: str) -> str | None:
     return city.name if re.search(rf"\b{re.escape(fold(city.name))}\b", fold(text)) else city.country
 
 
+def place_from_dateline(frames: list[EventFrame], events: list[EventDraft], doc: Doc) -> None:
+    """A wire story's lead event with no place, or only the country, happens where the story is
+    filed from (`Kinshasa, 8 juillet 2022 (ACP).- ... au cours d'une audience`): GUIDELINES 4, the
+    city, else the country."""
+    filed = dateline(doc.text)
+    if filed is None:
+        return
+    lead = [s.index for s in doc.sentences if filed.start <= s.start_char < filed.end][:DATELINE_LEAD_SENTENCES]
+    for event, frame in zip(events, frames, strict=True):
+        if frame.location not in (None, filed.place.country) or not event.sentences & set(lead):
+            continue
+        frame.location = filed.place.name
+        frame.location_evidence = Span(*filed.name, doc.text[filed.start : filed.end])
+
+
 def _place_from_sentences(frame: EventFrame, event: EventDraft, events: list[EventDraft], text: str) -> None:
     """No place on the event's own phrases: the nearest place its mentions' sentences name, outside
-    another event's mention phrase (`le sommet X et la réunion des Brics en Afrique du Sud`)."""
+    another event's mention phrase (`le sommet X et la réunion des Brics en Afrique du Sud`); for a
+    type placed by its clause, only a place of the trigger's clause or of a verb above it."""
     for draft in event.drafts:
         others = _other_phrases(draft, event, events)
-        places = [p for p in sentence_places(draft.match.sentence, text, draft.match.head)
-                  if not p.place.region and p.word.id not in others]
+        sentence, trigger = draft.match.sentence, draft.match.head
+        places = [p for p in sentence_places(sentence, text, trigger, received=True)
+                  if not p.place.region and p.word.id not in others
+                  and (not event.profile.placed_by_its_clause or _places_event(sentence, p.word, trigger))]
         if places:
             frame.location = places[0].place.name
             frame.location_evidence = Span(places[0].word.start_char, places[0].word.end_char, draft.mention.sentence)

@@ -117,6 +117,7 @@ class EventProfile:
     pair_when_unnamed: bool  # naming nobody, the article's two countries are its parties
     dated_by_article: bool  # reported as done with no date of its own: the article's date
     signed: bool  # signing verbs (needs: no_agreement_noun) stand for a noun of this type
+    placed_by_its_clause: bool  # with no place of its own, only a place of its clause (where it is done) is its
 
 
 PROFILE_KEYS = {name: kind for name, kind in EventProfile.__annotations__.items()}
