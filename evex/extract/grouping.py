@@ -100,6 +100,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     entry = draft.match.entry
     if _adds_another(draft):
         return None
+    if entry.part and not draft.has_own_arguments:
+        return _whole(draft, events)
     if draft.profile.new_when_indefinite and draft.indefinite:
         return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
     types = draft.profile.refers_back_to if entry.anaphoric and draft.definite else (draft.type,)
@@ -113,6 +115,12 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
         if (entry.anaphoric and draft.definite and not _numbered(draft)) or _shares_evidence(draft, event):
             return event
     return None
+
+
+def _whole(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
+    """A part of a gathering (`une table ronde`, `des ateliers`) with no date, place or named
+    participants of its own is the latest gathering of its type it fits (GUIDELINES 3.5)."""
+    return next((e for e in reversed(events) if e.type == draft.type and _compatible(draft, e)), None)
 
 
 def _numbered(draft: Draft) -> bool:
