@@ -95,7 +95,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
 
     A mention with nothing of its own (`cette rencontre`, `des discussions`) refers back when its
     noun can be anaphoric; one with its own date, place or named participants joins an event only
-    on positive evidence (same dates, a shared participant, the same place) or as a definite anaphor.
+    on positive evidence (same dates, a shared participant, the same place), as a definite anaphor,
+    or named again definitely by the same noun (`le Forum` after `le Forum mondial sur l'éducation`).
     """
     entry = draft.match.entry
     if _adds_another(draft):
@@ -113,6 +114,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
                 return event
             continue
         if (entry.anaphoric and draft.definite and not _numbered(draft)) or _shares_evidence(draft, event):
+            return event
+        if draft.definite and not _numbered(draft) and any(d.match.entry is entry for d in event.drafts):
             return event
     return None
 
