@@ -176,7 +176,7 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if draft.start and start and (draft.start, draft.end) != (start, end):
         return False
     place = event.place
-    if draft.place and draft.place.place and place and not same_or_within(draft.place.place, place.place):
+    if draft.place and draft.place.place and place and not _may_be_within(draft.place.place, place.place):
         return False
     countries = {p.name for d in event.drafts for p in d.participants if p.kind == "GPE" and p.name != PAIR}
     own_countries = {p.name for p in draft.participants if p.kind == "GPE" and p.name != PAIR}
@@ -216,6 +216,18 @@ def _qualifiers(draft: Draft) -> set[str]:
     sentence, head = draft.match.sentence, draft.match.head
     return {fold(c.lemma) for c in sentence.children(head)
             if c.deprel == "nmod" and c.upos in ("NOUN", "PROPN") and c.id not in draft.match.word_ids}
+
+
+def _may_be_within(a, b) -> bool:
+    """Same place, or one within the other; a building the gazetteer cannot locate (`l'Hôtel
+    Printania`, `le Palais d'État d'Iavoloha`) may stand in the other place's city."""
+    return same_or_within(a, b) or any(_unlocated_building(p) for p in (a, b))
+
+
+def _unlocated_building(place) -> bool:
+    words = fold(place.name).split()
+    return place.country is None and not place.region and not gazetteer().venue_city(place.name) \
+        and bool(words) and words[0] in grammar_words("building_nouns")
 
 
 def same_or_within(a, b) -> bool:
