@@ -149,8 +149,9 @@ def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
 
 
 def _adds_another(draft: Draft) -> bool:
-    """`Il a également tenu des rencontres avec ...`, `Par ailleurs, il s'est entretenu avec ...`:
-    an additive adverb on a mention with counterparts of its own adds a meeting to those told."""
+    """`Il a également tenu des rencontres avec ...`, `Par ailleurs, il s'est entretenu avec ...`,
+    `Enfin, elle s'est entretenue avec ...`: an additive or sequence adverb on a mention with
+    counterparts of its own adds a meeting to those told."""
     sentence, head = draft.match.sentence, draft.match.head
     verb = head if head.upos == "VERB" else sentence.head_of(head)
     words = [head] + ([verb] if verb is not None and verb.upos == "VERB" else [])
