@@ -103,6 +103,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
         return None
     if entry.part and not draft.has_own_arguments:
         return _whole(draft, events)
+    if _earlier_occurrence(draft):
+        return None
     if draft.profile.new_when_indefinite and draft.indefinite:
         return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
     types = draft.profile.refers_back_to if entry.anaphoric and draft.definite else (draft.type,)
@@ -158,6 +160,13 @@ def _adds_another(draft: Draft) -> bool:
     children = [c for w in words for c in sentence.children(w)]
     additive = any(c.deprel == "advmod" and keys(c) & word_set("triggers", "additive_adverbs") for c in children)
     return additive and any(sentence.case_of(c) in grammar_words("with_case") for c in children)
+
+
+def _earlier_occurrence(draft: Draft) -> bool:
+    """`sa récente visite en France`, `la précédente réunion`: an occurrence before the one told."""
+    sentence, head = draft.match.sentence, draft.match.head
+    return any(c.deprel == "amod" and keys(c) & word_set("triggers", "earlier_occurrence_modifiers")
+               for c in sentence.children(head))
 
 
 def _another_occurrence(draft: Draft) -> bool:
