@@ -105,6 +105,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
         return _whole(draft, events)
     if _earlier_occurrence(draft):
         return None
+    if _signs_told_text(draft):
+        return next((e for e in reversed(events) if e.type == draft.type and _compatible(draft, e)), None)
     if draft.profile.new_when_indefinite and draft.indefinite:
         return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
     types = draft.profile.refers_back_to if entry.anaphoric and draft.definite else (draft.type,)
@@ -160,6 +162,17 @@ def _adds_another(draft: Draft) -> bool:
     children = [c for w in words for c in sentence.children(w)]
     additive = any(c.deprel == "advmod" and keys(c) & word_set("triggers", "additive_adverbs") for c in children)
     return additive and any(sentence.case_of(c) in grammar_words("with_case") for c in children)
+
+
+def _signs_told_text(draft: Draft) -> bool:
+    """`Les documents ont été paraphés par A et B`, `ils ont signé le texte`: a signing verb whose
+    signed thing is definite signs the agreement already told."""
+    sentence, head = draft.match.sentence, draft.match.head
+    if not draft.profile.signed or head.upos != "VERB":
+        return False
+    signed = [c for c in sentence.children(head) if c.deprel in ("obj", "nsubj:pass")]
+    return any((det := sentence.determiner(c)) is not None and fold(det.lemma) in grammar_words("definite_determiners")
+               for c in signed)
 
 
 def _earlier_occurrence(draft: Draft) -> bool:
