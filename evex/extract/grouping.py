@@ -165,14 +165,20 @@ def _adds_another(draft: Draft) -> bool:
 
 
 def _signs_told_text(draft: Draft) -> bool:
-    """`Les documents ont été paraphés par A et B`, `ils ont signé le texte`: a signing verb whose
-    signed thing is definite signs the agreement already told."""
+    """`Les documents ont été paraphés par A et B`, `la cérémonie de signature`: a signing verb
+    whose signed thing is definite, or a signing noun in a definite occasion, signs the agreement
+    already told."""
     sentence, head = draft.match.sentence, draft.match.head
-    if not draft.profile.signed or head.upos != "VERB":
+    if not draft.profile.signed:
         return False
-    signed = [c for c in sentence.children(head) if c.deprel in ("obj", "nsubj:pass")]
-    return any((det := sentence.determiner(c)) is not None and fold(det.lemma) in grammar_words("definite_determiners")
-               for c in signed)
+    if head.upos == "VERB":
+        pointed = [c for c in sentence.children(head) if c.deprel in ("obj", "nsubj:pass")]
+    else:
+        governor = sentence.head_of(head)
+        bare = sentence.determiner(head) is None and head.deprel.startswith("nmod")
+        pointed = [governor] if bare and governor is not None and governor.upos == "NOUN" else []
+    definite = grammar_words("definite_determiners")
+    return any((det := sentence.determiner(w)) is not None and fold(det.lemma) in definite for w in pointed)
 
 
 def _earlier_occurrence(draft: Draft) -> bool:
