@@ -114,7 +114,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
         if event.type not in types or not _compatible(draft, event):
             continue
         if not draft.has_own_arguments:
-            if entry.anaphoric or (draft.definite and any(d.match.entry is entry for d in event.drafts)):
+            if entry.anaphoric or _told_pair_acts(draft) or (
+                    draft.definite and any(d.match.entry is entry for d in event.drafts)):
                 return event
             continue
         if (entry.anaphoric and draft.definite and not _numbered(draft)) or _shares_evidence(draft, event):
@@ -162,6 +163,25 @@ def _adds_another(draft: Draft) -> bool:
     children = [c for w in words for c in sentence.children(w)]
     additive = any(c.deprel == "advmod" and keys(c) & word_set("triggers", "additive_adverbs") for c in children)
     return additive and any(sentence.case_of(c) in grammar_words("with_case") for c in children)
+
+
+def _told_pair_acts(draft: Draft) -> bool:
+    """`Les deux personnalités ont échangé sur ...`: a verb whose subject is the pair already told
+    (a definite noun counted by two) tells again the event they took part in."""
+    sentence, head = draft.match.sentence, draft.match.head
+    if head.upos != "VERB":
+        return False
+    subjects = [c for c in sentence.children(head) if c.deprel.startswith("nsubj")]
+    governor = sentence.head_of(head)
+    if not subjects and head.deprel == "conj" and governor is not None:  # a shared subject
+        subjects = [c for c in sentence.children(governor) if c.deprel.startswith("nsubj")]
+    for subject in subjects:
+        det = sentence.determiner(subject)
+        counted = any(c.deprel == "nummod" and fold(c.lemma) in grammar_words("pair_numeral")
+                      for c in sentence.children(subject))
+        if counted and det is not None and fold(det.lemma) in grammar_words("definite_determiners"):
+            return True
+    return False
 
 
 def _signs_told_text(draft: Draft) -> bool:
