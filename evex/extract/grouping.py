@@ -139,17 +139,19 @@ def _numbered(draft: Draft) -> bool:
 
 
 def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
-    """The latest event of the type when its last mention, in the sentence just before, is the same
-    trigger and nothing tells them apart: a lead names the event, the next sentence restates it
-    indefinitely to give details (`anime un stage de formation.` / `Un stage de formation de cinq
-    jours réunit ...`). `un autre stage`, `un nouvel accord` stay new."""
+    """The latest event of the type when its last mention is in the sentence just before, with the
+    same trigger or with nothing of its own, and nothing tells them apart: a lead names the event,
+    the next sentence restates it indefinitely to give details (`anime un stage de formation.` /
+    `Un stage de formation de cinq jours réunit ...`; `a entamé une visite à Alger.` / `Un
+    déplacement important pour les deux pays.`). `un autre stage`, `un nouvel accord` stay new."""
     if _another_occurrence(draft):
         return None
     event = next((e for e in reversed(events) if e.type == draft.type), None)
     if event is None:
         return None
     last = event.drafts[-1]
-    restated = last.match.entry is draft.match.entry and last.sentence_index == draft.sentence_index - 1
+    same_words = last.match.entry is draft.match.entry or not draft.has_own_arguments
+    restated = same_words and last.sentence_index == draft.sentence_index - 1
     return event if restated and _compatible(draft, event) else None
 
 
