@@ -95,11 +95,18 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
 
     A mention with nothing of its own (`cette rencontre`, `des discussions`) refers back when its
     noun can be anaphoric; one with its own date, place or named participants joins an event only
-    on positive evidence (same dates, a shared participant, the same place) or as a definite anaphor.
+    on positive evidence (same dates, a shared participant, the same place), as a definite anaphor,
+    or named again definitely by the same noun (`le Forum` after `le Forum mondial sur l'éducation`).
     """
     entry = draft.match.entry
     if _adds_another(draft):
         return None
+    if entry.part and not draft.has_own_arguments:
+        return _whole(draft, events)
+    if _earlier_occurrence(draft):
+        return None
+    if _signs_told_text(draft):
+        return next((e for e in reversed(events) if e.type == draft.type and _compatible(draft, e)), None)
     if draft.profile.new_when_indefinite and draft.indefinite:
         return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
     types = draft.profile.refers_back_to if entry.anaphoric and draft.definite else (draft.type,)
@@ -107,12 +114,21 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
         if event.type not in types or not _compatible(draft, event):
             continue
         if not draft.has_own_arguments:
-            if entry.anaphoric or (draft.definite and any(d.match.entry is entry for d in event.drafts)):
+            if entry.anaphoric or _told_pair_acts(draft) or (
+                    draft.definite and any(d.match.entry is entry for d in event.drafts)):
                 return event
             continue
         if (entry.anaphoric and draft.definite and not _numbered(draft)) or _shares_evidence(draft, event):
             return event
+        if draft.definite and not _numbered(draft) and any(d.match.entry is entry for d in event.drafts):
+            return event
     return None
+
+
+def _whole(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
+    """A part of a gathering (`une table ronde`, `des ateliers`) with no date, place or named
+    participants of its own is the latest gathering of its type it fits (GUIDELINES 3.5)."""
+    return next((e for e in reversed(events) if e.type == draft.type and _compatible(draft, e)), None)
 
 
 def _numbered(draft: Draft) -> bool:
@@ -123,29 +139,75 @@ def _numbered(draft: Draft) -> bool:
 
 
 def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
-    """The latest event of the type when its last mention, in the sentence just before, is the same
-    trigger and nothing tells them apart: a lead names the event, the next sentence restates it
-    indefinitely to give details (`anime un stage de formation.` / `Un stage de formation de cinq
-    jours réunit ...`). `un autre stage`, `un nouvel accord` stay new."""
+    """The latest event of the type when its last mention is in the sentence just before, with the
+    same trigger or with nothing of its own, and nothing tells them apart: a lead names the event,
+    the next sentence restates it indefinitely to give details (`anime un stage de formation.` /
+    `Un stage de formation de cinq jours réunit ...`; `a entamé une visite à Alger.` / `Un
+    déplacement important pour les deux pays.`). `un autre stage`, `un nouvel accord` stay new."""
     if _another_occurrence(draft):
         return None
     event = next((e for e in reversed(events) if e.type == draft.type), None)
     if event is None:
         return None
     last = event.drafts[-1]
-    restated = last.match.entry is draft.match.entry and last.sentence_index == draft.sentence_index - 1
+    same_words = last.match.entry is draft.match.entry or not draft.has_own_arguments
+    restated = same_words and last.sentence_index == draft.sentence_index - 1
     return event if restated and _compatible(draft, event) else None
 
 
 def _adds_another(draft: Draft) -> bool:
-    """`Il a également tenu des rencontres avec ...`, `Par ailleurs, il s'est entretenu avec ...`:
-    an additive adverb on a mention with counterparts of its own adds a meeting to those told."""
+    """`Il a également tenu des rencontres avec ...`, `Par ailleurs, il s'est entretenu avec ...`,
+    `Enfin, elle s'est entretenue avec ...`: an additive or sequence adverb on a mention with
+    counterparts of its own adds a meeting to those told."""
     sentence, head = draft.match.sentence, draft.match.head
     verb = head if head.upos == "VERB" else sentence.head_of(head)
     words = [head] + ([verb] if verb is not None and verb.upos == "VERB" else [])
     children = [c for w in words for c in sentence.children(w)]
     additive = any(c.deprel == "advmod" and keys(c) & word_set("triggers", "additive_adverbs") for c in children)
     return additive and any(sentence.case_of(c) in grammar_words("with_case") for c in children)
+
+
+def _told_pair_acts(draft: Draft) -> bool:
+    """`Les deux personnalités ont échangé sur ...`: a verb whose subject is the pair already told
+    (a definite noun counted by two) tells again the event they took part in."""
+    sentence, head = draft.match.sentence, draft.match.head
+    if head.upos != "VERB":
+        return False
+    subjects = [c for c in sentence.children(head) if c.deprel.startswith("nsubj")]
+    governor = sentence.head_of(head)
+    if not subjects and head.deprel == "conj" and governor is not None:  # a shared subject
+        subjects = [c for c in sentence.children(governor) if c.deprel.startswith("nsubj")]
+    for subject in subjects:
+        det = sentence.determiner(subject)
+        counted = any(c.deprel == "nummod" and fold(c.lemma) in grammar_words("pair_numeral")
+                      for c in sentence.children(subject))
+        if counted and det is not None and fold(det.lemma) in grammar_words("definite_determiners"):
+            return True
+    return False
+
+
+def _signs_told_text(draft: Draft) -> bool:
+    """`Les documents ont été paraphés par A et B`, `la cérémonie de signature`: a signing verb
+    whose signed thing is definite, or a signing noun in a definite occasion, signs the agreement
+    already told."""
+    sentence, head = draft.match.sentence, draft.match.head
+    if not draft.profile.signed:
+        return False
+    if head.upos == "VERB":
+        pointed = [c for c in sentence.children(head) if c.deprel in ("obj", "nsubj:pass")]
+    else:
+        governor = sentence.head_of(head)
+        bare = sentence.determiner(head) is None and head.deprel.startswith("nmod")
+        pointed = [governor] if bare and governor is not None and governor.upos == "NOUN" else []
+    definite = grammar_words("definite_determiners")
+    return any((det := sentence.determiner(w)) is not None and fold(det.lemma) in definite for w in pointed)
+
+
+def _earlier_occurrence(draft: Draft) -> bool:
+    """`sa récente visite en France`, `la précédente réunion`: an occurrence before the one told."""
+    sentence, head = draft.match.sentence, draft.match.head
+    return any(c.deprel == "amod" and keys(c) & word_set("triggers", "earlier_occurrence_modifiers")
+               for c in sentence.children(head))
 
 
 def _another_occurrence(draft: Draft) -> bool:
@@ -165,7 +227,7 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if draft.start and start and (draft.start, draft.end) != (start, end):
         return False
     place = event.place
-    if draft.place and draft.place.place and place and not same_or_within(draft.place.place, place.place):
+    if draft.place and draft.place.place and place and not _may_be_within(draft.place.place, place.place):
         return False
     countries = {p.name for d in event.drafts for p in d.participants if p.kind == "GPE" and p.name != PAIR}
     own_countries = {p.name for p in draft.participants if p.kind == "GPE" and p.name != PAIR}
@@ -205,6 +267,18 @@ def _qualifiers(draft: Draft) -> set[str]:
     sentence, head = draft.match.sentence, draft.match.head
     return {fold(c.lemma) for c in sentence.children(head)
             if c.deprel == "nmod" and c.upos in ("NOUN", "PROPN") and c.id not in draft.match.word_ids}
+
+
+def _may_be_within(a, b) -> bool:
+    """Same place, or one within the other; a building the gazetteer cannot locate (`l'Hôtel
+    Printania`, `le Palais d'État d'Iavoloha`) may stand in the other place's city."""
+    return same_or_within(a, b) or any(_unlocated_building(p) for p in (a, b))
+
+
+def _unlocated_building(place) -> bool:
+    words = fold(place.name).split()
+    return place.country is None and not place.region and not gazetteer().venue_city(place.name) \
+        and bool(words) and words[0] in grammar_words("building_nouns")
 
 
 def same_or_within(a, b) -> bool:

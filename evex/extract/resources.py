@@ -158,6 +158,7 @@ class TriggerEntry:
     arrival: bool = False
     open_trip: bool = False
     stay: bool = False
+    part: bool = False  # may name a part of a gathering of its type (a forum's round table), GUIDELINES 3.5
     exclude: frozenset[str] = frozenset()
 
     @property
@@ -165,7 +166,7 @@ class TriggerEntry:
         return " ".join(self.words)
 
 
-ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay")
+ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay", "part")
 ENTRY_KEYS = {"words", "pos", "type", "needs", "exclude", *ENTRY_FLAGS}
 
 
