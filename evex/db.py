@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -72,12 +73,50 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+MIGRATION_LOCK_ID = 0x65766578  # Postgres advisory lock key of evex's migrations ("evex")
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """One migrating process at a time per database, so that runs started together do not each create
+    the tables (`table entities already exists`): the others wait, then find the database at head.
+    Postgres: a session advisory lock; SQLite: an exclusive flock on the database's folder (no file
+    left behind; SQLite's own locks are fcntl locks, which flock does not touch)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        with get_engine(url).connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_ID})")
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})")
+                connection.commit()
+        return
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        yield
+        return
+    import fcntl
+    import os
+
+    folder = Path(parsed.database).expanduser().resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    with migration_lock(url):
+        command.upgrade(alembic_config(url), revision)
 
 
 def downgrade(url: str, revision: str = "-1") -> None:
-    command.downgrade(alembic_config(url), revision)
+    with migration_lock(url):
+        command.downgrade(alembic_config(url), revision)
 
 
 def checkpoint(url: str) -> None:
