@@ -273,9 +273,11 @@ def serve(db: DbOption = None) -> None:
     from prefect.settings import PREFECT_API_URL
 
     from evex import db as database
+    from evex import preflight
     from flows.serve import serve_inbox
 
     url = _use_database(db)
+    preflight.check_prefect_api(PREFECT_API_URL.value())
     database.upgrade(url)
     settings = get_settings()
     if not PREFECT_API_URL.value():
@@ -313,7 +315,6 @@ def browse(
     from evex import db as database_module
 
     database_module.upgrade(url)  # the search index comes with migration 0004
-    database_module.checkpoint(url)
     settings = get_settings()
     with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="evex-datasette-") as metadata_file:
         json.dump(browsing.metadata(database), metadata_file)

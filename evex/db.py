@@ -119,15 +119,6 @@ def downgrade(url: str, revision: str = "-1") -> None:
         command.downgrade(alembic_config(url), revision)
 
 
-def checkpoint(url: str) -> None:
-    """Move what SQLite's write-ahead log holds into the database file, which is all that a reader in
-    immutable mode (Datasette) reads, even while another process keeps the file open."""
-    engine = get_engine(url)
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-
-
 def current_revision(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

@@ -8,14 +8,19 @@ scheduled run and a triggered one never process the same files side by side.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import threading
 import time
 from pathlib import Path
 
-from prefect import flow, get_run_logger, serve
+from prefect import flow, get_run_logger
 from prefect.deployments import run_deployment
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.flows import _display_serve_start_message
 from prefect.logging import get_logger
+from prefect.runner import Runner
 
 from evex import serve as inbox
 from evex.settings import Settings
@@ -67,7 +72,16 @@ def serve_inbox(settings: Settings) -> None:
     deployment = inbox_deployment(settings)
     if settings.watch:
         threading.Thread(target=watch_inbox, args=(settings,), name="evex-watch", daemon=True).start()
-    serve(deployment, limit=1)
+    runner = Runner(limit=1, pause_on_shutdown=True)
+    runner.add_deployment(deployment)
+    _display_serve_start_message(deployment)  # what prefect.serve prints: the deployment and how to run it
+    # Prefect's SIGTERM handler calls the runner's stop from inside its event loop, where stop is a
+    # coroutine that nobody awaits: SIGTERM is made what Ctrl+C is, which asyncio turns into a clean stop.
+    runner.handle_sigterm = lambda *_: os.kill(os.getpid(), signal.SIGINT)
+    try:
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        get_logger("evex.serve").info("stopped")
 
 
 def watch_inbox(settings: Settings, stop: threading.Event | None = None) -> None:

@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,6 +41,13 @@ def browsed(seeds_cli_run, tmp_path_factory):
     with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as source, closing(sqlite3.connect(database)) as copy:
         source.backup(copy)  # with what the run's write-ahead log still holds
     view = map_view(database)
+    with browsing(database) as base:
+        yield base, database.stem, view
+
+
+@contextmanager
+def browsing(database: Path):
+    """`evex browse` in a child process on DATABASE: the base URL once it answers."""
     port = _free_port()
     env = {**os.environ, "EVEX_DATABASE_URL": f"sqlite:///{database}"}
     server = subprocess.Popen([sys.executable, "-m", "evex.cli", "browse", "--port", str(port)], env=env,
@@ -54,7 +61,7 @@ def browsed(seeds_cli_run, tmp_path_factory):
             except httpx.HTTPError:
                 assert server.poll() is None, server.stdout.read()
                 time.sleep(0.5)
-        yield base, database.stem, view
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -155,3 +162,24 @@ def test_on_postgres_browse_says_datasette_reads_sqlite_in_one_line():
     assert refused.stderr.strip().splitlines() == [
         "error: Datasette reads SQLite only: on Postgres, query the same views (event_overview, "
         "event_participants_view, article_events) with `evex query` or psql"]
+
+
+def test_browse_shows_what_a_run_stores_after_it_started(tmp_path):
+    """A browse session left open while runs go on: its tables and its SQL box show the database as it
+    is now (in immutable mode they kept showing what it held when browse started)."""
+    from evex.db import get_engine, upgrade
+
+    database = tmp_path / "live.db"
+    upgrade(f"sqlite:///{database}")
+    get_engine(f"sqlite:///{database}").dispose()
+    count = "/live.json?sql=select+count(*)+as+n+from+events&_shape=array"
+    with browsing(database) as base:
+        assert get_json(base, count) == [{"n": 0}]
+        assert get_json(base, "/live/events.json?_shape=objects")["rows"] == []
+        with closing(sqlite3.connect(database)) as writer, writer:  # what a run's load does, from another process
+            writer.execute("INSERT INTO events (type, status, n_articles, n_sources, created_at) "
+                           "VALUES ('MEETING', 'occurred', 1, 1, '2024-03-03 10:00:00')")
+        assert get_json(base, count) == [{"n": 1}]
+        assert [row["type"] for row in get_json(base, "/live/events.json?_shape=objects")["rows"]] == ["MEETING"]
+        refused = httpx.post(f"{base}/live/events/-/insert", json={"row": {"type": "VISIT"}}, timeout=30)
+        assert not refused.is_success and get_json(base, count) == [{"n": 1}]  # browsing never writes

@@ -164,7 +164,7 @@ def served(prefect_server, tmp_path_factory, stanza_dir):
     process = subprocess.Popen([sys.executable, "-m", "evex.cli", "serve"], env=env, cwd=root, stdout=log, stderr=log)
     try:
         deployment_id = _wait(lambda: _deployment_id(), 120, "the served deployment", root / "serve.log")
-        yield root, url, deployment_id
+        yield root, url, deployment_id, process
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -218,7 +218,7 @@ def test_a_file_dropped_into_the_inbox_is_stored_by_the_next_scheduled_run(serve
     import httpx
     from prefect.settings import PREFECT_API_URL
 
-    root, url, deployment_id = served
+    root, url, deployment_id, _ = served
     drop(root / "inbox", "tunis.txt", age_s=5, meta={"date": "2024-03-04"})
     # what `prefect server start`'s scheduler service does on its own (the test server runs no services)
     schedule = f"{PREFECT_API_URL.value()}/deployments/{deployment_id}/schedule"
@@ -240,7 +240,7 @@ def test_the_watcher_turns_a_burst_of_files_into_one_run(served):
 
     from flows.serve import watch_inbox
 
-    root, url, deployment_id = served
+    root, url, deployment_id, _ = served
     before = len(deployment_runs(deployment_id))
     settings = Settings(inbox_dir=root / "inbox", debounce_s=0.5, watch_poll_s=0.2)
     stop = threading.Event()
@@ -259,3 +259,13 @@ def test_the_watcher_turns_a_burst_of_files_into_one_run(served):
     assert len(runs) - before == 1 and sum("watch" in r.tags for r in runs) == 1
     _wait(lambda: (root / "archive" / "burst").is_dir() and len(list((root / "archive" / "burst").iterdir())) == 3,
           30, "the burst to be archived")
+
+
+def test_sigterm_stops_serve_quietly(served):
+    """What a service manager or `docker stop` sends: serve stops, exit 0, no warning or traceback
+    (Prefect's own handler printed `coroutine 'Runner.astop' was never awaited`)."""
+    root, _, _, process = served
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(60) == 0
+    log = (root / "serve.log").read_text(errors="replace")
+    assert "never awaited" not in log and "Traceback" not in log, log[-3000:]

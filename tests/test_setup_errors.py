@@ -168,3 +168,10 @@ def test_debug_shows_the_traceback(tmp_path, how):
     assert "evex.preflight.SetupError" in result.stderr
     assert result.stderr.endswith(f"error: no such file or folder: {tmp_path / 'inbox'} (give article files or "
                                   "folders that exist)\n")
+
+
+def test_serve_with_the_prefect_api_unreachable(sqlite_url, tmp_path):
+    api = f"http://127.0.0.1:{closed_port()}/api"
+    result = evex_run("serve", "--db", sqlite_url, PREFECT_API_URL=api, EVEX_INBOX_DIR=str(tmp_path / "inbox"))
+    assert_one_line(result, f"Prefect API at {api} is unreachable (ConnectError): start it (`prefect server start`), "
+                            "or unset PREFECT_API_URL to have evex start a temporary server for the run")
