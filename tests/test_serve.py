@@ -150,6 +150,7 @@ def served(prefect_server, tmp_path_factory, stanza_dir):
     env = {
         **os.environ,
         "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "PYTHONFAULTHANDLER": "1",
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
         "STANZA_RESOURCES_DIR": str(stanza_dir),
         "EVEX_DATABASE_URL": url,
@@ -266,6 +267,12 @@ def test_sigterm_stops_serve_quietly(served):
     (Prefect's own handler printed `coroutine 'Runner.astop' was never awaited`)."""
     root, _, _, process = served
     process.send_signal(signal.SIGTERM)
-    assert process.wait(60) == 0
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:  # where it hangs: faulthandler prints every thread's stack on SIGABRT
+        process.send_signal(signal.SIGABRT)
+        process.wait(10)
+        raise AssertionError((root / "serve.log").read_text(errors="replace")[-8000:]) from None
+    assert process.returncode == 0
     log = (root / "serve.log").read_text(errors="replace")
     assert "never awaited" not in log and "Traceback" not in log, log[-3000:]
