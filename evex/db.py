@@ -119,6 +119,35 @@ def downgrade(url: str, revision: str = "-1") -> None:
         command.downgrade(alembic_config(url), revision)
 
 
+def migration_scripts():
+    """Alembic's scripts of evex's migrations."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
+def history() -> list[tuple[str, str]]:
+    """(revision, what it does) for each migration, oldest first."""
+    return [(script.revision, script.doc.strip().splitlines()[0] if script.doc else "")
+            for script in reversed(list(migration_scripts().walk_revisions()))]
+
+
+def head_revision() -> str:
+    return migration_scripts().get_current_head()
+
+
+def downgrade_empties(url: str, revision: str) -> bool:
+    """Whether downgrading to REVISION (`base`, or `-N` steps back) drops every table, and so every row."""
+    if revision == "base":
+        return True
+    steps = revision.removeprefix("-")
+    if revision.startswith("-") and steps.isdigit():
+        current = current_revision(url)
+        applied = len(list(migration_scripts().iterate_revisions(current, "base"))) if current else 0
+        return int(steps) >= applied
+    return False
+
+
 def current_revision(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

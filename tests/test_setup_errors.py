@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 
-SUPPORTED = "use sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB"
+SUPPORTED = "use sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DB"
 
 
 def closed_port() -> int:
@@ -55,12 +55,20 @@ def test_prefect_api_unreachable(sqlite_url):
 @pytest.mark.parametrize("url, line", [
     ("mysql://evex:secret@localhost/evex",
      f"unsupported database mysql://evex:***@localhost/evex: evex stores into SQLite or Postgres ({SUPPORTED})"),
-    ("postgresql://evex:secret@localhost/evex",  # psycopg2's dialect: not installed
-     f"unsupported database postgresql://evex:***@localhost/evex: evex stores into SQLite or Postgres ({SUPPORTED})"),
+    ("postgresql+psycopg2://evex:secret@localhost/evex",  # psycopg2: not installed
+     f"unsupported database postgresql+psycopg2://evex:***@localhost/evex: evex stores into SQLite or Postgres "
+     f"({SUPPORTED})"),
+    ("foo://x/y", f"unsupported database foo://x/y: evex stores into SQLite or Postgres ({SUPPORTED})"),
     ("evex.db", f"not a database URL: 'evex.db' ({SUPPORTED})"),
 ])
 def test_unsupported_database_url(url, line):
     assert_one_line(evex_run("run", str(SEEDS), "--db", url), line)
+
+
+def test_database_url_naming_a_folder():
+    result = evex_run("run", str(SEEDS), "--db", f"sqlite:///{SEEDS}")
+    assert_one_line(result, f"{SEEDS} is a folder, not a database file: give --db a file, e.g. "
+                            f"sqlite:///{SEEDS / 'evex.db'}")
 
 
 def test_database_folder_missing(tmp_path):
