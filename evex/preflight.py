@@ -27,9 +27,17 @@ class SetupError(Exception):
 
 
 def check_drop(paths: list[Path]) -> None:
+    """The drop exists and holds at least one article file: a run that could read nothing stops here,
+    before Prefect starts."""
+    from evex.ingest import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, discover
+
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise SetupError(f"no such file or folder: {', '.join(missing)} (give article files or folders that exist)")
+    if not discover(paths):
+        raise SetupError(f"no article file in {', '.join(map(str, paths))}: evex reads "
+                         f"{', '.join(ARTICLE_SUFFIXES)} files ({SIDECAR_SUFFIX} files are sidecars, hidden files "
+                         "are skipped)")
 
 
 def database_url(url: str) -> URL:

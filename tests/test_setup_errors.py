@@ -183,3 +183,16 @@ def test_serve_with_the_prefect_api_unreachable(sqlite_url, tmp_path):
     result = evex_run("serve", "--db", sqlite_url, PREFECT_API_URL=api, EVEX_INBOX_DIR=str(tmp_path / "inbox"))
     assert_one_line(result, f"Prefect API at {api} is unreachable (ConnectError): start it (`prefect server start`), "
                             "or unset PREFECT_API_URL to have evex start a temporary server for the run")
+
+
+@pytest.mark.parametrize("contents", [[], ["rapport.pdf", "photo.jpg", "article.meta.json", ".cache.txt"]],
+                         ids=["empty folder", "no article file"])
+def test_a_drop_without_an_article_file(sqlite_url, tmp_path, contents):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for name in contents:
+        (drop / name).write_bytes(b"%PDF-1.7\n")
+    result = evex_run("run", str(drop), "--db", sqlite_url)
+    assert_one_line(result, f"no article file in {drop}: evex reads .txt, .json, .html, .htm files (.meta.json files "
+                            "are sidecars, hidden files are skipped)")
+    assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()  # stopped before the database and Prefect
