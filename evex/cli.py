@@ -186,7 +186,9 @@ def export(
 @app.command("map")
 @reports_setup_errors
 def map_(
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("events.html"),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="HTML file to write (default: events.html here; git ignores it).")
+    ] = Path("events.html"),
     db: DbOption = None,
 ) -> None:
     """Write the geocoded events as a map in one HTML file that opens without internet."""
@@ -195,7 +197,7 @@ def map_(
 
     page, count = render_map(get_engine(_existing_database(db)))
     output.write_text(page, encoding="utf-8")
-    typer.echo(f"{counted(count, 'event')} placed on {output}", err=True)
+    typer.echo(f"{counted(count, 'event')} placed on {output.resolve()}", err=True)
 
 
 @app.command()
@@ -316,7 +318,7 @@ def query(
         raise typer.Exit(code=1) from None
     print_result(result, format.value, sys.stdout)
     suffix = f" (first {max_rows} shown)" if result.truncated else ""
-    typer.echo(f"{len(result.rows)} rows{suffix}", err=True)
+    typer.echo(f"{counted(len(result.rows), 'row')}{suffix}", err=True)
 
 
 @app.command()

@@ -24,6 +24,7 @@ from prefect.runner import Runner
 
 from evex import serve as inbox
 from evex.settings import Settings
+from evex.wording import counted
 from flows.pipeline import configured_pipeline
 
 DEPLOYMENT = "inbox"
@@ -42,7 +43,7 @@ def process_inbox(inbox_dir: str, archive_dir: str | None = None, min_age_s: flo
         return 0
     summary = configured_pipeline()(paths=[str(f.path) for f in files], default_date=default_date)
     archived = inbox.settle(folder, files, archive)
-    logger.info("%d files read (%d new articles); %s", len(files), summary.new,
+    logger.info("%s read (%s); %s", counted(len(files), "file"), counted(summary.new, "new article"),
                 f"{len(archived)} moved to {archive}" if archive else "left in the inbox")
     return len(files)
 

@@ -58,7 +58,7 @@ def test_the_postgres_url_forms_users_paste_are_accepted(database_url, scheme):
     upgraded = evex("db", "upgrade", "--db", pasted)
     assert upgraded.returncode == 0, upgraded.stderr
     queried = evex("query", "SELECT count(*) AS n FROM events", "--format", "csv", "--db", pasted)
-    assert (queried.returncode, queried.stdout) == (0, "n\n0\n"), queried.stderr
+    assert (queried.returncode, queried.stdout, queried.stderr) == (0, "n\n0\n", "1 row\n")
     assert db.current_revision(database_url) == db.head_revision()
 
 

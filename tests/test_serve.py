@@ -234,6 +234,7 @@ def test_a_file_dropped_into_the_inbox_is_stored_by_the_next_scheduled_run(serve
     assert [r.auto_scheduled for r in runs] == [True]
     _wait(lambda: (root / "archive" / "tunis.txt").exists(), 30, "the file to be archived")
     assert (root / "archive" / "tunis.meta.json").exists() and inbox.scan(root / "inbox") == []
+    assert "1 file read (1 new article); 1 moved to" in (root / "serve.log").read_text(errors="replace")
 
 
 def test_the_watcher_turns_a_burst_of_files_into_one_run(served):
