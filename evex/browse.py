@@ -2,10 +2,10 @@
 
 The canned queries are docs/queries.sql's (read here, never copied), the facets follow the columns
 the views have (so the geo branch's country_code shows up by itself), and the map is
-datasette-cluster-map on any view with latitude/longitude columns, over `evex map`'s offline countries. The timeline is a
-datasette-dashboards chart: a Vega-Lite spec with its SQL, drawn by the plugin's bundled Vega,
-so it works offline and is configured here rather than clicked together in a browser; beside it,
-the count of undated events, which a time axis cannot show.
+datasette-cluster-map on any view with latitude/longitude columns, over `evex map`'s offline
+countries. The timeline is a datasette-dashboards chart: a Vega-Lite spec with its SQL, drawn by
+the plugin's bundled Vega, so it works offline and is configured here rather than clicked together
+in a browser; beside it, the count of undated events, which a time axis cannot show.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ FROM periods LEFT JOIN dated ON dated.day >= periods.start AND dated.day < perio
 GROUP BY periods.start, dated.type
 ORDER BY periods.start, dated.type"""
 UNDATED_EVENTS = "SELECT COUNT(*) AS undated FROM events WHERE first_day IS NULL"
-TYPE_COLOURS = {"MEETING": "#1f77b4", "VISIT": "#d62728", "AGREEMENT": "#2ca02c", "WORKSHOP": "#ff7f0e"}  # as `evex map`
+TYPE_COLOURS = {"MEETING": "#1f77b4", "VISIT": "#d62728", "AGREEMENT": "#2ca02c", "WORKSHOP": "#ff7f0e"}  # evex map's
 
 
 def documented_queries() -> dict[str, tuple[str, str]]:

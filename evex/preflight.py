@@ -78,7 +78,8 @@ def _check_sqlite_folder(parsed: URL) -> None:
         return
     path = Path(parsed.database).expanduser()
     if path.is_dir():
-        raise SetupError(f"{path} is a folder, not a database file: give --db a file, e.g. sqlite:///{path / 'evex.db'}")
+        raise SetupError(f"{path} is a folder, not a database file: give --db a file, "
+                         f"e.g. sqlite:///{path / 'evex.db'}")
     folder = path.parent.resolve()
     if not folder.is_dir():
         raise SetupError(f"database folder {folder} does not exist (create it, or give --db a path in an existing one)")
