@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Dialect, Engine, any_, create_engine, event, literal
+from sqlalchemy import ColumnElement, Dialect, Engine, any_, create_engine, event, func, literal, select
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -85,12 +85,12 @@ def migration_lock(url: str) -> Iterator[None]:
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         with get_engine(url).connect() as connection:
-            connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_ID})")
+            connection.execute(select(func.pg_advisory_lock(MIGRATION_LOCK_ID)))
             connection.commit()
             try:
                 yield
             finally:
-                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})")
+                connection.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK_ID)))
                 connection.commit()
         return
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
