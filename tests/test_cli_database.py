@@ -5,6 +5,8 @@ history, downgrade by steps and, only when asked to, down to nothing; `evex --ve
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -88,3 +90,13 @@ def test_db_downgrade_steps_back_and_asks_before_dropping_everything(migrated_ur
         assert db.current_revision(migrated_url) == previous
     emptied = evex("db", "downgrade", "base", "--yes", "--db", migrated_url)
     assert emptied.returncode == 0 and db.current_revision(migrated_url) is None
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="util-linux's `script` gives the command a terminal")
+@pytest.mark.parametrize("answer, code, revision", [("n", 1, "head"), ("y", 0, None)])
+def test_db_downgrade_to_base_asks_on_a_terminal(migrated_url, answer, code, revision):
+    command = shlex.join([sys.executable, "-m", "evex.cli", "db", "downgrade", "base", "--db", migrated_url])
+    asked = subprocess.run(["script", "-qec", command, "/dev/null"], input=f"{answer}\n", cwd=ROOT, text=True,
+                           capture_output=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert asked.returncode == code and "drops every table" in asked.stdout and "Go on? [y/N]" in asked.stdout
+    assert db.current_revision(migrated_url) == (db.head_revision() if revision == "head" else None)
