@@ -63,6 +63,7 @@ def inbox_deployment(settings: Settings) -> RunnerDeployment:
         },
         description="Process the articles that landed in the inbox since the last run.",
         tags=["evex"],
+        paused=False,  # serving resumes the schedule that the last serve's stop paused
         entrypoint_type=EntrypointType.MODULE_PATH,  # works from any working directory and in the image
     )
 

@@ -142,12 +142,31 @@ def test_deployment_takes_its_schedule_and_folders_from_the_settings(tmp_path):
 @pytest.fixture(scope="module")
 def served(prefect_server, tmp_path_factory, stanza_dir):
     """`evex serve` in a subprocess against the test server: its own event database and inbox."""
-    from prefect.settings import PREFECT_API_URL
-
     root = tmp_path_factory.mktemp("serve")
     url = f"sqlite:///{root / 'events.db'}"
     upgrade(url)
-    env = {
+    env = serve_environment(root, url, stanza_dir)
+    log = (root / "serve.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "evex.cli", "serve"], env=env, cwd=root, stdout=log, stderr=log)
+    try:
+        deployment_id = _wait(lambda: _deployment_id(root / "inbox"), 120, "the served deployment", root / "serve.log")
+        yield root, url, deployment_id, process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        get_engine(url).dispose()
+
+
+def serve_environment(root: Path, url: str, stanza_dir: Path) -> dict[str, str]:
+    """`evex serve`'s environment in the tests: the test server, the root's database and inbox."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {
         **os.environ,
         "PREFECT_API_URL": PREFECT_API_URL.value(),
         "PYTHONFAULTHANDLER": "1",
@@ -161,32 +180,22 @@ def served(prefect_server, tmp_path_factory, stanza_dir):
         "EVEX_DEBOUNCE_S": "0.5",
         "EVEX_WATCH_POLL_S": "0.2",
     }
-    log = (root / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "evex.cli", "serve"], env=env, cwd=root, stdout=log, stderr=log)
-    try:
-        deployment_id = _wait(lambda: _deployment_id(), 120, "the served deployment", root / "serve.log")
-        yield root, url, deployment_id, process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        get_engine(url).dispose()
 
 
-def _deployment_id():
+def _deployment_id(inbox: Path):
+    """The served deployment once this serve has registered it (another test's serve may have left its
+    own, paused, under the same name)."""
     from prefect import get_client
 
     from flows.serve import FULL_NAME
 
     with get_client(sync_client=True) as client:
         try:
-            return client.read_deployment_by_name(FULL_NAME).id
+            deployment = client.read_deployment_by_name(FULL_NAME)
         except Exception:  # noqa: BLE001 - not registered yet
             return None
+    ours = deployment.parameters.get("inbox_dir") == str(inbox.resolve()) and not deployment.paused
+    return deployment.id if ours else None
 
 
 def _wait(condition, timeout_s: float, what: str, log: Path | None = None):
@@ -263,10 +272,19 @@ def test_the_watcher_turns_a_burst_of_files_into_one_run(served):
           30, "the burst to be archived")
 
 
-def test_sigterm_stops_serve_quietly(served):
+def test_sigterm_stops_serve_quietly_and_serving_again_resumes_the_schedule(served, stanza_dir):
     """What a service manager or `docker stop` sends: serve stops, exit 0, no warning or traceback
-    (Prefect's own handler printed `coroutine 'Runner.astop' was never awaited`)."""
-    root, _, _, process = served
+    (Prefect's own handler printed `coroutine 'Runner.astop' was never awaited`). The stop pauses the
+    deployment's schedule; serving again must resume it (it stayed paused: no scheduled run ever came)."""
+    from prefect import get_client
+
+    from flows.serve import FULL_NAME
+
+    def paused() -> bool:
+        with get_client(sync_client=True) as client:
+            return client.read_deployment_by_name(FULL_NAME).paused
+
+    root, url, _, process = served
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(60)
@@ -277,3 +295,11 @@ def test_sigterm_stops_serve_quietly(served):
     assert process.returncode == 0
     log = (root / "serve.log").read_text(errors="replace")
     assert "never awaited" not in log and "Traceback" not in log, log[-3000:]
+    assert paused()
+    again = subprocess.Popen([sys.executable, "-m", "evex.cli", "serve"], env=serve_environment(root, url, stanza_dir),
+                             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(lambda: not paused(), 120, "serving again to resume the schedule")
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.wait(60)
