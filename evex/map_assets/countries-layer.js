@@ -10,7 +10,8 @@ function evexCountryLayer(L, world, options) {
   const land = topojson.feature(world, world.objects.countries);
   land.features = land.features.filter(country => country.id !== "010");
   for (const country of land.features) {
-    const polygons = country.geometry.type === "Polygon" ? [country.geometry.coordinates] : country.geometry.coordinates;
+    const geometry = country.geometry;
+    const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
     for (const polygon of polygons) polygon.forEach(unwrap);
   }
   return L.geoJSON(land, Object.assign(
