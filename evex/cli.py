@@ -23,9 +23,20 @@ app.add_typer(db_app, name="db")
 SETUP_ERROR_EXIT = 2
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from evex import __version__
+
+        typer.echo(f"evex {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of a setup error (or EVEX_DEBUG=1).")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print evex's version and exit.")
+    ] = False,
 ) -> None:
     if debug:
         os.environ["EVEX_DEBUG"] = "1"
@@ -64,13 +75,23 @@ DbOption = Annotated[
 def _use_database(url: str | None) -> str:
     """Make `--db` the setting every stage (and every Prefect task) reads; a database evex cannot use
     is a setup error."""
-    from evex.preflight import check_database
+    from evex.preflight import check_database, normalized_url
 
-    if url:
+    url = normalized_url(url or get_settings().database_url)
+    if url != get_settings().database_url:
         os.environ["EVEX_DATABASE_URL"] = url
         get_settings.cache_clear()
-    check_database(get_settings().database_url)
-    return get_settings().database_url
+    check_database(url)
+    return url
+
+
+def _existing_database(url: str | None) -> str:
+    """`_use_database` for the commands that read: the database must be there already (never made here)."""
+    from evex.preflight import check_database_exists
+
+    url = _use_database(url)
+    check_database_exists(url)
+    return url
 
 
 @app.command()
@@ -120,7 +141,7 @@ def reextract(db: DbOption = None) -> None:
     from evex import db as database
     from evex.pipeline import reextract_stored
 
-    url = _use_database(db)
+    url = _existing_database(db)
     database.upgrade(url)
     articles, events = reextract_stored(database.get_engine(url))
     typer.echo(f"{counted(articles, 'article')} re-extracted, {counted(events, 'event report')}")
@@ -145,7 +166,7 @@ def export(
     from evex import export as exports
     from evex.db import get_engine
 
-    engine = get_engine(_use_database(db))
+    engine = get_engine(_existing_database(db))
     if format is ExportFormat.parquet:
         if output is None:
             raise typer.BadParameter("Parquet is binary: give a file with -o", param_hint="-o")
@@ -165,16 +186,18 @@ def export(
 @app.command("map")
 @reports_setup_errors
 def map_(
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("events.html"),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="HTML file to write (default: events.html here; git ignores it).")
+    ] = Path("events.html"),
     db: DbOption = None,
 ) -> None:
     """Write the geocoded events as a map in one HTML file that opens without internet."""
     from evex.db import get_engine
     from evex.map import render_map
 
-    page, count = render_map(get_engine(_use_database(db)))
+    page, count = render_map(get_engine(_existing_database(db)))
     output.write_text(page, encoding="utf-8")
-    typer.echo(f"{counted(count, 'event')} placed on {output}", err=True)
+    typer.echo(f"{counted(count, 'event')} placed on {output.resolve()}", err=True)
 
 
 @app.command()
@@ -225,15 +248,49 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head", db: DbOption
     typer.echo(f"{database.masked(url)} at revision {database.current_revision(url)}")
 
 
-@db_app.command("downgrade")
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})  # `-1` is a revision, not an option
 @reports_setup_errors
-def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1", db: DbOption = None) -> None:
-    """Revert migrations down to REVISION (default: one step; `base` empties the database)."""
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="A revision, `-N` (N steps back) or `base` (drops every table).")]
+    = "-1",
+    db: DbOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Drop every table without asking (downgrade to base).")]
+    = False,
+) -> None:
+    """Revert migrations down to REVISION (default: one step back)."""
     from evex import db as database
 
-    url = _use_database(db)
+    url = _existing_database(db)
+    if database.downgrade_empties(url, revision) and not yes:
+        question = f"This drops every table of {database.masked(url)}, with every event and article. Go on?"
+        if not sys.stdin.isatty():
+            raise SetupError(f"downgrading {database.masked(url)} to {revision} drops every table and row: "
+                             "add --yes to do it")
+        typer.confirm(question, abort=True)
     database.downgrade(url, revision)
-    typer.echo(f"{database.masked(url)} at revision {database.current_revision(url)}")
+    typer.echo(f"{database.masked(url)} at revision {database.current_revision(url) or 'base (no tables)'}")
+
+
+@db_app.command("current")
+@reports_setup_errors
+def db_current(db: DbOption = None) -> None:
+    """Print the database's migration revision, and whether it is the latest."""
+    from evex import db as database
+
+    url = _existing_database(db)
+    current, head = database.current_revision(url), database.head_revision()
+    state = "the latest" if current == head else f"the latest is {head}: run `evex db upgrade`"
+    typer.echo(f"{database.masked(url)} at revision {current} ({state})")
+
+
+@db_app.command("history")
+def db_history() -> None:
+    """List the migrations, oldest first."""
+    from evex import db as database
+
+    head = database.head_revision()
+    for revision, doc in database.history():
+        typer.echo(f"{revision}{' (head)' if revision == head else ''}  {doc}")
 
 
 class QueryFormat(str, Enum):
@@ -255,13 +312,13 @@ def query(
     from evex.query import QueryError, print_result, run_query
 
     try:
-        result = run_query(_use_database(db), sql, max_rows)
+        result = run_query(_existing_database(db), sql, max_rows)
     except QueryError as exc:
         typer.echo(f"refused or failed: {exc}", err=True)
         raise typer.Exit(code=1) from None
     print_result(result, format.value, sys.stdout)
     suffix = f" (first {max_rows} shown)" if result.truncated else ""
-    typer.echo(f"{len(result.rows)} rows{suffix}", err=True)
+    typer.echo(f"{counted(len(result.rows), 'row')}{suffix}", err=True)
 
 
 @app.command()
@@ -273,9 +330,11 @@ def serve(db: DbOption = None) -> None:
     from prefect.settings import PREFECT_API_URL
 
     from evex import db as database
+    from evex import preflight
     from flows.serve import serve_inbox
 
     url = _use_database(db)
+    preflight.check_prefect_api(PREFECT_API_URL.value())
     database.upgrade(url)
     settings = get_settings()
     if not PREFECT_API_URL.value():
@@ -307,13 +366,11 @@ def browse(
     if parsed.get_backend_name() != "sqlite":
         raise SetupError("Datasette reads SQLite only: on Postgres, query the same views (event_overview, "
                          "event_participants_view, article_events) with `evex query` or psql")
+    preflight.check_database_exists(url)
     database = Path(parsed.database).expanduser().resolve()
-    if not database.is_file():
-        raise SetupError(f"no event database at {database}: run `evex run` first, or give --db")
     from evex import db as database_module
 
     database_module.upgrade(url)  # the search index comes with migration 0004
-    database_module.checkpoint(url)
     settings = get_settings()
     with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="evex-datasette-") as metadata_file:
         json.dump(browsing.metadata(database), metadata_file)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Dialect, Engine, any_, create_engine, event, literal
+from sqlalchemy import ColumnElement, Dialect, Engine, any_, create_engine, event, func, literal, select
 from sqlalchemy.engine import make_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -72,21 +73,79 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+MIGRATION_LOCK_ID = 0x65766578  # Postgres advisory lock key of evex's migrations ("evex")
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """One migrating process at a time per database, so that runs started together do not each create
+    the tables (`table entities already exists`): the others wait, then find the database at head.
+    Postgres: a session advisory lock; SQLite: an exclusive flock on the database's folder (no file
+    left behind; SQLite's own locks are fcntl locks, which flock does not touch)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        with get_engine(url).connect() as connection:
+            connection.execute(select(func.pg_advisory_lock(MIGRATION_LOCK_ID)))
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(select(func.pg_advisory_unlock(MIGRATION_LOCK_ID)))
+                connection.commit()
+        return
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        yield
+        return
+    import fcntl
+    import os
+
+    folder = Path(parsed.database).expanduser().resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    with migration_lock(url):
+        command.upgrade(alembic_config(url), revision)
 
 
 def downgrade(url: str, revision: str = "-1") -> None:
-    command.downgrade(alembic_config(url), revision)
+    with migration_lock(url):
+        command.downgrade(alembic_config(url), revision)
 
 
-def checkpoint(url: str) -> None:
-    """Move what SQLite's write-ahead log holds into the database file, which is all that a reader in
-    immutable mode (Datasette) reads, even while another process keeps the file open."""
-    engine = get_engine(url)
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
+def migration_scripts():
+    """Alembic's scripts of evex's migrations."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
+def history() -> list[tuple[str, str]]:
+    """(revision, what it does) for each migration, oldest first."""
+    return [(script.revision, script.doc.strip().splitlines()[0] if script.doc else "")
+            for script in reversed(list(migration_scripts().walk_revisions()))]
+
+
+def head_revision() -> str:
+    return migration_scripts().get_current_head()
+
+
+def downgrade_empties(url: str, revision: str) -> bool:
+    """Whether downgrading to REVISION (`base`, or `-N` steps back) drops every table, and so every row."""
+    if revision == "base":
+        return True
+    steps = revision.removeprefix("-")
+    if revision.startswith("-") and steps.isdigit():
+        current = current_revision(url)
+        applied = len(list(migration_scripts().iterate_revisions(current, "base"))) if current else 0
+        return int(steps) >= applied
+    return False
 
 
 def current_revision(url: str) -> str | None:

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import logging
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -64,12 +65,14 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON escapes can smuggle them in;
 _FUNCTION_WORDS = {
     "fr": frozenset("le les des du et est une dans pour qui sur au aux avec pas ce cette sont ont été mais leur ses "
                     "nous vous ils elle".split()),
-    "en": frozenset("the and of to is that for with was were are by has have this from at be which its".split()),
+    "en": frozenset("the and of to is that for with was were are by has have this from at be which its in his her "
+                    "their they he she who will would said been after into during between".split()),
     "es": frozenset("el los las del por para con su al como más pero fue".split()),
     "de": frozenset("der die das und ist nicht mit von zu den ein eine auf sich dem wurde".split()),
     "it": frozenset("che della di gli nel sono degli alla anche questo".split()),
 }
-_MIN_FUNCTION_WORDS = 8  # fewer than this: too short to tell, kept as French
+_MIN_FUNCTION_WORDS = 8  # a long text needs this many of one language's function words to be judged foreign
+_FEWEST_FUNCTION_WORDS = 3  # a short text one per 8 words, at least this many: fewer, too short to tell
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -189,14 +192,16 @@ def normalise_text(text: str) -> str:
 
 def foreign_language(text: str) -> str | None:
     """Why `text` is clearly not French (`looks like en`, `non-Latin script`); None when it is French
-    or too short to tell. A cheap count of function words, enough to keep foreign pages out."""
+    or too short to tell. A cheap count of function words, enough to keep foreign pages out; a short
+    text needs fewer of them (one per eight words), so a foreign brief is refused too."""
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) >= 40 and sum(1 for ch in letters if ch < "\u0250") < len(letters) / 2:
         return "non-Latin script"
     words = _WORD.findall(text.lower())
     counts = {language: sum(1 for w in words if w in vocabulary) for language, vocabulary in _FUNCTION_WORDS.items()}
     best = max(counts, key=counts.__getitem__)
-    if best == "fr" or counts[best] < _MIN_FUNCTION_WORDS or counts[best] <= 2 * counts["fr"]:
+    needed = min(_MIN_FUNCTION_WORDS, max(_FEWEST_FUNCTION_WORDS, math.ceil(len(words) / 8)))
+    if best == "fr" or counts[best] < needed or counts[best] <= 2 * counts["fr"]:
         return None
     return f"looks like {best}"
 

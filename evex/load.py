@@ -24,7 +24,7 @@ from evex.db import among, in_lists
 from evex.frames import EventFrame
 from evex.geocode import PLACE_KINDS, PlacedReport, link_places, store_places
 from evex.ingest import Article
-from evex.link import EventIndex, EventSummary, KnownEvent, day_span
+from evex.link import NEW_EVENT, EventIndex, EventSummary, KnownEvent, day_span
 
 LOAD_LOCK = 0x65766578  # "evex": the Postgres advisory lock that serialises loads
 # Core tables, not ORM classes: the ORM's bulk path sent rows one by one, and its columns build
@@ -260,7 +260,8 @@ class StoredFrames:
     places: dict[int, str] = field(default_factory=dict)  # the country and place entities: names by id
 
 
-def _store_frames(session: Session, reported: list[tuple[int, Article, EventFrame]]) -> StoredFrames:
+def _store_frames(session: Session, reported: list[tuple[int, Article, EventFrame]],
+                  former_events: FormerEvents | None = None) -> StoredFrames:
     """Store each (article id, article, frame) linked to the event it reports.
 
     Set-based: one query reads the stored events the batch's frames may link to and one their
@@ -268,6 +269,7 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     those events and the ones the batch creates (`EventIndex`), so links are the same as storing
     one frame at a time. Then one statement per table writes events, reports, mentions and
     participants, and one updates the counts of the stored events the batch reported again.
+    A new event that is one of `former_events` (re-extraction) takes its id back.
     """
     if not reported:
         return StoredFrames()
@@ -279,6 +281,8 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
         for article_id, article, frame in reported
     ]
     reported_again = {id(event): event for event, _ in links if event.id is not None}  # stored before
+    if former_events:
+        former_events.give_back_ids([frame for _, _, frame in reported], links)
     _insert_events(session, index.created)
     _update_counts(session, reported_again.values())
     report_ids = _new_ids(session, REPORTS, len(reported))
@@ -361,7 +365,8 @@ def _merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date
 
 
 def _insert_events(session: Session, created: list[KnownEvent]) -> None:
-    """Insert the batch's new events in creation order (so ids keep the order linking tries them)."""
+    """Insert the batch's new events in creation order (so ids keep the order linking tries them); an
+    event given back its former id keeps it."""
     if not created:
         return
     rows = []
@@ -373,8 +378,10 @@ def _insert_events(session: Session, created: list[KnownEvent]) -> None:
             "status": event.status, "first_day": span[0] if span else None, "last_day": span[1] if span else None,
             "n_articles": len(event.reporters), "n_sources": event.n_sources, "created_at": now,
         })
-    for event, event_id, row in zip(created, _new_ids(session, EVENTS, len(rows)), rows, strict=True):
-        event.id = row["id"] = event_id
+    given_back = {event.id for event in created if event.id is not None}  # SQLite's next rowids may be among them
+    new_ids = iter([i for i in _new_ids(session, EVENTS, len(created)) if i not in given_back])
+    for event, row in zip(created, rows, strict=True):
+        event.id = row["id"] = event.id if event.id is not None else next(new_ids)
     insert_rows(session, EVENTS, rows, copy=False)
 
 
@@ -497,14 +504,64 @@ def _participant_rows(report_id: int, frame: EventFrame, entity_ids: dict[tuple[
     return list(rows.values())
 
 
+@dataclass
+class FormerEvents:
+    """The events only one article reported, as re-extraction removes them: the same event found again
+    (same type, from the same trigger, else the next of its type in the article's order) takes its id
+    back, so ids that users, exports and links hold survive a re-extraction that finds the same events."""
+
+    by_trigger: dict[tuple[str, int | None], int] = field(default_factory=dict)  # (type, trigger start) → id
+    by_type: dict[str, list[int]] = field(default_factory=dict)  # type → ids, in the article's order
+
+    def give_back_ids(self, frames: list[EventFrame], links: list[tuple[KnownEvent, str]]) -> None:
+        created = [(frame, event) for frame, (event, rule) in zip(frames, links, strict=True) if rule == NEW_EVENT]
+        taken: set[int] = set()
+        for frame, event in created:
+            event_id = self.by_trigger.get((frame.type, _trigger_start(frame)))
+            if event_id is not None and event_id not in taken:
+                event.id = event_id
+                taken.add(event_id)
+        for frame, event in created:
+            if event.id is None:
+                free = [i for i in self.by_type.get(frame.type, []) if i not in taken]
+                if free:
+                    event.id = free[0]
+                    taken.add(free[0])
+
+
+def _trigger_start(frame: EventFrame) -> int | None:
+    return min((m.start for m in frame.mentions), default=None)
+
+
+def _article_reports(session: Session, article_id: int) -> list[Row]:
+    """(event id, type, trigger start) of each of an article's reports, in the order they were stored."""
+    return session.execute(
+        select(REPORTS.c.event_id, REPORTS.c.type, func.min(models.EventMention.start_char))
+        .outerjoin(models.EventMention, models.EventMention.report_id == REPORTS.c.id)
+        .where(REPORTS.c.article_id == article_id)
+        .group_by(REPORTS.c.id, REPORTS.c.event_id, REPORTS.c.type)
+        .order_by(REPORTS.c.id)
+    ).all()
+
+
+def _former_events(reports: list[Row], event_ids: set[int]) -> FormerEvents:
+    former = FormerEvents()
+    for event_id, event_type, trigger_start in reports:
+        if event_id in event_ids:
+            former.by_trigger.setdefault((event_type, trigger_start), event_id)
+            if event_id not in former.by_type.setdefault(event_type, []):
+                former.by_type[event_type].append(event_id)
+    return former
+
+
 def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) -> int:
-    """Swap an article's event frames for new ones (re-extraction), in one transaction."""
+    """Swap an article's event frames for new ones (re-extraction), in one transaction; an event found
+    again keeps its id."""
     with Session(engine) as session, session.begin():
         _serialise_writers(session)
         article = session.get(models.Article, article_id)
-        old_events = list(
-            session.scalars(select(models.EventReport.event_id).where(models.EventReport.article_id == article_id))
-        )
+        old_reports = _article_reports(session, article_id)
+        old_events = list(dict.fromkeys(event_id for event_id, _, _ in old_reports))
         session.execute(models.EventReport.__table__.delete().where(models.EventReport.article_id == article_id))
         still_reported = _reported_events(session, old_events)
         _update_counts(session, still_reported)
@@ -515,7 +572,8 @@ def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) ->
             doc_id=article.doc_id, source=article.source, sha256=article.sha256, text=article.text,
             doc_date=article.doc_date, url=article.url,
         )
-        stored = _store_frames(session, [(article_id, ingested, frame) for frame in frames])
+        stored = _store_frames(session, [(article_id, ingested, frame) for frame in frames],
+                               _former_events(old_reports, gone))
         link_places(session.connection(), [article_id])
         link_codes(session.connection(), {event.id for event in still_reported}
                    | {event_id for _, event_id, _ in stored.reports})

@@ -34,26 +34,14 @@ text-align: center; color: #333; }}</style>
 <div id="map"></div>
 <script>{leaflet_js}</script>
 <script>{topojson_js}</script>
+<script>{countries_js}</script>
 <script>
 const events = {events};
 const world = {world};
 const colours = {{MEETING: "#1f77b4", VISIT: "#d62728", AGREEMENT: "#2ca02c", WORKSHOP: "#ff7f0e"}};
 const map = L.map("map", {{worldCopyJump: true}}).setView([20, 10], 2);
-// A ring that crosses the antimeridian (Russia, Fiji) is drawn east of 180° rather than across the map;
-// Antarctica (ISO 010), which runs along it, is left out.
-const unwrap = ring => {{
-  if (ring.some((point, i) => i && Math.abs(point[0] - ring[i - 1][0]) > 180))
-    for (const point of ring) if (point[0] < 0) point[0] += 360;
-}};
-const land = topojson.feature(world, world.objects.countries);
-land.features = land.features.filter(country => country.id !== "010");
-for (const country of land.features) {{
-  const polygons = country.geometry.type === "Polygon" ? [country.geometry.coordinates] : country.geometry.coordinates;
-  for (const polygon of polygons) polygon.forEach(unwrap);
-}}
-const countries = L.geoJSON(land,
-  {{style: {{color: "#888", weight: 0.6, fillColor: "#eef0e8", fillOpacity: 1}}}}).addTo(map);
-map.getContainer().style.background = "#cfe3f3";
+const countries = evexCountryLayer(L, world).addTo(map);
+map.getContainer().style.background = EVEX_SEA;
 const tiles = L.tileLayer("https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png",
   {{maxZoom: 18, attribution: "&copy; OpenStreetMap"}});
 function popup(p) {{
@@ -132,6 +120,7 @@ def render_map(engine: Engine) -> tuple[str, int]:
         leaflet_css=(ASSETS / "leaflet.css").read_text(encoding="utf-8"),
         leaflet_js=(ASSETS / "leaflet.js").read_text(encoding="utf-8"),
         topojson_js=(ASSETS / "topojson-client.min.js").read_text(encoding="utf-8"),
+        countries_js=(ASSETS / "countries-layer.js").read_text(encoding="utf-8"),
         events=_script_json(collection),
         world=(ASSETS / "countries-110m.json").read_text(encoding="utf-8"),
     )

@@ -14,8 +14,12 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from evex import db, parse
 
-SUPPORTED_DATABASES = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB"
-_DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg",)}
+SUPPORTED_DATABASES = "sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DB"
+_SCHEMES = {  # what users write (the forms hosting services hand out included) → the driver evex installs
+    "sqlite": "sqlite", "sqlite+pysqlite": "sqlite+pysqlite",
+    "postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg", "postgresql+psycopg": "postgresql+psycopg",
+}
+MAKE_ONE = "make one with `evex run FOLDER` (or `evex db upgrade`), or give --db or EVEX_DATABASE_URL"
 
 
 class SetupError(Exception):
@@ -23,22 +27,36 @@ class SetupError(Exception):
 
 
 def check_drop(paths: list[Path]) -> None:
+    """The drop exists and holds at least one article file: a run that could read nothing stops here,
+    before Prefect starts."""
+    from evex.ingest import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, discover
+
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise SetupError(f"no such file or folder: {', '.join(missing)} (give article files or folders that exist)")
+    if not discover(paths):
+        raise SetupError(f"no article file in {', '.join(map(str, paths))}: evex reads "
+                         f"{', '.join(ARTICLE_SUFFIXES)} files ({SIDECAR_SUFFIX} files are sidecars, hidden files "
+                         "are skipped)")
 
 
 def database_url(url: str) -> URL:
-    """The parsed URL when evex can store into it (SQLite, or Postgres through psycopg 3)."""
+    """The parsed URL, with the driver evex uses, when evex can store into it (SQLite, or Postgres through
+    psycopg 3: `postgres://` and `postgresql://` mean psycopg here)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise SetupError(f"not a database URL: {url!r} (use {SUPPORTED_DATABASES})") from None
-    if parsed.get_driver_name() not in _DRIVERS.get(parsed.get_backend_name(), ()):
+    if parsed.drivername not in _SCHEMES:
         raise SetupError(
             f"unsupported database {db.masked(url)}: evex stores into SQLite or Postgres (use {SUPPORTED_DATABASES})"
         )
-    return parsed
+    return parsed.set(drivername=_SCHEMES[parsed.drivername])
+
+
+def normalized_url(url: str) -> str:
+    """The URL as SQLAlchemy loads it (`postgres://…` → `postgresql+psycopg://…`), password kept."""
+    return database_url(url).render_as_string(hide_password=False)
 
 
 def check_database(url: str) -> None:
@@ -59,6 +77,9 @@ def _check_sqlite_folder(parsed: URL) -> None:
     if not parsed.database or parsed.database == ":memory:":
         return
     path = Path(parsed.database).expanduser()
+    if path.is_dir():
+        raise SetupError(f"{path} is a folder, not a database file: give --db a file, "
+                         f"e.g. sqlite:///{path / 'evex.db'}")
     folder = path.parent.resolve()
     if not folder.is_dir():
         raise SetupError(f"database folder {folder} does not exist (create it, or give --db a path in an existing one)")
@@ -71,6 +92,36 @@ def _check_sqlite_folder(parsed: URL) -> None:
         raise SetupError(
             f"database folder {folder} is not writable ({exc.strerror}): give --db a path in a folder you can write"
         ) from None
+
+
+def check_database_exists(url: str) -> None:
+    """For the commands that read: the database is there and has evex's tables (they never make one)."""
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise SetupError(f"an in-memory SQLite database holds no events: {MAKE_ONE}")
+        path = Path(parsed.database).expanduser().resolve()
+        if not path.is_file():
+            raise SetupError(f"no event database at {path}: {MAKE_ONE}")
+    if not _has_evex_tables(url):
+        raise SetupError(f"{db.masked(url)} holds no evex tables: make them with `evex db upgrade` "
+                         "(or `evex run FOLDER`), or give --db or EVEX_DATABASE_URL")
+
+
+def _has_evex_tables(url: str) -> bool:
+    """Whether Alembic has migrated the database (read without writing: SQLite opened read-only)."""
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        import sqlite3
+        from contextlib import closing
+
+        path = Path(parsed.database).expanduser().resolve()
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+            try:
+                return connection.execute("SELECT count(*) FROM alembic_version").fetchone()[0] > 0
+            except sqlite3.DatabaseError:  # no such table, or not a database at all
+                return False
+    return db.current_revision(url) is not None
 
 
 def _connection_refusal(parsed: URL, exc: OperationalError) -> str:

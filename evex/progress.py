@@ -16,6 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.text import Text
 
 _active: tuple[Progress, int] | None = None
+PRINTED_BY_THE_CLI = "evex_printed_by_the_cli"  # a log record's extra: the command prints it itself (the summary)
+
+
+def _not_printed_by_the_cli(record: logging.LogRecord) -> bool:
+    return not getattr(record, PRINTED_BY_THE_CLI, False)
 
 
 class _CountColumn(MofNCompleteColumn):
@@ -46,6 +51,7 @@ def progress_bar(starting: str, verbose: bool = False) -> Iterator[None]:
         consoles = [handler.console for handler in handlers]
         for handler in handlers:
             handler.console = bar.console
+            handler.addFilter(_not_printed_by_the_cli)  # once on stdout, not again among the log lines
         _active = (bar, bar.add_task(starting, total=None))
         try:
             yield
@@ -53,6 +59,7 @@ def progress_bar(starting: str, verbose: bool = False) -> Iterator[None]:
             _active = None
             for handler, console in zip(handlers, consoles, strict=True):
                 handler.console = console
+                handler.removeFilter(_not_printed_by_the_cli)
 
 
 def set_total(total: int) -> None:

@@ -117,7 +117,7 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     progress.describe("articles")
     summary.finish(engine)
     publish_report(summary)
-    logger.info(summary.text(masked(settings.database_url)))
+    logger.info(summary.text(masked(settings.database_url)), extra={progress.PRINTED_BY_THE_CLI: True})
     return summary
 
 
@@ -181,11 +181,13 @@ def configured_pipeline(settings: Settings | None = None) -> Flow:
 
 
 def publish_report(summary: RunSummary) -> None:
-    """Name the run after what it did and attach the events it found, for the Prefect UI."""
+    """Name the run after what it did and attach the events it found, if any, for the Prefect UI."""
     with get_client(sync_client=True) as client:
         client.update_flow_run(runtime.flow_run.id, name=f"{runtime.flow_run.name} · {summary.run_name_suffix()}")
+    if not summary.events:  # the latest `evex-events` artifact stays the last run's that found some
+        return
     create_table_artifact(
-        table=summary.report_table(ARTIFACT_ROWS) or [{"events": "none found"}],
+        table=summary.report_table(ARTIFACT_ROWS),
         key="evex-events",
         description=f"{summary.events_line()}; one row per article report, first {ARTIFACT_ROWS} shown",
     )

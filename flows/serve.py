@@ -8,17 +8,23 @@ scheduled run and a triggered one never process the same files side by side.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import threading
 import time
 from pathlib import Path
 
-from prefect import flow, get_run_logger, serve
+from prefect import flow, get_run_logger
 from prefect.deployments import run_deployment
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.flows import _display_serve_start_message
 from prefect.logging import get_logger
+from prefect.runner import Runner
 
 from evex import serve as inbox
 from evex.settings import Settings
+from evex.wording import counted
 from flows.pipeline import configured_pipeline
 
 DEPLOYMENT = "inbox"
@@ -37,7 +43,7 @@ def process_inbox(inbox_dir: str, archive_dir: str | None = None, min_age_s: flo
         return 0
     summary = configured_pipeline()(paths=[str(f.path) for f in files], default_date=default_date)
     archived = inbox.settle(folder, files, archive)
-    logger.info("%d files read (%d new articles); %s", len(files), summary.new,
+    logger.info("%s read (%s); %s", counted(len(files), "file"), counted(summary.new, "new article"),
                 f"{len(archived)} moved to {archive}" if archive else "left in the inbox")
     return len(files)
 
@@ -57,6 +63,7 @@ def inbox_deployment(settings: Settings) -> RunnerDeployment:
         },
         description="Process the articles that landed in the inbox since the last run.",
         tags=["evex"],
+        paused=False,  # serving resumes the schedule that the last serve's stop paused
         entrypoint_type=EntrypointType.MODULE_PATH,  # works from any working directory and in the image
     )
 
@@ -67,7 +74,16 @@ def serve_inbox(settings: Settings) -> None:
     deployment = inbox_deployment(settings)
     if settings.watch:
         threading.Thread(target=watch_inbox, args=(settings,), name="evex-watch", daemon=True).start()
-    serve(deployment, limit=1)
+    runner = Runner(limit=1, pause_on_shutdown=True)
+    runner.add_deployment(deployment)
+    _display_serve_start_message(deployment)  # what prefect.serve prints: the deployment and how to run it
+    # Prefect's SIGTERM handler calls the runner's stop from inside its event loop, where stop is a
+    # coroutine that nobody awaits: SIGTERM is made what Ctrl+C is, which asyncio turns into a clean stop.
+    runner.handle_sigterm = lambda *_: os.kill(os.getpid(), signal.SIGINT)
+    try:
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        get_logger("evex.serve").info("stopped")
 
 
 def watch_inbox(settings: Settings, stop: threading.Event | None = None) -> None:

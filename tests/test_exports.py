@@ -125,3 +125,17 @@ def test_the_map_carries_its_events_and_fetches_nothing(loaded_url, tmp_path):
     events = json.loads(re.search(r"const events = (.*);\n", page)[1])
     assert sorted(f["properties"]["location"] for f in events["features"]) == [
         "Alger", "Alger", "Oran", "Tripoli", "Tripoli", "Washington"]
+
+
+def test_map_without_o_writes_where_it_is_run_says_where_and_git_ignores_it(loaded_url, tmp_path, monkeypatch):
+    """From the repository (the quick start's folder), `evex map` must not leave a file git would show."""
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    outcome = runner.invoke(app, ["map", "--db", loaded_url])
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.strip().endswith(f"placed on {tmp_path / 'events.html'}")
+    assert (tmp_path / "events.html").stat().st_size
+    assert subprocess.run(["git", "check-ignore", "-q", "events.html"], cwd=ROOT).returncode == 0

@@ -53,6 +53,20 @@ def test_second_run_skips_everything_and_changes_no_table(seeds_database):
     assert count_rows(get_engine(url)) == rows_after_first
 
 
+def test_the_latest_events_artifact_stays_that_of_the_run_that_found_events(seeds_database):
+    """The second run found nothing: the `evex-events` artifact the UI shows as latest must still be
+    the first run's table (an empty run's `none found` replaced it)."""
+    from prefect.artifacts import Artifact
+
+    from evex.query import run_query
+
+    url, first, _, _ = seeds_database
+    (flow_run_id,), = run_query(url, f"SELECT flow_run_id FROM pipeline_runs WHERE id = {first.run_id}").rows
+    latest = Artifact.get("evex-events")
+    assert str(latest.flow_run_id) == flow_run_id
+    assert len(latest.data if isinstance(latest.data, list) else json.loads(latest.data)) == first.n_events
+
+
 def test_gold_events_are_found_with_their_type_and_main_participants(seeds_database):
     url, *_ = seeds_database
     predicted = {d["doc_id"]: d for d in article_records(get_engine(url))}

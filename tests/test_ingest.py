@@ -215,3 +215,34 @@ def test_an_article_longer_than_the_limit_is_refused_with_its_length(tmp_path):
 def test_missing_file_is_reported_as_disappeared(tmp_path):
     with pytest.raises(IngestError, match="disappeared"):
         read_article(tmp_path / "gone.txt")
+
+
+SHORT_ENGLISH = [  # hand-written, 16 words and fewer: too few function words for the old fixed threshold of 8
+    "The foreign minister met his Tunisian counterpart in Tunis on Monday to discuss trade and security.",
+    "Algeria and Tunisia signed an agreement on energy cooperation during the visit of the prime minister.",
+    "The workshop was held in Oran with experts from both countries, the ministry said.",
+]
+SHORT_FRENCH = [
+    "Le ministre algérien a rencontré son homologue tunisien à Tunis le 3 mars 2024.",
+    "Visite du Premier ministre à Oran, où il a inauguré le port.",
+    "Le PDG de The Walt Disney Company a été reçu par le président de la République à Alger.",
+    "Accord signé à Alger entre Sonatrach et ENI pour le gaz.",
+    "Sommet de l'Union africaine à Addis-Abeba.",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_ENGLISH)
+def test_a_short_english_text_is_refused_as_not_french(tmp_path, text):
+    """Its language decided on the words it has: a 16-word English text was stored as a French article."""
+    assert len(text.split()) <= 16
+    path = tmp_path / "short.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestError, match=r"short\.txt: not French \(looks like en\)$"):
+        read_article(path, default_date="2024-03-04")
+
+
+@pytest.mark.parametrize("text", SHORT_FRENCH)
+def test_a_short_french_text_is_kept(tmp_path, text):
+    path = tmp_path / "court.txt"
+    path.write_text(text, encoding="utf-8")
+    assert read_article(path, default_date="2024-03-04").text == text

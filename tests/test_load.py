@@ -165,3 +165,38 @@ def test_more_hashes_than_one_sql_list_holds_are_all_looked_up(migrated_url):
     load_batch(engine, None, batch)
     hashes = [item.article.sha256 for item in batch]
     assert known_hashes(engine, [*hashes, *hashes[:3], "f" * 64]) == set(hashes)
+
+
+def _event_of_each_report(engine) -> dict[tuple[str, str], tuple[int, str]]:
+    with Session(engine) as session:
+        rows = session.execute(select(models.Article.doc_id, models.EventReport.local_id, models.EventReport.event_id,
+                                      models.EventReport.type).join(models.Article))
+        return {(doc_id, local_id): (event_id, event_type) for doc_id, local_id, event_id, event_type in rows}
+
+
+def test_re_extracting_keeps_the_ids_of_the_events_found_again(migrated_url):
+    """Event ids that users, exports and links hold survive a re-extraction that finds the same events
+    (it renumbered every event: 1-17 became 2-32); an event no longer found goes, a new one gets a new id."""
+    from dataclasses import replace
+
+    from evex.load import replace_frames
+
+    engine = get_engine(migrated_url)
+    alone = processed("a", SENTENCE + " Ailleurs.")
+    alone.frames[0] = replace(alone.frames[0], location="Oran", start="2024-01-04", end="2024-01-06")
+    alone.frames.append(replace(alone.frames[0], local_id="e2", type="VISIT",
+                                mentions=[Mention("tenu", 28, 32, SENTENCE, 0, "tenir")]))
+    load_batch(engine, None, [processed("shared"), alone, processed("b", SENTENCE + " Autre source.")])
+    before = _event_of_each_report(engine)
+    assert len({event_id for event_id, _ in before.values()}) == 3  # a's two events, and the one b and shared share
+    with Session(engine) as session:
+        ids = dict(session.execute(select(models.Article.doc_id, models.Article.id)).all())
+    for doc_id, item in (("a", alone), ("shared", processed("shared")), ("b", processed("b", SENTENCE + " x"))):
+        replace_frames(engine, ids[doc_id], item.frames)
+    assert _event_of_each_report(engine) == before
+    replace_frames(engine, ids["a"], [alone.frames[1]])  # the meeting is no longer found
+    assert _event_of_each_report(engine) == {key: value for key, value in before.items() if key != ("a", "e1")}
+    replace_frames(engine, ids["a"], alone.frames[::-1])  # found again, after the visit, which keeps its id
+    after = _event_of_each_report(engine)
+    assert after[("a", "e2")] == before[("a", "e2")] and after[("shared", "e1")] == before[("shared", "e1")]
+    assert len({event_id for event_id, _ in after.values()}) == 3

@@ -142,29 +142,15 @@ def test_deployment_takes_its_schedule_and_folders_from_the_settings(tmp_path):
 @pytest.fixture(scope="module")
 def served(prefect_server, tmp_path_factory, stanza_dir):
     """`evex serve` in a subprocess against the test server: its own event database and inbox."""
-    from prefect.settings import PREFECT_API_URL
-
     root = tmp_path_factory.mktemp("serve")
     url = f"sqlite:///{root / 'events.db'}"
     upgrade(url)
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": PREFECT_API_URL.value(),
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-        "STANZA_RESOURCES_DIR": str(stanza_dir),
-        "EVEX_DATABASE_URL": url,
-        "EVEX_INBOX_DIR": str(root / "inbox"),
-        "EVEX_ARCHIVE_DIR": str(root / "archive"),
-        "EVEX_SCHEDULE_INTERVAL_S": "2",  # runs come only when the test asks the server to schedule them
-        "EVEX_WATCH": "false",  # the schedule alone; the watcher gets its own test
-        "EVEX_DEBOUNCE_S": "0.5",
-        "EVEX_WATCH_POLL_S": "0.2",
-    }
+    env = serve_environment(root, url, stanza_dir)
     log = (root / "serve.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "evex.cli", "serve"], env=env, cwd=root, stdout=log, stderr=log)
     try:
-        deployment_id = _wait(lambda: _deployment_id(), 120, "the served deployment", root / "serve.log")
-        yield root, url, deployment_id
+        deployment_id = _wait(lambda: _deployment_id(root / "inbox"), 120, "the served deployment", root / "serve.log")
+        yield root, url, deployment_id, process
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -176,16 +162,40 @@ def served(prefect_server, tmp_path_factory, stanza_dir):
         get_engine(url).dispose()
 
 
-def _deployment_id():
+def serve_environment(root: Path, url: str, stanza_dir: Path) -> dict[str, str]:
+    """`evex serve`'s environment in the tests: the test server, the root's database and inbox."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "PYTHONFAULTHANDLER": "1",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "STANZA_RESOURCES_DIR": str(stanza_dir),
+        "EVEX_DATABASE_URL": url,
+        "EVEX_INBOX_DIR": str(root / "inbox"),
+        "EVEX_ARCHIVE_DIR": str(root / "archive"),
+        "EVEX_SCHEDULE_INTERVAL_S": "2",  # runs come only when the test asks the server to schedule them
+        "EVEX_WATCH": "false",  # the schedule alone; the watcher gets its own test
+        "EVEX_DEBOUNCE_S": "0.5",
+        "EVEX_WATCH_POLL_S": "0.2",
+    }
+
+
+def _deployment_id(inbox: Path):
+    """The served deployment once this serve has registered it (another test's serve may have left its
+    own, paused, under the same name)."""
     from prefect import get_client
 
     from flows.serve import FULL_NAME
 
     with get_client(sync_client=True) as client:
         try:
-            return client.read_deployment_by_name(FULL_NAME).id
+            deployment = client.read_deployment_by_name(FULL_NAME)
         except Exception:  # noqa: BLE001 - not registered yet
             return None
+    ours = deployment.parameters.get("inbox_dir") == str(inbox.resolve()) and not deployment.paused
+    return deployment.id if ours else None
 
 
 def _wait(condition, timeout_s: float, what: str, log: Path | None = None):
@@ -218,7 +228,7 @@ def test_a_file_dropped_into_the_inbox_is_stored_by_the_next_scheduled_run(serve
     import httpx
     from prefect.settings import PREFECT_API_URL
 
-    root, url, deployment_id = served
+    root, url, deployment_id, _ = served
     drop(root / "inbox", "tunis.txt", age_s=5, meta={"date": "2024-03-04"})
     # what `prefect server start`'s scheduler service does on its own (the test server runs no services)
     schedule = f"{PREFECT_API_URL.value()}/deployments/{deployment_id}/schedule"
@@ -233,6 +243,7 @@ def test_a_file_dropped_into_the_inbox_is_stored_by_the_next_scheduled_run(serve
     assert [r.auto_scheduled for r in runs] == [True]
     _wait(lambda: (root / "archive" / "tunis.txt").exists(), 30, "the file to be archived")
     assert (root / "archive" / "tunis.meta.json").exists() and inbox.scan(root / "inbox") == []
+    assert "1 file read (1 new article); 1 moved to" in (root / "serve.log").read_text(errors="replace")
 
 
 def test_the_watcher_turns_a_burst_of_files_into_one_run(served):
@@ -240,7 +251,7 @@ def test_the_watcher_turns_a_burst_of_files_into_one_run(served):
 
     from flows.serve import watch_inbox
 
-    root, url, deployment_id = served
+    root, url, deployment_id, _ = served
     before = len(deployment_runs(deployment_id))
     settings = Settings(inbox_dir=root / "inbox", debounce_s=0.5, watch_poll_s=0.2)
     stop = threading.Event()
@@ -259,3 +270,36 @@ def test_the_watcher_turns_a_burst_of_files_into_one_run(served):
     assert len(runs) - before == 1 and sum("watch" in r.tags for r in runs) == 1
     _wait(lambda: (root / "archive" / "burst").is_dir() and len(list((root / "archive" / "burst").iterdir())) == 3,
           30, "the burst to be archived")
+
+
+def test_sigterm_stops_serve_quietly_and_serving_again_resumes_the_schedule(served, stanza_dir):
+    """What a service manager or `docker stop` sends: serve stops, exit 0, no warning or traceback
+    (Prefect's own handler printed `coroutine 'Runner.astop' was never awaited`). The stop pauses the
+    deployment's schedule; serving again must resume it (it stayed paused: no scheduled run ever came)."""
+    from prefect import get_client
+
+    from flows.serve import FULL_NAME
+
+    def paused() -> bool:
+        with get_client(sync_client=True) as client:
+            return client.read_deployment_by_name(FULL_NAME).paused
+
+    root, url, _, process = served
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:  # where it hangs: faulthandler prints every thread's stack on SIGABRT
+        process.send_signal(signal.SIGABRT)
+        process.wait(10)
+        raise AssertionError((root / "serve.log").read_text(errors="replace")[-8000:]) from None
+    assert process.returncode == 0
+    log = (root / "serve.log").read_text(errors="replace")
+    assert "never awaited" not in log and "Traceback" not in log, log[-3000:]
+    assert paused()
+    again = subprocess.Popen([sys.executable, "-m", "evex.cli", "serve"], env=serve_environment(root, url, stanza_dir),
+                             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(lambda: not paused(), 120, "serving again to resume the schedule")
+    finally:
+        again.send_signal(signal.SIGTERM)
+        again.wait(60)

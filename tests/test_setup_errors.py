@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 
-SUPPORTED = "use sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB"
+SUPPORTED = "use sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DB"
 
 
 def closed_port() -> int:
@@ -55,12 +55,20 @@ def test_prefect_api_unreachable(sqlite_url):
 @pytest.mark.parametrize("url, line", [
     ("mysql://evex:secret@localhost/evex",
      f"unsupported database mysql://evex:***@localhost/evex: evex stores into SQLite or Postgres ({SUPPORTED})"),
-    ("postgresql://evex:secret@localhost/evex",  # psycopg2's dialect: not installed
-     f"unsupported database postgresql://evex:***@localhost/evex: evex stores into SQLite or Postgres ({SUPPORTED})"),
+    ("postgresql+psycopg2://evex:secret@localhost/evex",  # psycopg2: not installed
+     f"unsupported database postgresql+psycopg2://evex:***@localhost/evex: evex stores into SQLite or Postgres "
+     f"({SUPPORTED})"),
+    ("foo://x/y", f"unsupported database foo://x/y: evex stores into SQLite or Postgres ({SUPPORTED})"),
     ("evex.db", f"not a database URL: 'evex.db' ({SUPPORTED})"),
 ])
 def test_unsupported_database_url(url, line):
     assert_one_line(evex_run("run", str(SEEDS), "--db", url), line)
+
+
+def test_database_url_naming_a_folder():
+    result = evex_run("run", str(SEEDS), "--db", f"sqlite:///{SEEDS}")
+    assert_one_line(result, f"{SEEDS} is a folder, not a database file: give --db a file, e.g. "
+                            f"sqlite:///{SEEDS / 'evex.db'}")
 
 
 def test_database_folder_missing(tmp_path):
@@ -168,3 +176,23 @@ def test_debug_shows_the_traceback(tmp_path, how):
     assert "evex.preflight.SetupError" in result.stderr
     assert result.stderr.endswith(f"error: no such file or folder: {tmp_path / 'inbox'} (give article files or "
                                   "folders that exist)\n")
+
+
+def test_serve_with_the_prefect_api_unreachable(sqlite_url, tmp_path):
+    api = f"http://127.0.0.1:{closed_port()}/api"
+    result = evex_run("serve", "--db", sqlite_url, PREFECT_API_URL=api, EVEX_INBOX_DIR=str(tmp_path / "inbox"))
+    assert_one_line(result, f"Prefect API at {api} is unreachable (ConnectError): start it (`prefect server start`), "
+                            "or unset PREFECT_API_URL to have evex start a temporary server for the run")
+
+
+@pytest.mark.parametrize("contents", [[], ["rapport.pdf", "photo.jpg", "article.meta.json", ".cache.txt"]],
+                         ids=["empty folder", "no article file"])
+def test_a_drop_without_an_article_file(sqlite_url, tmp_path, contents):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for name in contents:
+        (drop / name).write_bytes(b"%PDF-1.7\n")
+    result = evex_run("run", str(drop), "--db", sqlite_url)
+    assert_one_line(result, f"no article file in {drop}: evex reads .txt, .json, .html, .htm files (.meta.json files "
+                            "are sidecars, hidden files are skipped)")
+    assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()  # stopped before the database and Prefect
