@@ -107,6 +107,7 @@ def run(
     from evex.prefect_server import run_api
     from flows.pipeline import configured_pipeline
 
+    preflight.check_prefect_api(PREFECT_API_URL.value())
     database.upgrade(url)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # a stopped run stops what it started, as Ctrl+C does
     if not verbose:  # the parsing processes print what the bar lets through here: warnings and errors

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from evex.preflight import SetupError, check_prefect_api
+from evex.preflight import SetupError
 
 PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies (Linux)
 STOP_WAIT_S = 10.0
@@ -36,13 +36,13 @@ SERVER_APP = "prefect.server.api.server:create_app"
 
 @contextmanager
 def run_api(startup_s: float) -> Iterator[str]:
-    """The run's Prefect API URL: PREFECT_API_URL's server, checked; unset, a server started here for the
-    length of the block, whose URL this process and every process it starts use."""
+    """The run's Prefect API URL: PREFECT_API_URL's server (`preflight.check_prefect_api` tells whether it
+    answers); unset, a server started here for the length of the block, whose URL this process and every
+    process it starts use."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     configured = PREFECT_API_URL.value()
     if configured:
-        check_prefect_api(configured)
         yield configured
         return
     with temporary_server(startup_s) as url:

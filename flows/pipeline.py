@@ -112,7 +112,7 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
         taken.update(article.sha256 for article in ingested.new)
         in_flight.append(BatchInFlight(batch_no, files, ingested, parse_and_extract(ingested, settings, batch_no,
                                                                                       options, summary)))
-        while len(in_flight) >= batches_in_flight():
+        while in_flight and (nothing_to_wait_for(in_flight[0]) or len(in_flight) >= batches_in_flight()):
             load_in_order(in_flight.popleft(), engine, summary, options)
     while in_flight:
         load_in_order(in_flight.popleft(), engine, summary, options)
@@ -121,6 +121,12 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     publish_report(summary)
     logger.info(summary.text(masked(settings.database_url)))
     return summary
+
+
+def nothing_to_wait_for(batch: BatchInFlight) -> bool:
+    """A batch with no new article: recorded at once, and the cluster is not started for it (an unchanged
+    drop never starts one)."""
+    return not isinstance(batch.extracted, PrefectFuture)
 
 
 def dask_runner() -> DaskTaskRunner | None:
