@@ -34,7 +34,8 @@ class Settings(BaseSettings):
         default=20000, ge=100, description="Longer articles (in Stanza's words, about) are refused at ingest: "
         "one article is at most one Stanza call.",
     )
-    batch_articles: int = Field(default=128, ge=1, description="Articles per ingest→load batch.")
+    batch_articles: int = Field(default=128, ge=1, description="Most articles per ingest→load batch (a drop "
+                                "is cut into 8 batches per worker when it can, down to 8 articles a batch).")
     dask_address: str | None = Field(
         default=None, description="Scheduler of an existing Dask cluster (tcp://host:8786) that parses the batches; "
         "unset: a local cluster of EVEX_WORKERS processes started for the run.",

@@ -35,6 +35,10 @@ from evex.wording import counted
 ARTIFACT_ROWS = 500
 TRANSIENT = (OperationalError, DBAPIError, OSError, TimeoutError)
 BATCHES_IN_FLIGHT_PER_WORKER = 2  # one parsing, one waiting: workers never idle, memory stays bounded
+# Batches per worker a drop is cut into at least (smaller batches for a small drop): the workers end
+# within about one batch of each other, so the last batches leave a worker idle for 1/8 of the run at most.
+BATCHES_PER_WORKER = 8
+SMALLEST_BATCH = 8  # articles: below, Prefect's few tasks per batch and Stanza's per-call costs begin to show
 
 
 def retry_if_transient(_task, _task_run, state) -> bool:
@@ -95,7 +99,8 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     settings = get_settings()
     engine = get_engine(settings.database_url)
     options = dict(retries=settings.task_retries, retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s))
-    batches = pipeline.plan_batches(paths, settings.batch_articles)
+    batches = pipeline.plan_batches(paths, settings.batch_articles, BATCHES_PER_WORKER * expected_workers(settings),
+                                    SMALLEST_BATCH)
     summary = RunSummary.start(engine, str(runtime.flow_run.id), paths, sum(map(len, batches)))
     logger.info("%s in %s → %s", counted(summary.files, "file"), counted(len(batches), "batch"),
                 masked(settings.database_url))
@@ -139,6 +144,14 @@ def worker_count() -> int:
     """The cluster's worker processes now (asked each time, so a scaled cluster counts); 1 without one."""
     runner = dask_runner()
     return max(1, len(runner.client.nthreads())) if runner else 1
+
+
+def expected_workers(settings: Settings) -> int:
+    """The workers that will parse: the local cluster's, known without starting it (an unchanged drop
+    never starts it), or the remote cluster's, asked; 1 for the bare flow."""
+    if not dask_runner():
+        return 1
+    return worker_count() if settings.dask_address else settings.workers
 
 
 def batches_in_flight() -> int:
