@@ -69,7 +69,7 @@ def render(results: dict) -> str:
         f"| N = {n:,}: {f['evex_peak_rss_mib']:,.0f} MiB | "
         f"{verdict(f['evex_peak_rss_mib'] <= TARGET_PEAK_RSS_MIB) if n >= 1000 else 'not at N = 1,000'} |",
         f"| re-run of the unchanged drop ≤ {TARGET_RERUN_S:g} s (the CLI command) | {f['rerun_s']} s, "
-        f"{rerun.get('new', 0)} new | {verdict(f['rerun_s'] <= TARGET_RERUN_S)} |",
+        f"{rerun['new']} new | {verdict(f['rerun_s'] <= TARGET_RERUN_S)} |",
     ]
     for name in ("sqlite", "postgres"):
         if f"load_{name}_articles_per_s" in f:
@@ -162,7 +162,8 @@ def stages_section(results: dict) -> list[str]:
         *rows,
         "",
         f"Re-run of the unchanged drop (`evex run` again into the last pair's database): {rerun['wall_s']} s, "
-        f"{rerun.get('new', 0)} new, tables unchanged: "
+        f"{rerun['new']} new, {rerun['skipped']} skipped, most processes at once: {rerun['processes']}, "
+        "tables unchanged: "
         f"{rerun['rows'] == results['pairs'][-1]['evex']['rows']}.",
     ]
 
@@ -172,7 +173,7 @@ def load_section(load: dict | None) -> list[str]:
         return []
     after = load["after"]
     lines = [
-        "## 5. Load throughput",
+        "## 3. Load throughput",
         "",
         "`evex.load.load_batch` alone: the articles the end-to-end run stored, with their parses and freshly "
         f"extracted frames, loaded again into an empty, migrated database in batches of {after['batch_articles']} "

@@ -117,22 +117,29 @@ def evex_run(options: Options, drop: Path, api_url: str, tag: str, fresh: bool =
     figures = timed_process(["-m", "evex.cli", "run", str(drop)],
                             {"PREFECT_API_URL": api_url, "EVEX_DATABASE_URL": url, "PYTHONPATH": str(REPO)},
                             options, tag + ("" if fresh else "-rerun"))
-    figures.update(stored_run(url))
+    figures.update(printed_counts(options.workdir / f"{tag}{'' if fresh else '-rerun'}.log"), **stored_run(url))
     return figures
 
 
+def printed_counts(log: Path) -> dict:
+    """The articles line of the summary `evex run` printed: new, skipped, failed."""
+    line = next(line for line in log.read_text(errors="replace").splitlines() if line.startswith("articles: "))
+    new, skipped, failed = (int(part.split()[0]) for part in line.removeprefix("articles: ").split(", "))
+    return {"new": new, "skipped": skipped, "failed": failed}
+
+
 def stored_run(url: str) -> dict:
-    """What the last run stored about itself: counts and stage timers (`pipeline_runs`)."""
+    """The rows in the database, and the stage timers and event reports of the last run that stored
+    anything (`pipeline_runs`: a run that changed nothing leaves no record)."""
     from evex.db import get_engine
     from evex.load import count_rows
     from evex.query import run_query
 
-    rows = run_query(url, "SELECT n_new, n_failed, n_events, timings FROM pipeline_runs ORDER BY id DESC LIMIT 1").rows
+    rows = run_query(url, "SELECT n_events, timings FROM pipeline_runs ORDER BY id DESC LIMIT 1").rows
     out = {"rows": count_rows(get_engine(url))}
     if rows:
-        new, failed, events, timings = rows[0]
-        out.update(new=new, failed=failed, events=events,
-                   stages=json.loads(timings) if isinstance(timings, str) else timings)
+        events, timings = rows[0]
+        out.update(events=events, stages=json.loads(timings) if isinstance(timings, str) else timings)
     get_engine(url).dispose()
     return out
 

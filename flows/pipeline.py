@@ -99,8 +99,7 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     settings = get_settings()
     engine = get_engine(settings.database_url)
     options = dict(retries=settings.task_retries, retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s))
-    batches = pipeline.plan_batches(paths, settings.batch_articles, BATCHES_PER_WORKER * expected_workers(settings),
-                                    SMALLEST_BATCH)
+    batches = planned_batches(paths, settings)
     summary = RunSummary.start(engine, str(runtime.flow_run.id), paths, sum(map(len, batches)))
     logger.info("%s in %s → %s", counted(summary.files, "file"), counted(len(batches), "batch"),
                 masked(settings.database_url))
@@ -146,11 +145,18 @@ def worker_count() -> int:
     return max(1, len(runner.client.nthreads())) if runner else 1
 
 
+def planned_batches(paths: list[str], settings: Settings) -> list[list[str]]:
+    """The drop's batches: on a cluster, BATCHES_PER_WORKER per worker where the drop allows; the bare
+    flow (one batch at a time) keeps EVEX_BATCH_ARTICLES."""
+    if not dask_runner():
+        return pipeline.plan_batches(paths, settings.batch_articles)
+    return pipeline.plan_batches(paths, settings.batch_articles, BATCHES_PER_WORKER * expected_workers(settings),
+                                 SMALLEST_BATCH)
+
+
 def expected_workers(settings: Settings) -> int:
     """The workers that will parse: the local cluster's, known without starting it (an unchanged drop
-    never starts it), or the remote cluster's, asked; 1 for the bare flow."""
-    if not dask_runner():
-        return 1
+    never starts it), or the remote cluster's, asked."""
     return worker_count() if settings.dask_address else settings.workers
 
 
