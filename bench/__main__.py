@@ -1,5 +1,6 @@
-"""`python -m bench run --articles 1000`: measure evex on this machine and write bench/RESULTS.md
-(with `--load-baseline COMMIT`, `load_batch` of that commit too, the "before" of a change).
+"""`python -m bench run --articles 1000`: `evex run` against bare Stanza on a drop of real news, in
+alternating pairs of fresh processes, then `load_batch` alone; writes bench/RESULTS.md (with
+`--load-baseline COMMIT`, `load_batch` of that commit too, the "before" of a change).
 
 `python -m bench quality`: extraction quality on the seeds and the three development sets (bench/QUALITY.md).
 
@@ -25,16 +26,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.corpus import build_corpus
+from bench.corpus import build_news_drop
 from bench.quality import QUALITY_MD, SHARED, run_quality, write_report
 from bench.report import RESULTS_JSON, RESULTS_MD, render
 from bench.run import STANZA_DIR, Options, run
 
 POSTGRES_URL = os.environ.get("EVEX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def sizes(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip()]
 
 
 def add_gold_set_options(parser: argparse.ArgumentParser, workdir_help: str) -> None:
@@ -49,24 +46,19 @@ def main(argv: list[str] | None = None) -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="the whole benchmark; writes bench/RESULTS.md and results.json")
-    run_parser.add_argument("--articles", type=int, default=1000, help="drop size for the timed runs")
-    run_parser.add_argument("--memory-sizes", type=sizes, default=[100, 1000, 5000],
-                            help="drop sizes for the peak-RSS series (comma-separated; empty to skip)")
-    run_parser.add_argument("--resume", action="store_true",
-                            help="keep the steps already measured in WORKDIR/partial.json (needs --workdir)")
-    run_parser.add_argument("--seed", type=int, default=1, help="corpus seed")
-    run_parser.add_argument("--bare-batch-words", type=int, default=20000, help="words per Stanza call, yardstick")
+    run_parser.add_argument("--articles", type=int, default=1000, help="drop size (real news articles)")
+    run_parser.add_argument("--pairs", type=int, default=3, help="evex / bare Stanza pairs, alternating")
+    run_parser.add_argument("--seed", type=int, default=1, help="which articles the drop draws")
     run_parser.add_argument("--postgres-url", default=POSTGRES_URL, help="admin URL of a Postgres server")
     run_parser.add_argument("--skip-postgres", action="store_true", help="measure SQLite loading only")
-    run_parser.add_argument("--dask-workers", type=sizes, default=[1, 2],
-                            help="local Dask clusters the flow also runs on (comma-separated; empty to skip)")
     run_parser.add_argument("--load-baseline", metavar="COMMIT", help="measure that commit's load_batch too")
-    run_parser.add_argument("--load-rounds", type=int, default=3, help="loads per database (the median is shown)")
+    run_parser.add_argument("--load-rounds", type=int, default=3,
+                            help="loads per database (the median is shown); 0: no load measurement")
     run_parser.add_argument("--workdir", type=Path, default=None, help="corpora, databases, logs (default: a temp dir)")
     run_parser.add_argument("--stanza-dir", type=Path, default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
     run_parser.add_argument("--gpu-json", type=Path, help="figures from `python -m bench gpu` to include")
     run_parser.add_argument("--out", type=Path, default=RESULTS_MD, help="the Markdown report")
-    corpus_parser = commands.add_parser("corpus", help="only build a corpus (e.g. to carry to the GPU machine)")
+    corpus_parser = commands.add_parser("corpus", help="only build the drop `run` times")
     corpus_parser.add_argument("folder", type=Path)
     corpus_parser.add_argument("--articles", type=int, default=1000)
     corpus_parser.add_argument("--seed", type=int, default=1)
@@ -107,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         results = json.loads(args.out.with_name(RESULTS_JSON).read_text())
         args.out.write_text(render(results))
     elif args.command == "corpus":
-        print(build_corpus(args.folder, args.articles, args.seed))
+        print(build_news_drop(args.folder, args.articles, args.seed))
     elif args.command == "ceiling":
         from bench.ceiling import main as ceiling
 
@@ -118,11 +110,11 @@ def main(argv: list[str] | None = None) -> None:
         args.out.write_text(json.dumps(measure(args.corpus), indent=2))
     else:
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="evex-bench-"))
-        options = Options(args.articles, args.memory_sizes, workdir, args.seed, args.bare_batch_words,
-                          None if args.skip_postgres else args.postgres_url, args.stanza_dir.resolve(), args.resume,
-                          tuple(args.dask_workers), args.load_baseline, args.load_rounds)
+        options = Options(args.articles, workdir, args.seed, None if args.skip_postgres else args.postgres_url,
+                          args.stanza_dir.resolve(), args.pairs, args.load_baseline, args.load_rounds)
         command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
         results = run(options, command)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         json_path = args.out.with_name(RESULTS_JSON)
         previous = json.loads(json_path.read_text()) if json_path.is_file() else {}
         results["gpu"] = json.loads(args.gpu_json.read_text()) if args.gpu_json else previous.get("gpu")

@@ -1,6 +1,8 @@
-"""A realistic drop of French news articles built offline, so the benchmark needs no network.
+"""Drops of French news articles built offline, so the benchmark needs no network.
 
-Each article is a run of consecutive `# text` sentences from the UD French treebanks (real news
+`build_news_drop` (what `python -m bench run` times): real archive articles of `../shared/data/news-fr/`,
+each written as a scraper leaves it (headline, date line, body), into a work folder outside the
+repository (the texts belong to their publishers). `build_corpus` (the tests' drops): each article is a run of consecutive `# text` sentences from the UD French treebanks (real news
 and encyclopaedic prose, so Stanza sees the lengths and vocabulary of real input), cut into
 paragraphs, with a `.meta.json` sidecar (date, title, URL) as a scraper leaves it. The project's
 seed articles come first. Article *i* depends only on (seed, i): the corpus of 100 articles is
@@ -20,6 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 UD_DIR = REPO.parent / "shared" / "data" / "ud"
+NEWS_ARCHIVE = REPO.parent / "shared" / "data" / "news-fr" / "archive.jsonl"
 SEEDS_DIR = REPO / "seeds"
 SENTENCES_PER_ARTICLE = (5, 8)
 SITES = ("actu-monde.fr", "le-quotidien.fr", "infos-regions.fr", "depeches.fr", "journal-eco.fr")
@@ -94,3 +97,29 @@ def build_corpus(folder: Path, n: int, seed: int = 1, ud_dir: Path = UD_DIR, see
         (folder / f"{name}.meta.json").write_text(json.dumps(article_meta(index, text, rng), ensure_ascii=False))
         words += len(text.split())
     return Corpus(folder, n, words, len(seed_files))
+
+
+def build_news_drop(folder: Path, n: int, seed: int = 1, archive: Path = NEWS_ARCHIVE) -> Corpus:
+    """`n` archive articles in an order drawn with `seed` (so the drop of 100 is the first 100 of the drop
+    of 1,000), one file each, into `folder`, which is emptied first: headline, date line as the archive
+    writes it (evex reads the date from it), then the body."""
+    with archive.open(encoding="utf-8") as lines:
+        offsets = []  # where each article starts: the archive is read, not held
+        while line := lines.readline():
+            offsets.append(lines.tell() - len(line.encode("utf-8")))
+    if n > len(offsets):
+        raise ValueError(f"{archive} holds {len(offsets)} articles, fewer than the {n} asked for")
+    order = list(range(len(offsets)))
+    random.Random(seed).shuffle(order)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    words = 0
+    with archive.open("rb") as stream:
+        for rank, index in enumerate(order[:n]):
+            stream.seek(offsets[index])
+            record = json.loads(stream.readline())
+            text = f"{record['title']}\n{record['date_line']}\n\n{record['text']}\n"
+            (folder / f"news_{rank:05d}.txt").write_text(text, encoding="utf-8")
+            words += len(text.split())
+    return Corpus(folder, n, words, 0)

@@ -1,9 +1,13 @@
-"""One benchmark run: corpus, bare Stanza, evex end to end, re-run, the Dask series, memory series,
-load throughput (before and after a change).
+"""`python -m bench run`: evex as a user runs it against bare Stanza, alternately, in fresh processes.
 
-Every timed piece runs in a fresh child process (`bench.child`) against one Prefect server
-started here for the whole run, so the server's start-up is no stage's cost and each child's
-peak RSS is its own.
+A pair is one run of each on the same drop of real news (`bench.corpus.build_news_drop`): `evex run
+DROP` (the CLI, a fresh SQLite file, the Prefect server started here given by PREFECT_API_URL;
+migrations, worker start and model loads included) and bare Stanza (`bench.child stanza`: its
+defaults, one `bulk_process`, model load included). The pairs alternate which side goes first (A B,
+B A, ...), so a neighbour's load on this shared machine falls on both sides alike. Each process's wall
+clock, CPU time (its own and its children's) and peak memory (the largest sum of RSS over its process
+tree at one time, sampled every 0.1 s; the Prefect server is not in it) are taken from here. Then the
+re-run of the unchanged drop, and `load_batch` alone (bench/loadbench.py).
 """
 
 from __future__ import annotations
@@ -11,33 +15,35 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.corpus import REPO, build_corpus
+import psutil
+
+from bench.corpus import REPO, build_news_drop
 from bench.machine import describe
 
 STANZA_DIR = REPO.parent / "shared" / "stanza_resources"
+SAMPLE_EVERY_S = 0.1
 
 
 @dataclass
 class Options:
     articles: int
-    memory_sizes: list[int]
     workdir: Path
     seed: int
-    bare_batch_words: int
     postgres_url: str | None  # None: skip the Postgres load measurement
     stanza_dir: Path
-    resume: bool = False  # keep the steps already saved in the work folder's partial.json
-    dask_workers: tuple[int, ...] = (1, 2)  # local clusters the flow also runs on, one after the other
+    pairs: int = 3
     load_baseline: str | None = None  # a commit whose load_batch is measured too, on the same articles
-    load_rounds: int = 3
+    load_rounds: int = 3  # 0: no load measurement
 
 
 @contextmanager
@@ -52,30 +58,50 @@ def prefect_server() -> Iterator[tuple[str, float]]:
         yield PREFECT_API_URL.value(), round(time.perf_counter() - started, 1)
 
 
-def child(mode: str, corpus: Path, options: Options, env: dict[str, str], tag: str, *extra: str) -> dict:
-    """Run `bench.child` in a fresh interpreter; its log goes to the work folder."""
-    out = options.workdir / f"{tag}.json"
-    return fresh_process(["bench.child", mode, str(corpus), str(out), *extra], out, options, env, tag)
-
-
-def fresh_process(module: list[str], out: Path, options: Options, env: dict[str, str], tag: str,
-                  cwd: Path = REPO) -> dict:
-    """`python -m MODULE ...` in a fresh interpreter, which writes its figures to `out`; those figures."""
+def timed_process(command: list[str], env: dict[str, str], options: Options, tag: str,
+                  cwd: Path | None = None) -> dict:
+    """Run `command` in a fresh process tree (its output to the work folder's TAG.log): wall seconds,
+    CPU seconds of the tree (reaped children included) and the largest sum of its processes' RSS."""
     log = options.workdir / f"{tag}.log"
-    command = [sys.executable, "-m", *module]
     environment = {**os.environ, "STANZA_RESOURCES_DIR": str(options.stanza_dir),
                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PYTHONUNBUFFERED": "1", **env}
-    print(f"[bench] {tag}: {' '.join(command[1:])}", flush=True)
+    print(f"[bench] {tag}: {' '.join(command)}", flush=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with log.open("w") as stream:
-        code = subprocess.run(command, cwd=cwd, env=environment, stdout=stream, stderr=subprocess.STDOUT).returncode
-    if code:
+        process = subprocess.Popen([sys.executable, *command], cwd=cwd or options.workdir, env=environment, stdout=stream,
+                                   stderr=subprocess.STDOUT)
+        peak, largest = 0, 0
+        while process.poll() is None:
+            total, count = tree_rss(process.pid)
+            peak, largest = max(peak, total), max(largest, count)
+            time.sleep(SAMPLE_EVERY_S)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode:
         tail = log.read_text(errors="replace").splitlines()[-30:]
-        raise RuntimeError(f"{tag} failed (exit {code}); end of {log}:\n" + "\n".join(tail))
-    result = json.loads(out.read_text())
-    result["process_s"] = round(time.perf_counter() - started, 1)
-    print(f"[bench] {tag}: done in {result['process_s']} s", flush=True)
+        raise RuntimeError(f"{tag} failed (exit {process.returncode}); end of {log}:\n" + "\n".join(tail))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mib": round(peak / 2**20, 1),
+              "processes": largest}
+    print(f"[bench] {tag}: {result}", flush=True)
     return result
+
+
+def tree_rss(pid: int) -> tuple[int, int]:
+    """The RSS of a process and all its descendants now, in bytes, and how many they are."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0, 0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:
+            continue
+    return total, len(processes)
 
 
 def sqlite_url(options: Options, tag: str) -> str:
@@ -85,99 +111,83 @@ def sqlite_url(options: Options, tag: str) -> str:
     return f"sqlite:///{path}"
 
 
+def evex_run(options: Options, drop: Path, api_url: str, tag: str, fresh: bool = True) -> dict:
+    """`evex run DROP` as a user types it; the figures, and the run's stage split from `pipeline_runs`."""
+    url = sqlite_url(options, tag) if fresh else f"sqlite:///{options.workdir / f'{tag}.db'}"
+    figures = timed_process(["-m", "evex.cli", "run", str(drop)],
+                            {"PREFECT_API_URL": api_url, "EVEX_DATABASE_URL": url, "PYTHONPATH": str(REPO)},
+                            options, tag + ("" if fresh else "-rerun"))
+    figures.update(printed_counts(options.workdir / f"{tag}{'' if fresh else '-rerun'}.log"), **stored_run(url))
+    return figures
+
+
+def printed_counts(log: Path) -> dict:
+    """The articles line of the summary `evex run` printed: new, skipped, failed."""
+    line = next(line for line in log.read_text(errors="replace").splitlines() if line.startswith("articles: "))
+    new, skipped, failed = (int(part.split()[0]) for part in line.removeprefix("articles: ").split(", "))
+    return {"new": new, "skipped": skipped, "failed": failed}
+
+
+def stored_run(url: str) -> dict:
+    """The rows in the database, and the stage timers and event reports of the last run that stored
+    anything (`pipeline_runs`: a run that changed nothing leaves no record)."""
+    from evex.db import get_engine
+    from evex.load import count_rows
+    from evex.query import run_query
+
+    rows = run_query(url, "SELECT n_events, timings FROM pipeline_runs ORDER BY id DESC LIMIT 1").rows
+    out = {"rows": count_rows(get_engine(url))}
+    if rows:
+        events, timings = rows[0]
+        out.update(events=events, stages=json.loads(timings) if isinstance(timings, str) else timings)
+    get_engine(url).dispose()
+    return out
+
+
+def bare_run(options: Options, drop: Path, tag: str) -> dict:
+    out = options.workdir / f"{tag}.json"
+    figures = timed_process(["-m", "bench.child", "stanza", str(drop), str(out)], {"PYTHONPATH": str(REPO)},
+                            options, tag)
+    return figures | json.loads(out.read_text())
+
+
 def run(options: Options, command: str) -> dict:
-    """Every measurement of the issue, in one process tree; returns the figures (see report.py).
-
-    The figures so far are saved to the work folder's partial.json after each step; `resume`
-    starts again from there (a long run on a shared machine can be cut short).
-    """
+    """Every measurement of the issue, in one process tree; returns the figures (see report.py)."""
     options.workdir.mkdir(parents=True, exist_ok=True)
-    partial = options.workdir / "partial.json"
-    results: dict = json.loads(partial.read_text()) if options.resume and partial.is_file() else {}
-
-    def save() -> None:
-        partial.write_text(json.dumps(results, indent=2, ensure_ascii=False))
-
-    results["commands"] = [*results.get("commands", []), command]
-    results.setdefault("started", dt.datetime.now().isoformat(timespec="seconds"))
-    results.setdefault("machine", describe())
-    results["articles"] = options.articles
-    folder = options.workdir / f"corpus-{options.articles}"
-    if "corpus" not in results:
-        started = time.perf_counter()
-        corpus = build_corpus(folder, options.articles, options.seed)
-        results["corpus"] = {"articles": corpus.articles, "words": corpus.words, "seed_articles": corpus.seeds,
-                             "seed": options.seed, "build_s": round(time.perf_counter() - started, 2)}
-        save()
+    results: dict = {"commands": [command], "started": dt.datetime.now().isoformat(timespec="seconds"),
+                     "machine": describe(), "articles": options.articles}
+    started = time.perf_counter()
+    drop = build_news_drop(options.workdir / f"news-{options.articles}", options.articles, options.seed)
+    results["corpus"] = {"articles": drop.articles, "words": drop.words, "seed": options.seed,
+                         "build_s": round(time.perf_counter() - started, 2)}
+    results["pairs"] = []
     with prefect_server() as (api_url, startup_s):
-        results.setdefault("prefect_server_startup_s", startup_s)
-        prefect = {"PREFECT_API_URL": api_url}
-        if "evex" not in results:
-            bare = ["--batch-words", str(options.bare_batch_words)]
-            halves = [child("bare", folder, options, {}, f"bare-{options.articles}-a", *bare, "--slice", "0/2")]
-            flow_env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"flow-{options.articles}")}
-            results["evex"] = child("flow", folder, options, flow_env, f"flow-{options.articles}", "--rerun")
-            results["dask"] = [dask_run(options, prefect, folder, workers) for workers in options.dask_workers]
-            halves.append(child("bare", folder, options, {}, f"bare-{options.articles}-b", *bare, "--slice", "1/2"))
-            results["bare"] = combine(halves)
-            results["load_average_after_timed_runs"] = [round(x, 2) for x in os.getloadavg()]
-            save()
-        results.setdefault("memory", [])
-        memory_series(options, prefect, results, options.memory_sizes, save)
-    results["load"] = load_throughput(options, results["evex"])
+        results["prefect_server_startup_s"] = startup_s
+        for number in range(1, options.pairs + 1):
+            evex_first = number % 2 == 0  # B A on even pairs
+            tag = f"{options.articles}-pair{number}"
+            sides = {}
+            for side in (("evex", "bare") if evex_first else ("bare", "evex")):
+                sides[side] = (evex_run(options, drop.folder, api_url, f"evex-{tag}") if side == "evex"
+                               else bare_run(options, drop.folder, f"bare-{tag}"))
+            results["pairs"].append({"number": number, "first": "evex" if evex_first else "bare", **sides})
+        last = f"evex-{options.articles}-pair{options.pairs}"
+        results["rerun"] = evex_run(options, drop.folder, api_url, last, fresh=False)
+    results["load_average_after_timed_runs"] = [round(x, 2) for x in os.getloadavg()]
+    if options.load_rounds:
+        results["load"] = load_throughput(options, f"sqlite:///{options.workdir / f'{last}.db'}")
     results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     return results
 
 
-def dask_run(options: Options, prefect: dict[str, str], corpus: Path, workers: int) -> dict:
-    """The flow on the drop with parsing on a local cluster of `workers` processes, fresh database."""
-    tag = f"dask-{workers}-{options.articles}"
-    env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, tag)}
-    return child("flow", corpus, options, env, tag, "--workers", str(workers))
-
-
-def combine(halves: list[dict]) -> dict:
-    """The yardstick from its two halves, parsed just before and just after the evex runs (one process,
-    then the Dask series).
-
-    On a shared machine the load drifts; splitting the yardstick around the run it is compared with
-    exposes both to the same drift (the halves alternate articles, so they hold alike texts).
-    """
-    summed = ("articles", "words", "parse_s", "parse_s_cpu", "tokens", "sentences", "stanza_calls")
-    out = {key: round(sum(h[key] for h in halves), 3) for key in summed}
-    out.update(batch_words=halves[0]["batch_words"], processors=halves[0]["processors"],
-               model_load_s=halves[0]["model_load_s"], peak_rss_mib=max(h["peak_rss_mib"] for h in halves),
-               halves=halves)
-    return out
-
-
-def memory_series(options: Options, prefect: dict[str, str], results: dict, sizes: list[int],
-                  save: Callable[[], None]) -> None:
-    """Peak RSS of the flow's process for each drop size, each in a fresh process and database,
-    appended to `results["memory"]`."""
-    done = {entry["articles"] for entry in results["memory"]}
-    for n in sizes:
-        if n in done:
-            continue
-        if n == options.articles:  # the end-to-end run is the same measurement
-            first = results["evex"]["first"]
-        else:
-            corpus = build_corpus(options.workdir / f"corpus-{n}", n, options.seed)
-            env = {**prefect, "EVEX_DATABASE_URL": sqlite_url(options, f"memory-{n}")}
-            first = child("flow", corpus.folder, options, env, f"memory-{n}")["first"]
-        results["memory"].append({"articles": n, "peak_rss_mib": first["peak_rss_mib"], "new": first["new"],
-                                  "failed": first["failed"], "events": first["events"], "wall_s": first["wall_s"]})
-        save()
-
-
-def load_throughput(options: Options, main_run: dict) -> dict:
-    """Events per second that `load_batch` stores into empty SQLite and Postgres databases: this evex's
+def load_throughput(options: Options, source: str) -> dict:
+    """Articles per second that `load_batch` stores into empty SQLite and Postgres databases: this evex's
     and, with `load_baseline`, that commit's (`bench.loadbench`), each in a fresh process."""
     from bench.loadbench import baseline_tree
+    from evex.settings import Settings
 
-    source = sqlite_url_of(options, f"flow-{options.articles}")
-    arguments = [source, "--batch-articles", str(main_run["batch_articles"]), "--rounds", str(options.load_rounds)]
+    arguments = ["--batch-articles", str(Settings().batch_articles), "--rounds", str(options.load_rounds)]
     if options.postgres_url:
         arguments += ["--postgres-url", options.postgres_url]
     versions = {"after": REPO}
@@ -186,12 +196,9 @@ def load_throughput(options: Options, main_run: dict) -> dict:
     out = {}
     for name, tree in versions.items():
         figures = options.workdir / f"load-{name}.json"
-        out[name] = fresh_process(["bench.loadbench", arguments[0], str(figures), *arguments[1:]], figures, options,
-                                  {"PYTHONPATH": str(REPO)}, f"load-{name}", cwd=tree)
+        timed_process(["-m", "bench.loadbench", source, str(figures), *arguments], {"PYTHONPATH": str(tree)},
+                      options, f"load-{name}", cwd=tree)
+        out[name] = json.loads(figures.read_text())
     if options.load_baseline:
         out["before"]["commit"] = options.load_baseline
     return out
-
-
-def sqlite_url_of(options: Options, tag: str) -> str:
-    return f"sqlite:///{options.workdir / f'{tag}.db'}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 import traceback
 from enum import Enum
@@ -94,6 +95,10 @@ def _existing_database(url: str | None) -> str:
     return url
 
 
+def _exit_on_sigterm(signum, _frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 @app.command()
 @reports_setup_errors
 def run(
@@ -120,12 +125,16 @@ def run(
     _no_prefect_telemetry()
     from prefect.settings import PREFECT_API_URL
 
+    from evex.prefect_server import run_api
     from flows.pipeline import configured_pipeline
 
     preflight.check_prefect_api(PREFECT_API_URL.value())
     database.upgrade(url)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # a stopped run stops what it started, as Ctrl+C does
+    if not verbose:  # the parsing processes print what the bar lets through here: warnings and errors
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     starting = "connecting to Prefect" if PREFECT_API_URL.value() else "starting Prefect's temporary server"
-    with progress.progress_bar(starting, verbose):
+    with progress.progress_bar(starting, verbose), run_api(get_settings().prefect_startup_s):
         summary = configured_pipeline()(paths=drop, default_date=date or get_settings().default_doc_date)
     typer.echo(summary.text(database.masked(url)))
     for source, reason in summary.errors:

@@ -7,6 +7,7 @@ ingest → parse → extract → load per batch, each stage callable (and retrie
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,14 +35,17 @@ class IngestOutcome:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
 
 
-def plan_batches(paths: list[str], batch_size: int) -> list[list[str]]:
-    """The drop's article files, in batches; a missing path is an error for the whole run."""
+def plan_batches(paths: list[str], batch_size: int, at_least: int = 1, smallest: int = 1) -> list[list[str]]:
+    """The drop's article files, in batches of at most `batch_size`, and smaller (down to `smallest`) when
+    that makes `at_least` batches, so a small drop still keeps every worker busy; a missing path is an
+    error for the whole run."""
     roots = [Path(p) for p in paths]
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     files = [str(p) for p in discover(roots)]
-    return [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
+    size = min(batch_size, max(smallest, math.ceil(len(files) / at_least), 1))
+    return [files[i : i + size] for i in range(0, len(files), size)]
 
 
 def ingest_batch(

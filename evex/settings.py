@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -33,13 +34,21 @@ class Settings(BaseSettings):
         default=20000, ge=100, description="Longer articles (in Stanza's words, about) are refused at ingest: "
         "one article is at most one Stanza call.",
     )
-    batch_articles: int = Field(default=128, ge=1, description="Articles per ingest→load batch.")
+    batch_articles: int = Field(default=128, ge=1, description="Most articles per ingest→load batch (a drop "
+                                "is cut into 8 batches per worker when it can, down to 8 articles a batch).")
     dask_address: str | None = Field(
-        default=None, description="Scheduler of an existing Dask cluster (tcp://host:8786) that parses the batches.",
+        default=None, description="Scheduler of an existing Dask cluster (tcp://host:8786) that parses the batches; "
+        "unset: a local cluster of EVEX_WORKERS processes started for the run.",
     )
-    dask_workers: int | None = Field(
-        default=None, ge=1, description="Start a local Dask cluster of this many worker processes to parse batches; "
-        "unset (and no address): the flow parses in its own process.",
+    workers: int = Field(
+        default_factory=lambda: available_cores(), ge=1,
+        validation_alias=AliasChoices("EVEX_WORKERS", "EVEX_DASK_WORKERS"),
+        description="Parsing processes of the run's local cluster, one thread each (default: the cores this process "
+        "may use). EVEX_DASK_WORKERS is read too, its former name.",
+    )
+    prefect_startup_s: float = Field(
+        default=300.0, gt=0, description="How long `evex run` waits for the Prefect server it starts (no "
+        "PREFECT_API_URL) to answer: seconds on an idle machine, minutes on a loaded one.",
     )
     task_retries: int = Field(default=2, ge=0)
     task_retry_delay_s: float = Field(default=2.0, ge=0)
@@ -58,6 +67,11 @@ class Settings(BaseSettings):
     debounce_s: float = Field(
         default=5.0, ge=0, description="Quiet time before a burst of files makes one run; younger files wait."
     )
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or `taskset` narrows)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @cache

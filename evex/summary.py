@@ -27,6 +27,7 @@ class RunSummary:
     timings: dict[str, float] = field(default_factory=dict)
     model_versions: dict[str, str] = field(default_factory=dict)
     events: list[dict] = field(default_factory=list)
+    workers: int = 0  # processes that parsed (0: nothing to parse)
 
     @classmethod
     def start(cls, engine: Engine, flow_run_id: str | None, sources: list[str], files: int) -> RunSummary:
@@ -104,7 +105,8 @@ class RunSummary:
         stages = ", ".join(f"{s} {t:.1f}s" for s, t in self.timings.items())
         return (f"articles: {self.new} new, {self.skipped} skipped, {self.failed} failed\n"
                 f"{self.events_line()}\n"
-                f"time: {stages}\n"
+                f"time: {stages}" + (f" (parsed by {counted(self.workers, 'worker')})"
+                                     if self.workers else "") + "\n"
                 f"database: {database}")
 
 

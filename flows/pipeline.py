@@ -1,13 +1,15 @@
 """The evex flow: ingest → parse → extract → load, batch after batch, each stage a retried task.
 
-On a Dask cluster (EVEX_DASK_ADDRESS or EVEX_DASK_WORKERS) parse and extract of several batches run
-at once on the workers, at most two batches per worker in flight; ingest and load stay in the
-flow's process, and load takes the batches in their order, so the database is a one-process run's.
+Parse and extract run on a Dask cluster: a local one of EVEX_WORKERS single-threaded processes (one
+per core by default, each loading the models once) or the one at EVEX_DASK_ADDRESS; several batches
+at once, at most two per worker in flight. Ingest and load stay in the flow's process, and load takes
+the batches in their order, so the database is a one-process run's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,10 @@ from evex.wording import counted
 ARTIFACT_ROWS = 500
 TRANSIENT = (OperationalError, DBAPIError, OSError, TimeoutError)
 BATCHES_IN_FLIGHT_PER_WORKER = 2  # one parsing, one waiting: workers never idle, memory stays bounded
+# Batches per worker a drop is cut into at least (smaller batches for a small drop): the workers end
+# within about one batch of each other, so the last batches leave a worker idle for 1/8 of the run at most.
+BATCHES_PER_WORKER = 8
+SMALLEST_BATCH = 8  # articles: below, Prefect's few tasks per batch and Stanza's per-call costs begin to show
 
 
 def retry_if_transient(_task, _task_run, state) -> bool:
@@ -93,7 +99,7 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     settings = get_settings()
     engine = get_engine(settings.database_url)
     options = dict(retries=settings.task_retries, retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s))
-    batches = pipeline.plan_batches(paths, settings.batch_articles)
+    batches = planned_batches(paths, settings)
     summary = RunSummary.start(engine, str(runtime.flow_run.id), paths, sum(map(len, batches)))
     logger.info("%s in %s → %s", counted(summary.files, "file"), counted(len(batches), "batch"),
                 masked(settings.database_url))
@@ -110,7 +116,7 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
         taken.update(article.sha256 for article in ingested.new)
         in_flight.append(BatchInFlight(batch_no, files, ingested, parse_and_extract(ingested, settings, batch_no,
                                                                                       options, summary)))
-        while len(in_flight) >= batches_in_flight():
+        while in_flight and (nothing_to_wait_for(in_flight[0]) or len(in_flight) >= batches_in_flight()):
             load_in_order(in_flight.popleft(), engine, summary, options)
     while in_flight:
         load_in_order(in_flight.popleft(), engine, summary, options)
@@ -121,32 +127,55 @@ def evex_pipeline(paths: list[str], default_date: str | None = None) -> RunSumma
     return summary
 
 
+def nothing_to_wait_for(batch: BatchInFlight) -> bool:
+    """A batch with no new article: recorded at once, and the cluster is not started for it (an unchanged
+    drop never starts one)."""
+    return not isinstance(batch.extracted, PrefectFuture)
+
+
 def dask_runner() -> DaskTaskRunner | None:
-    """The flow run's Dask task runner, or None when its tasks run in the flow's process."""
+    """The flow run's Dask task runner; None where a caller ran the bare flow (tasks in threads here)."""
     runner = FlowRunContext.get().task_runner
     return runner if isinstance(runner, DaskTaskRunner) else None
 
 
-def batches_in_flight() -> int:
-    """Batches parsed at once: two per Dask worker (asked each time, so a scaled cluster gets more), else one."""
+def worker_count() -> int:
+    """The cluster's worker processes now (asked each time, so a scaled cluster counts); 1 without one."""
     runner = dask_runner()
-    return BATCHES_IN_FLIGHT_PER_WORKER * max(1, len(runner.client.nthreads())) if runner else 1
+    return max(1, len(runner.client.nthreads())) if runner else 1
+
+
+def planned_batches(paths: list[str], settings: Settings) -> list[list[str]]:
+    """The drop's batches: on a cluster, BATCHES_PER_WORKER per worker where the drop allows; the bare
+    flow (one batch at a time) keeps EVEX_BATCH_ARTICLES."""
+    if not dask_runner():
+        return pipeline.plan_batches(paths, settings.batch_articles)
+    return pipeline.plan_batches(paths, settings.batch_articles, BATCHES_PER_WORKER * expected_workers(settings),
+                                 SMALLEST_BATCH)
+
+
+def expected_workers(settings: Settings) -> int:
+    """The workers that will parse: the local cluster's, known without starting it (an unchanged drop
+    never starts it), or the remote cluster's, asked."""
+    return worker_count() if settings.dask_address else settings.workers
+
+
+def batches_in_flight() -> int:
+    """Batches parsed at once: two per worker, so none waits for its next batch and memory stays bounded;
+    one without a cluster (a Stanza pipeline is not shared between threads)."""
+    return BATCHES_IN_FLIGHT_PER_WORKER * worker_count() if dask_runner() else 1
 
 
 def parse_and_extract(ingested: IngestOutcome, settings: Settings, batch_no: int, options: dict,
                       summary: RunSummary) -> PrefectFuture | list[ProcessedArticle]:
-    """Parse then extract a batch's new articles: submitted to the Dask workers, else run here."""
+    """Parse then extract a batch's new articles, submitted to the workers (the result is waited for in
+    `load_in_order`)."""
     if not ingested.new:  # an unchanged drop costs one ingest task per batch, no parse
         return []
     progress.describe(f"parsing batch {batch_no} ({counted(len(ingested.new), 'new article')})")
-    if dask_runner():
-        parsed = parse.with_options(**options).submit(ingested.new, settings, batch_no)
-        return extract.with_options(**options).submit(parsed, batch_no)
-    with summary.timer("parse"):
-        parsed = parse.with_options(**options)(ingested.new, settings, batch_no)
-    progress.describe(f"extracting batch {batch_no}")
-    with summary.timer("extract"):
-        return extract.with_options(**options)(parsed, batch_no)
+    summary.workers = worker_count()
+    parsed = parse.with_options(**options).submit(ingested.new, settings, batch_no)
+    return extract.with_options(**options).submit(parsed, batch_no)
 
 
 def load_in_order(batch: BatchInFlight, engine, summary: RunSummary, options: dict) -> None:
@@ -154,7 +183,7 @@ def load_in_order(batch: BatchInFlight, engine, summary: RunSummary, options: di
     logger = get_run_logger()
     extracted = batch.extracted
     if isinstance(extracted, PrefectFuture):
-        with summary.timer("parse"):  # on a cluster: the wait for the workers' parse and extraction
+        with summary.timer("parse+extract"):  # the wait for the workers' parse and extraction
             extracted = extracted.result()
     loaded = LoadResult()
     if extracted:
@@ -168,16 +197,21 @@ def load_in_order(batch: BatchInFlight, engine, summary: RunSummary, options: di
 
 
 def configured_pipeline(settings: Settings | None = None) -> Flow:
-    """The flow with the task runner the settings choose: a Dask cluster's (EVEX_DASK_ADDRESS, or a local one
-    of EVEX_DASK_WORKERS processes), else Prefect's default, every task in the flow's process."""
+    """The flow on its cluster: the Dask scheduler at EVEX_DASK_ADDRESS, else a local cluster of
+    EVEX_WORKERS single-threaded processes started with the run (torch then runs one thread each:
+    Dask sets OMP_NUM_THREADS=1 in its workers) and closed with it."""
     settings = settings or get_settings()
     if settings.dask_address:
         return evex_pipeline.with_options(task_runner=DaskTaskRunner(address=settings.dask_address))
-    if settings.dask_workers:
-        cluster = {"n_workers": settings.dask_workers, "threads_per_worker": 1, "processes": True,
-                   "dashboard_address": None}
-        return evex_pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs=cluster))
-    return evex_pipeline
+    cluster = {"n_workers": settings.workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    logging.getLogger("distributed.nanny").addFilter(quiet_worker_stop)
+    return evex_pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs=cluster))
+
+
+def quiet_worker_stop(record: logging.LogRecord) -> bool:
+    """Drop the nanny's warning that a worker took more than its few seconds to exit when the run's own
+    cluster closes (torch's teardown on a busy machine): it is then stopped, as asked, and nothing is lost."""
+    return not record.getMessage().startswith("Worker process still alive after")
 
 
 def publish_report(summary: RunSummary) -> None:
