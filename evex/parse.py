@@ -82,6 +82,39 @@ def for_models(text: str) -> str:
     return text.replace("\u2019", "'")
 
 
+def _is_plain_word(entry: dict) -> bool:
+    """A word that is its own token (not part of a contraction such as `au` = à le)."""
+    return isinstance(entry.get("id"), int) and "start_char" in entry
+
+
+def join_split_word_ends(document):
+    """The tokenized `document` with a word's last letter given back to it: the models cut it off a
+    word that ends a line (`Djibouti` -> `Djibout` + a sentence `i`, `mardi` -> `mard` `i`, `souri`).
+    A lone lowercase letter ending a sentence, written right against a word that ends with a letter,
+    is that word's end. The document is rebuilt only when something was joined."""
+    import stanza
+
+    sentences: list[list[dict]] = []
+    joined = False
+    for sentence in document.to_dict():
+        last = sentence[-1]
+        before = sentence[:-1] or (sentences[-1] if sentences else [])
+        if (before and _is_plain_word(last) and _is_plain_word(before[-1]) and len(last["text"]) == 1
+                and last["text"].isalpha() and last["text"].islower() and before[-1]["text"][-1:].isalpha()
+                and before[-1]["end_char"] == last["start_char"]):
+            word = before[-1]
+            word.update(text=word["text"] + last["text"], end_char=last["end_char"])
+            word.pop("misc", None)
+            if "misc" in last:
+                word["misc"] = last["misc"]
+            joined = True
+            if len(sentence) > 1:
+                sentences.append(before)
+            continue
+        sentences.append(sentence)
+    return stanza.Document(sentences, text=document.text) if joined else document
+
+
 def with_line_breaks_as_boundaries(text: str) -> tuple[str, list[int]]:
     """Every line break doubled, so that Stanza ends a sentence there (a single one is no boundary for
     its tokenizer, which glued an article's headline and date line to its first sentence); also the
@@ -278,7 +311,7 @@ def _parse_bounded(nlp, prepared: list[tuple[str, list[int]]], max_sentence_word
             text, inserted = with_cuts(document.text, cuts)
             layers[k].append(inserted)
             document = nlp.bulk_process([stanza.Document([], text=text)], processors=TOKENIZING)[0]
-        documents[k] = document
+        documents[k] = join_split_word_ends(document)
     rest = [name for name in nlp.processors if name not in TOKENIZING]
     return list(zip(nlp.bulk_process(documents, processors=rest), layers, strict=True))
 
