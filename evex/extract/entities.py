@@ -278,10 +278,20 @@ def _canonicalise(entities: DocEntities) -> None:
             full_names.append(person.name)
     for person in entities.persons:
         folded = fold(person.name)
-        full = next((f for f in full_names if _same_person(fold(f).split(), folded.split())), person.name)
+        full = next((f for f in full_names if _same_person(fold(f).split(), folded.split())), None)
+        full = full or _by_given_name(full_names, folded) or person.name
         entities.canonical.setdefault(folded, full)
         if person.country:
             entities.countries.setdefault(full, person.country)
+
+
+def _by_given_name(full_names: list[str], folded: str) -> str | None:
+    """`Emmanuel doit se rendre au Gabon` in an article that names `Emmanuel Macron`: a lone word
+    that begins exactly one full name (and ends none) is that person's given name, not a name of its own."""
+    if " " in folded or any(fold(f).split()[-1] == folded for f in full_names):
+        return None
+    owners = [f for f in full_names if fold(f).split()[0] == folded]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _same_person(full: list[str], name: list[str]) -> bool:
