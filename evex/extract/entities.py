@@ -442,10 +442,17 @@ def _described_participants(
         if child.id in stop:
             continue
         if child.deprel == "nmod" and sentence.case_of(child) in GENITIVE | grammar_words("with_case"):
-            if named is not None and not (child.upos == "PROPN" and sentence.entity_kind(child) in ("ORG", "MISC")):
+            if named is not None and not _names_body(sentence, child):
                 continue
             found.extend(participants_in(doc, sentence, child, role, stop))
     return found
+
+
+def _names_body(sentence: Sentence, word: Word) -> bool:
+    """The body a named person's title belongs to (`le président de la FIFA, X`), not the portfolio
+    of the title (`le ministre de la Jeunesse et des Sports, X`): a tagged name that the lemmatiser
+    does not take for a capitalised common noun."""
+    return word.upos == "PROPN" and sentence.entity_kind(word) in ("ORG", "MISC") and not word.lemma.islower()
 
 
 def _named_person_below(doc: Doc, sentence: Sentence, word: Word, stop: set[int]) -> PersonMention | None:
