@@ -143,11 +143,11 @@ def organisation_acronyms(doc: Doc) -> dict[str, str]:
     for sentence in doc.sentences:
         for span in filter(None, map(_trim, sentence.entity_spans("ORG"))):
             names.append(surface(doc.text, span))
-            opening, acronym, closing = (sentence.word(span[-1].id + step) for step in (1, 2, 3))
-            if None in (opening, acronym, closing) or (opening.text, closing.text) != ("(", ")"):
-                continue
-            if _is_acronym(acronym.text) and fold(names[-1])[:1] == fold(acronym.text)[:1]:
-                found.setdefault(acronym.text, names[-1])
+            expansion = _expanded_before_acronym(sentence, span)
+            if expansion:
+                acronym, words = expansion
+                names.append(surface(doc.text, words))
+                found.setdefault(acronym, names[-1])
     for acronym in filter(_may_abbreviate, names):
         expansion = next((n for n in names if len(n.split()) > 1 and _abbreviates(acronym, n)), None)
         if expansion:
@@ -157,6 +157,28 @@ def organisation_acronyms(doc: Doc) -> dict[str, str]:
         if longer:
             found.setdefault(short, longer)
     return found
+
+
+def _expanded_before_acronym(sentence: Sentence, span: list[Word]) -> tuple[str, list[Word]] | None:
+    """`du Bureau de l'Association internationale des Maires francophones (AIMF)`, `le Réseau
+    francophone des femmes responsables dans l'enseignement supérieur (RESUFF)`: an acronym in
+    parentheses after an organisation's phrase names that phrase, from its first capitalised word that begins
+    with the acronym's letter (the tagger may have run a containing body in, or stopped short of
+    complements of the head it tagged) to the parenthesis."""
+    ids = {w.id for w in span}
+    top = next((w for w in span if w.head not in ids), span[0])
+    phrase = list(span)
+    following = sentence.word(span[-1].id + 1)
+    while following is not None and following.text != "(" and following.upos != "PUNCT" and top in sentence.ancestors(following):
+        phrase.append(following)
+        following = sentence.word(following.id + 1)
+    acronym, closing = sentence.word(phrase[-1].id + 2), sentence.word(phrase[-1].id + 3)
+    if following is None or following.text != "(" or acronym is None or closing is None or closing.text != ")":
+        return None
+    if not _is_acronym(acronym.text):
+        return None
+    starts = [i for i, w in enumerate(phrase) if w.text[:1].isupper() and fold(w.text)[:1] == fold(acronym.text)[:1]]
+    return (acronym.text, phrase[starts[0]:]) if starts else None
 
 
 def _abbreviates(short: str, name: str) -> bool:

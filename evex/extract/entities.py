@@ -496,6 +496,7 @@ def _organisations(
 
     def trimmed(root: Word, extra: set[int]) -> list[Word]:
         inner = blocked | extra
+        inner |= {w.id for w in sentence.subtree(root, inner) if w.id != root.id and _parenthesised(sentence, w)}
         for w in sentence.subtree(root, inner):
             if w.id != root.id and keys(w) & org_nouns and w.deprel in ("nmod", "conj"):
                 inner |= {w.id}
@@ -524,6 +525,12 @@ def _organisations(
     for other in coordinated:
         found.extend(_organisations(doc, sentence, other, role, stop))
     return found
+
+
+def _parenthesised(sentence: Sentence, word: Word) -> bool:
+    """`(AIMF)` after `Association internationale des Maires francophones`: an alias in parentheses
+    is no part of the name (the acronyms component maps it to the name)."""
+    return any(c.text == "(" and c.id < word.id for c in sentence.children(word))
 
 
 def is_pair(sentence: Sentence, word: Word) -> bool:
