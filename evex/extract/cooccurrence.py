@@ -14,15 +14,17 @@ from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.entities import is_title, presence_words
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import LOCATIVE_CASES, place_of
-from evex.extract.resources import fold, fold_word, word_set
+from evex.extract.resources import EventProfile, fold, fold_word, word_set
 from evex.frames import Participant
 
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
 
 
-def sentence_participants(doc: Doc, sentence: Sentence, own: Word) -> list[Participant]:
+def sentence_participants(doc: Doc, sentence: Sentence, own: Word, profile: EventProfile) -> list[Participant]:
     """Who the sentence of the trigger `own` names, but for those merely present and those who only
-    report it (`X a annoncé que des négociations ...`)."""
+    report it (`X a annoncé que des négociations ...`). A trip's sentence names the countries one
+    goes to, comes from or passes through: only a delegation's or a title's demonym there says who
+    travels (the development sets: 3 of 22 such countries were parties)."""
     excluded = presence_words(sentence) | _reporters(sentence, own)
     found: list[Participant] = []
     for person in doc.persons.in_sentence(sentence.index):
@@ -32,7 +34,7 @@ def sentence_participants(doc: Doc, sentence: Sentence, own: Word) -> list[Parti
         found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
     found.extend(_paired_surnames(doc, sentence))
     found.extend(_organisations(doc, sentence, excluded))
-    found.extend(_countries(doc, sentence, excluded))
+    found.extend(_countries(doc, sentence, excluded, named=not profile.has_destination))
     return found
 
 
@@ -114,15 +116,15 @@ def _trim(span: list[Word]) -> list[Word]:
     return span
 
 
-def _countries(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
-    """Countries named other than as a place (`à X`, `en X`), and nationality adjectives of persons'
-    titles and groups (`le ministre français`, `la délégation marocaine`)."""
+def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) -> list[Participant]:
+    """Countries named other than as a place (`à X`, `en X`) when `named`, and nationality adjectives
+    of persons' titles and groups (`le ministre français`, `la délégation marocaine`)."""
     gaz = gazetteer()
     found = []
     for word in sentence.words:
         if _under(sentence, word, excluded):
             continue
-        if word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
+        if named and word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
             place = place_of(sentence, word, doc.text)
             if place and place.place and place.place.is_country:
                 found.append(Participant(place.place.name, "GPE", role="sentence", evidence=doc.span(sentence, [word])))

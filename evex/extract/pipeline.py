@@ -82,7 +82,7 @@ def _attendance(doc: Doc) -> None:
 def _cooccurrence(doc: Doc) -> None:
     for event in doc.events:
         for draft in event.drafts:
-            event.attendees.extend(sentence_participants(doc, draft.match.sentence, draft.match.head))
+            event.attendees.extend(sentence_participants(doc, draft.match.sentence, draft.match.head, event.profile))
 
 
 def _frames(doc: Doc) -> None:
