@@ -257,6 +257,8 @@ def find_persons(doc: Doc) -> DocEntities:
         if not name:
             continue
         country = _title_country(sentence, title, run, text)
+        if country is None and title is not None and _is_honorific(title):  # `l'ambassadeur de France, M. X`
+            country = _title_country(sentence, _title_word(sentence, [title]), run, text)
         subject = any(w.deprel.startswith("nsubj") for w in [*run, *([title] if title else [])])
         entities.persons.append(
             PersonMention(
