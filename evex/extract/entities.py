@@ -280,7 +280,8 @@ def _canonicalise(entities: DocEntities) -> None:
             full_names.append(person.name)
     for person in entities.persons:
         folded = fold(person.name)
-        full = next((f for f in full_names if _same_person(fold(f).split(), folded.split())), None)
+        full = next((f for f in full_names if _longer_name_of(fold(f).split(), folded.split())), None)
+        full = full or next((f for f in full_names if _same_person(fold(f).split(), folded.split())), None)
         full = full or _by_given_name(full_names, folded) or person.name
         entities.canonical.setdefault(folded, full)
         if person.country:
@@ -294,6 +295,12 @@ def _by_given_name(full_names: list[str], folded: str) -> str | None:
         return None
     owners = [f for f in full_names if fold(f).split()[0] == folded]
     return owners[0] if len(owners) == 1 else None
+
+
+def _longer_name_of(full: list[str], name: list[str]) -> bool:
+    """`Jean Emmanuel Ouédraogo` after `Rimtalba Jean Emmanuel Ouédraogo`: a name of two words or
+    more that ends a longer full name is that name cut of its first given names."""
+    return 1 < len(name) < len(full) and full[-len(name):] == name
 
 
 def _same_person(full: list[str], name: list[str]) -> bool:
