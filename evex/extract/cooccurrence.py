@@ -126,7 +126,7 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
             continue
         if named and word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
             place = place_of(sentence, word, doc.text)
-            if place and place.place and place.place.is_country:
+            if place and place.place and place.place.is_country and not _locates_city(doc, sentence, word):
                 found.append(Participant(place.place.name, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
         elif word.deprel == "amod":
             head = sentence.head_of(word)
@@ -134,6 +134,16 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
                 found.append(Participant(country, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
     return found
+
+
+def _locates_city(doc: Doc, sentence: Sentence, word: Word) -> bool:
+    """`à Kinshasa (RDC)`, `New York, États-Unis`: a country hanging on a city's name says where the
+    city is, not who takes part."""
+    head = sentence.head_of(word)
+    if head is None or head.upos != "PROPN":
+        return False
+    city = place_of(sentence, head, doc.text)
+    return bool(city and city.place and city.place.is_city)
 
 
 def organisation_acronyms(doc: Doc) -> dict[str, str]:
