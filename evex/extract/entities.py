@@ -451,16 +451,18 @@ def _described_participants(
         if child.id in stop:
             continue
         if child.deprel == "nmod" and sentence.case_of(child) in GENITIVE | grammar_words("with_case"):
-            if named is not None and not _names_body(sentence, child):
+            if named is not None and not _names_body(sentence, word, child):
                 continue
             found.extend(participants_in(doc, sentence, child, role, stop))
     return found
 
 
-def _names_body(sentence: Sentence, word: Word) -> bool:
+def _names_body(sentence: Sentence, title: Word, word: Word) -> bool:
     """The body a named person's title belongs to (`le président de la FIFA, X`), not the portfolio
     of the title (`le ministre de la Jeunesse et des Sports, X`): a tagged name that the lemmatiser
-    does not take for a capitalised common noun."""
+    does not take for a capitalised common noun, after a title that has no portfolio."""
+    if keys(title) & word_set("entities", "portfolio_titles"):
+        return False
     return word.upos == "PROPN" and sentence.entity_kind(word) in ("ORG", "MISC") and not word.lemma.islower()
 
 
