@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 from evex.conllu import Word
+from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.entities import is_title, presence_words
 from evex.extract.gazetteer import gazetteer
+from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
 from evex.extract.resources import EventProfile, fold, fold_word, word_set
 from evex.frames import Participant
@@ -20,12 +22,16 @@ from evex.frames import Participant
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
 
 
-def sentence_participants(doc: Doc, sentence: Sentence, own: Word, profile: EventProfile) -> list[Participant]:
+def sentence_participants(
+    doc: Doc, sentence: Sentence, own: Word, profile: EventProfile, others: set[int] = frozenset()
+) -> list[Participant]:
     """Who the sentence of the trigger `own` names, but for those merely present and those who only
     report it (`X a annoncé que des négociations ...`). A trip's sentence names the countries one
     goes to, comes from or passes through: only a delegation's or a title's demonym there says who
-    travels (the development sets: 3 of 22 such countries were parties)."""
-    excluded = presence_words(sentence) | _reporters(sentence, own)
+    travels (the development sets: 3 of 22 such countries were parties). Nor does it take those
+    named in the phrase of another event's mention, `others` (`une visite au cours de laquelle la
+    délégation s'entretient avec X`: X is the meeting's)."""
+    excluded = presence_words(sentence) | _reporters(sentence, own) | others
     found: list[Participant] = []
     for person in doc.persons.in_sentence(sentence.index):
         if _under(sentence, person.words[0], excluded):
@@ -36,6 +42,21 @@ def sentence_participants(doc: Doc, sentence: Sentence, own: Word, profile: Even
     found.extend(_organisations(doc, sentence, excluded))
     found.extend(_countries(doc, sentence, excluded, named=not profile.has_destination))
     return found
+
+
+def other_mentions(events: list[EventDraft], event: EventDraft, draft: Draft) -> set[int]:
+    """Ids of the verbs of other-typed events' mentions in the draft's sentence that do not govern
+    it (`une visite au cours de laquelle la délégation s'entretient avec X`, `lors duquel il a été
+    reçu par X`): those they name are that event's."""
+    sentence = draft.match.sentence
+    above = {w.id for w in sentence.ancestors(draft.match.head)}
+    return {
+        d.match.head.id
+        for other in events
+        if other is not event and other.type != event.type
+        for d in other.drafts
+        if d.sentence_index == draft.sentence_index and d.match.head.upos == "VERB" and d.match.head.id not in above
+    }
 
 
 def _paired_surnames(doc: Doc, sentence: Sentence) -> list[Participant]:
@@ -181,7 +202,7 @@ def _expanded_before_acronym(sentence: Sentence, span: list[Word]) -> tuple[str,
     top = next((w for w in span if w.head not in ids), span[0])
     phrase = list(span)
     following = sentence.word(span[-1].id + 1)
-    while following is not None and following.text != "(" and following.upos != "PUNCT" and top in sentence.ancestors(following):
+    while following is not None and following.upos != "PUNCT" and top in sentence.ancestors(following):
         phrase.append(following)
         following = sentence.word(following.id + 1)
     acronym, closing = sentence.word(phrase[-1].id + 2), sentence.word(phrase[-1].id + 3)
