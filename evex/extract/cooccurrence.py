@@ -12,7 +12,7 @@ import re
 from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
-from evex.extract.entities import is_title, presence_words
+from evex.extract.entities import is_title, presence_words, titled_person
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
@@ -38,6 +38,7 @@ def sentence_participants(
             continue
         evidence = doc.span(sentence, person.words)
         found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
+    found.extend(_described_persons(doc, sentence, excluded))
     found.extend(_paired_surnames(doc, sentence))
     found.extend(_organisations(doc, sentence, excluded))
     found.extend(_countries(doc, sentence, excluded, named=not profile.has_destination))
@@ -57,6 +58,18 @@ def other_mentions(events: list[EventDraft], event: EventDraft, draft: Draft) ->
         for d in other.drafts
         if d.sentence_index == draft.sentence_index and d.match.head.upos == "VERB" and d.match.head.id not in above
     }
+
+
+def _described_persons(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
+    """`le président laotien est arrivé`: the person the article names with that title and country.
+    Read once events are grouped, so that a trip's later mentions do not join it through its traveller."""
+    found = []
+    for word in sentence.words:
+        if is_title(word) and not _under(sentence, word, excluded):
+            referent = titled_person(doc, sentence, word)
+            if referent:
+                found.append(Participant(referent, "PER", word.text, "described", doc.span(sentence, [word])))
+    return found
 
 
 def _paired_surnames(doc: Doc, sentence: Sentence) -> list[Participant]:

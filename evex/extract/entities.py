@@ -466,6 +466,28 @@ def _names_body(sentence: Sentence, title: Word, word: Word) -> bool:
     return word.upos == "PROPN" and sentence.entity_kind(word) in ("ORG", "MISC") and not word.lemma.islower()
 
 
+def titled_person(doc: Doc, sentence: Sentence, title: Word) -> str | None:
+    """`le président laotien`, `le chef de l'Etat burundais` with no name: the one person the article
+    names with that title and that country."""
+    determiner = sentence.determiner(title)
+    if determiner is None or determiner.deprel != "det" or fold(determiner.lemma) != "le":
+        return None
+    if _named_person_below(doc, sentence, title, set()) is not None:
+        return None
+    country = _title_country(sentence, title, [], doc.text)
+    if country is None:
+        return None
+    wanted = keys(title) & word_set("entities", "titles")
+    entities = doc.persons
+    names = {
+        entities.full_name(p.name)
+        for p in entities.persons
+        if p.title and fold_word(p.title) in wanted
+        and (country is None or entities.countries.get(entities.full_name(p.name)) == country)
+    }
+    return names.pop() if len(names) == 1 else None
+
+
 def _named_person_below(doc: Doc, sentence: Sentence, word: Word, stop: set[int]) -> PersonMention | None:
     """The name a title introduces, not crossing into coordinated or relative phrases; else the
     name that follows the title in the text when the parser hung it elsewhere."""
