@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
-from evex.extract.location import place_of, proper_chain
+from evex.extract.location import LOCATIVE_CASES, place_of, proper_chain
 from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
@@ -203,6 +203,14 @@ def _after_article(sentence: Sentence, run: list[Word]) -> bool:
     return before is not None and before.upos == "DET" and before.feat("Definite") == "Def"
 
 
+def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
+    """`aux finales départementales à Saint Malo`: a name a locative preposition introduces, with no
+    title, is a place the gazetteer does not know, not a person."""
+    ids = {w.id for w in run}
+    top = next((w for w in run if w.head not in ids), run[0])
+    return sentence.case_of(top) in LOCATIVE_CASES
+
+
 def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text: str) -> str | None:
     """Country stated in a title: a demonym (ministre algérien) or `de X` (ambassadrice des États-Unis)."""
     if title is None:
@@ -238,7 +246,10 @@ def find_persons(doc: Doc) -> DocEntities:
                 continue
             if _is_title_part(sentence, run, text) or _after_article(sentence, run):
                 continue
-            candidates.append((sentence.index, run, _title_word(sentence, run)))
+            title = _title_word(sentence, run)
+            if title is None and _named_as_place(sentence, run):
+                continue
+            candidates.append((sentence.index, run, title))
     surnames = {
         fold(run[-1].text)
         for index, run, title in candidates
