@@ -424,8 +424,17 @@ def _proper_participants(doc: Doc, sentence: Sentence, word: Word, role: str) ->
     if scanned:
         return [_country(doc, sentence, p.name, word, role) for p in scanned]
     if sentence.entity_kind(word) in ("ORG", "MISC") and word.upos == "PROPN":
+        if _in_portfolio(sentence, word):
+            return []
         return [Participant(word.text, "ORG", role=role, evidence=doc.span(sentence, [word]))]
     return []
+
+
+def _in_portfolio(sentence: Sentence, word: Word) -> bool:
+    """`Sports` in the tagged `ministre de la Jeunesse et des Sports`: a word of a name the tagger made
+    of a minister's title is the portfolio, not a party."""
+    span = next((s for s in sentence.entity_spans(sentence.entity_kind(word)) if word in s), [word])
+    return len(span) > 1 and span[0] is not word and bool(keys(span[0]) & word_set("entities", "portfolio_titles"))
 
 
 def _demonyms(sentence: Sentence, word: Word) -> list[tuple[Word, str]]:
