@@ -8,6 +8,7 @@ title he was introduced with (`le ministre américain ... Mark Esper` -> États-
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from evex.conllu import Word
@@ -289,14 +290,43 @@ def _canonicalise(entities: DocEntities) -> None:
     for person in entities.persons:
         if len(person.name.split()) > 1 and person.name not in full_names:
             full_names.append(person.name)
+    spellings = _usual_spellings(full_names, Counter(p.name for p in entities.persons))
     for person in entities.persons:
         folded = fold(person.name)
         full = next((f for f in full_names if _longer_name_of(fold(f).split(), folded.split())), None)
         full = full or next((f for f in full_names if _same_person(fold(f).split(), folded.split())), None)
         full = full or _by_given_name(full_names, folded) or person.name
+        full = spellings.get(full, full)
         entities.canonical.setdefault(folded, full)
         if person.country:
             entities.countries.setdefault(full, person.country)
+
+
+def _usual_spellings(full_names: list[str], uses: Counter[str]) -> dict[str, str]:
+    """`Paul Kagamee` beside `Paul Kagamé`: a full name one letter off another with the same given
+    name is a typo of it; the spelling the article uses most (the first, on a tie) is the name."""
+    found: dict[str, str] = {}
+    for name in full_names:
+        words = fold(name).split()
+        for other in full_names:
+            others = fold(other).split()
+            if other == name or len(others) != len(words) or others[:-1] != words[:-1]:
+                continue
+            if min(len(words[-1]), len(others[-1])) >= 5 and _one_letter_off(words[-1], others[-1]):
+                usual = max((name, other), key=lambda n: (uses[n], -full_names.index(n)))
+                if usual != name:
+                    found[name] = usual
+    return found
+
+
+def _one_letter_off(a: str, b: str) -> bool:
+    """One letter replaced, added or removed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _by_given_name(full_names: list[str], folded: str) -> str | None:
