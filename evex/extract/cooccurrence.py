@@ -19,7 +19,7 @@ from evex.extract.location import LOCATIVE_CASES, place_of
 from evex.extract.resources import EventProfile, fold, fold_word, word_set
 from evex.frames import Participant
 
-CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
+CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obl:agent")
 
 
 def sentence_participants(
@@ -117,14 +117,18 @@ def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Par
 
 
 def _clause_argument(sentence: Sentence, span: list[Word]) -> bool:
-    """An organisation that acts in the sentence (`le Sénat a signé`, `la Banque mondiale, qui
-    finance ...`), not one that only qualifies a noun (`le leader du Front National`, `le sommet
-    Russie-Afrique`, `en provenance du RB Salzbourg`): those were mostly no parties in the
-    development set."""
+    """An organisation that acts in the sentence as a subject or agent (`le Sénat a signé`, `la
+    Banque mondiale, qui finance ...`, `à laquelle a pris part la Banque mondiale`, an inverted
+    subject the parser takes for an object), not one that is acted on (`X, qui dirige la Société ...`)
+    or only qualifies a noun (`le leader du Front National`, `le sommet Russie-Afrique`, `en
+    provenance du RB Salzbourg`): those were mostly no parties in the development sets."""
     ids = {w.id for w in span}
     top = next((w for w in span if w.head not in ids), span[0])
     while top.deprel == "conj" and sentence.head_of(top) is not None:
         top = sentence.head_of(top)
+    if top.deprel in ("obj", "iobj"):  # `à laquelle a pris part la Banque mondiale`: an inverted subject
+        verb = sentence.head_of(top)
+        return verb is not None and not any(c.deprel.startswith("nsubj") for c in sentence.children(verb))
     return top.deprel in CLAUSE_ARGUMENTS
 
 
