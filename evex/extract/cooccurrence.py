@@ -10,29 +10,65 @@ from __future__ import annotations
 import re
 
 from evex.conllu import Word
+from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
-from evex.extract.entities import is_title, presence_words
+from evex.extract.entities import is_title, presence_words, titled_person
 from evex.extract.gazetteer import gazetteer
+from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
-from evex.extract.resources import fold, fold_word, word_set
+from evex.extract.resources import EventProfile, fold, fold_word, word_set
 from evex.frames import Participant
 
-CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
+CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obl:agent")
 
 
-def sentence_participants(doc: Doc, sentence: Sentence, own: Word) -> list[Participant]:
+def sentence_participants(
+    doc: Doc, sentence: Sentence, own: Word, profile: EventProfile, others: set[int] = frozenset()
+) -> list[Participant]:
     """Who the sentence of the trigger `own` names, but for those merely present and those who only
-    report it (`X a annoncé que des négociations ...`)."""
-    excluded = presence_words(sentence) | _reporters(sentence, own)
+    report it (`X a annoncé que des négociations ...`). A trip's sentence names the countries one
+    goes to, comes from or passes through: only a delegation's or a title's demonym there says who
+    travels (the development sets: 3 of 22 such countries were parties). Nor does it take those
+    named in the phrase of another event's mention, `others` (`une visite au cours de laquelle la
+    délégation s'entretient avec X`: X is the meeting's)."""
+    excluded = presence_words(sentence) | _reporters(sentence, own) | others
     found: list[Participant] = []
     for person in doc.persons.in_sentence(sentence.index):
         if _under(sentence, person.words[0], excluded):
             continue
         evidence = doc.span(sentence, person.words)
         found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
+    found.extend(_described_persons(doc, sentence, excluded))
     found.extend(_paired_surnames(doc, sentence))
     found.extend(_organisations(doc, sentence, excluded))
-    found.extend(_countries(doc, sentence, excluded))
+    found.extend(_countries(doc, sentence, excluded, named=not profile.has_destination))
+    return found
+
+
+def other_mentions(events: list[EventDraft], event: EventDraft, draft: Draft) -> set[int]:
+    """Ids of the verbs of other-typed events' mentions in the draft's sentence that do not govern
+    it (`une visite au cours de laquelle la délégation s'entretient avec X`, `lors duquel il a été
+    reçu par X`): those they name are that event's."""
+    sentence = draft.match.sentence
+    above = {w.id for w in sentence.ancestors(draft.match.head)}
+    return {
+        d.match.head.id
+        for other in events
+        if other is not event and other.type != event.type
+        for d in other.drafts
+        if d.sentence_index == draft.sentence_index and d.match.head.upos == "VERB" and d.match.head.id not in above
+    }
+
+
+def _described_persons(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
+    """`le président laotien est arrivé`: the person the article names with that title and country.
+    Read once events are grouped, so that a trip's later mentions do not join it through its traveller."""
+    found = []
+    for word in sentence.words:
+        if is_title(word) and not _under(sentence, word, excluded):
+            referent = titled_person(doc, sentence, word)
+            if referent:
+                found.append(Participant(referent, "PER", word.text, "described", doc.span(sentence, [word])))
     return found
 
 
@@ -81,14 +117,18 @@ def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Par
 
 
 def _clause_argument(sentence: Sentence, span: list[Word]) -> bool:
-    """An organisation that acts in the sentence (`le Sénat a signé`, `la Banque mondiale, qui
-    finance ...`), not one that only qualifies a noun (`le leader du Front National`, `le sommet
-    Russie-Afrique`, `en provenance du RB Salzbourg`): those were mostly no parties in the
-    development set."""
+    """An organisation that acts in the sentence as a subject or agent (`le Sénat a signé`, `la
+    Banque mondiale, qui finance ...`, `à laquelle a pris part la Banque mondiale`, an inverted
+    subject the parser takes for an object), not one that is acted on (`X, qui dirige la Société ...`)
+    or only qualifies a noun (`le leader du Front National`, `le sommet Russie-Afrique`, `en
+    provenance du RB Salzbourg`): those were mostly no parties in the development sets."""
     ids = {w.id for w in span}
     top = next((w for w in span if w.head not in ids), span[0])
     while top.deprel == "conj" and sentence.head_of(top) is not None:
         top = sentence.head_of(top)
+    if top.deprel in ("obj", "iobj"):  # `à laquelle a pris part la Banque mondiale`: an inverted subject
+        verb = sentence.head_of(top)
+        return verb is not None and not any(c.deprel.startswith("nsubj") for c in sentence.children(verb))
     return top.deprel in CLAUSE_ARGUMENTS
 
 
@@ -114,17 +154,17 @@ def _trim(span: list[Word]) -> list[Word]:
     return span
 
 
-def _countries(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
-    """Countries named other than as a place (`à X`, `en X`), and nationality adjectives of persons'
-    titles and groups (`le ministre français`, `la délégation marocaine`)."""
+def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) -> list[Participant]:
+    """Countries named other than as a place (`à X`, `en X`) when `named`, and nationality adjectives
+    of persons' titles and groups (`le ministre français`, `la délégation marocaine`)."""
     gaz = gazetteer()
     found = []
     for word in sentence.words:
         if _under(sentence, word, excluded):
             continue
-        if word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
+        if named and word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
             place = place_of(sentence, word, doc.text)
-            if place and place.place and place.place.is_country:
+            if place and place.place and place.place.is_country and not _locates_city(doc, sentence, word):
                 found.append(Participant(place.place.name, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
         elif word.deprel == "amod":
             head = sentence.head_of(word)
@@ -132,6 +172,16 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Partici
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
                 found.append(Participant(country, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
     return found
+
+
+def _locates_city(doc: Doc, sentence: Sentence, word: Word) -> bool:
+    """`à Kinshasa (RDC)`, `New York, États-Unis`: a country hanging on a city's name says where the
+    city is, not who takes part."""
+    head = sentence.head_of(word)
+    if head is None or head.upos != "PROPN":
+        return False
+    city = place_of(sentence, head, doc.text)
+    return bool(city and city.place and city.place.is_city)
 
 
 def organisation_acronyms(doc: Doc) -> dict[str, str]:
@@ -143,11 +193,11 @@ def organisation_acronyms(doc: Doc) -> dict[str, str]:
     for sentence in doc.sentences:
         for span in filter(None, map(_trim, sentence.entity_spans("ORG"))):
             names.append(surface(doc.text, span))
-            opening, acronym, closing = (sentence.word(span[-1].id + step) for step in (1, 2, 3))
-            if None in (opening, acronym, closing) or (opening.text, closing.text) != ("(", ")"):
-                continue
-            if _is_acronym(acronym.text) and fold(names[-1])[:1] == fold(acronym.text)[:1]:
-                found.setdefault(acronym.text, names[-1])
+            expansion = _expanded_before_acronym(sentence, span)
+            if expansion:
+                acronym, words = expansion
+                names.append(surface(doc.text, words))
+                found.setdefault(acronym, names[-1])
     for acronym in filter(_may_abbreviate, names):
         expansion = next((n for n in names if len(n.split()) > 1 and _abbreviates(acronym, n)), None)
         if expansion:
@@ -157,6 +207,28 @@ def organisation_acronyms(doc: Doc) -> dict[str, str]:
         if longer:
             found.setdefault(short, longer)
     return found
+
+
+def _expanded_before_acronym(sentence: Sentence, span: list[Word]) -> tuple[str, list[Word]] | None:
+    """`du Bureau de l'Association internationale des Maires francophones (AIMF)`, `le Réseau
+    francophone des femmes responsables dans l'enseignement supérieur (RESUFF)`: an acronym in
+    parentheses after an organisation's phrase names that phrase, from its first capitalised word that begins
+    with the acronym's letter (the tagger may have run a containing body in, or stopped short of
+    complements of the head it tagged) to the parenthesis."""
+    ids = {w.id for w in span}
+    top = next((w for w in span if w.head not in ids), span[0])
+    phrase = list(span)
+    following = sentence.word(span[-1].id + 1)
+    while following is not None and following.upos != "PUNCT" and top in sentence.ancestors(following):
+        phrase.append(following)
+        following = sentence.word(following.id + 1)
+    acronym, closing = sentence.word(phrase[-1].id + 2), sentence.word(phrase[-1].id + 3)
+    if following is None or following.text != "(" or acronym is None or closing is None or closing.text != ")":
+        return None
+    if not _is_acronym(acronym.text):
+        return None
+    starts = [i for i, w in enumerate(phrase) if w.text[:1].isupper() and fold(w.text)[:1] == fold(acronym.text)[:1]]
+    return (acronym.text, phrase[starts[0]:]) if starts else None
 
 
 def _abbreviates(short: str, name: str) -> bool:

@@ -8,12 +8,13 @@ title he was introduced with (`le ministre américain ... Mark Esper` -> États-
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
-from evex.extract.location import place_of, proper_chain
+from evex.extract.location import LOCATIVE_CASES, place_of, proper_chain
 from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
@@ -203,6 +204,14 @@ def _after_article(sentence: Sentence, run: list[Word]) -> bool:
     return before is not None and before.upos == "DET" and before.feat("Definite") == "Def"
 
 
+def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
+    """`aux finales départementales à Saint Malo`: a name a locative preposition introduces, with no
+    title, is a place the gazetteer does not know, not a person."""
+    ids = {w.id for w in run}
+    top = next((w for w in run if w.head not in ids), run[0])
+    return sentence.case_of(top) in LOCATIVE_CASES
+
+
 def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text: str) -> str | None:
     """Country stated in a title: a demonym (ministre algérien) or `de X` (ambassadrice des États-Unis)."""
     if title is None:
@@ -238,7 +247,10 @@ def find_persons(doc: Doc) -> DocEntities:
                 continue
             if _is_title_part(sentence, run, text) or _after_article(sentence, run):
                 continue
-            candidates.append((sentence.index, run, _title_word(sentence, run)))
+            title = _title_word(sentence, run)
+            if title is None and _named_as_place(sentence, run):
+                continue
+            candidates.append((sentence.index, run, title))
     surnames = {
         fold(run[-1].text)
         for index, run, title in candidates
@@ -257,6 +269,8 @@ def find_persons(doc: Doc) -> DocEntities:
         if not name:
             continue
         country = _title_country(sentence, title, run, text)
+        if country is None and title is not None and _is_honorific(title):  # `l'ambassadeur de France, M. X`
+            country = _title_country(sentence, _title_word(sentence, [title]), run, text)
         subject = any(w.deprel.startswith("nsubj") for w in [*run, *([title] if title else [])])
         entities.persons.append(
             PersonMention(
@@ -276,12 +290,58 @@ def _canonicalise(entities: DocEntities) -> None:
     for person in entities.persons:
         if len(person.name.split()) > 1 and person.name not in full_names:
             full_names.append(person.name)
+    spellings = _usual_spellings(full_names, Counter(p.name for p in entities.persons))
     for person in entities.persons:
         folded = fold(person.name)
-        full = next((f for f in full_names if _same_person(fold(f).split(), folded.split())), person.name)
+        full = next((f for f in full_names if _longer_name_of(fold(f).split(), folded.split())), None)
+        full = full or next((f for f in full_names if _same_person(fold(f).split(), folded.split())), None)
+        full = full or _by_given_name(full_names, folded) or person.name
+        full = spellings.get(full, full)
         entities.canonical.setdefault(folded, full)
         if person.country:
             entities.countries.setdefault(full, person.country)
+
+
+def _usual_spellings(full_names: list[str], uses: Counter[str]) -> dict[str, str]:
+    """`Paul Kagamee` beside `Paul Kagamé`: a full name one letter off another with the same given
+    name is a typo of it; the spelling the article uses most (the first, on a tie) is the name."""
+    found: dict[str, str] = {}
+    for name in full_names:
+        words = fold(name).split()
+        for other in full_names:
+            others = fold(other).split()
+            if other == name or len(others) != len(words) or others[:-1] != words[:-1]:
+                continue
+            if min(len(words[-1]), len(others[-1])) >= 5 and _one_letter_off(words[-1], others[-1]):
+                usual = max((name, other), key=lambda n: (uses[n], -full_names.index(n)))
+                if usual != name:
+                    found[name] = usual
+    return found
+
+
+def _one_letter_off(a: str, b: str) -> bool:
+    """One letter replaced, added or removed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _by_given_name(full_names: list[str], folded: str) -> str | None:
+    """`Emmanuel doit se rendre au Gabon` in an article that names `Emmanuel Macron`: a lone word
+    that begins exactly one full name (and ends none) is that person's given name, not a name of its own."""
+    if " " in folded or any(fold(f).split()[-1] == folded for f in full_names):
+        return None
+    owners = [f for f in full_names if fold(f).split()[0] == folded]
+    return owners[0] if len(owners) == 1 else None
+
+
+def _longer_name_of(full: list[str], name: list[str]) -> bool:
+    """`Jean Emmanuel Ouédraogo` after `Rimtalba Jean Emmanuel Ouédraogo`: a name of two words or
+    more that ends a longer full name is that name cut of its first given names."""
+    return 1 < len(name) < len(full) and full[-len(name):] == name
 
 
 def _same_person(full: list[str], name: list[str]) -> bool:
@@ -394,8 +454,17 @@ def _proper_participants(doc: Doc, sentence: Sentence, word: Word, role: str) ->
     if scanned:
         return [_country(doc, sentence, p.name, word, role) for p in scanned]
     if sentence.entity_kind(word) in ("ORG", "MISC") and word.upos == "PROPN":
+        if _in_portfolio(sentence, word):
+            return []
         return [Participant(word.text, "ORG", role=role, evidence=doc.span(sentence, [word]))]
     return []
+
+
+def _in_portfolio(sentence: Sentence, word: Word) -> bool:
+    """`Sports` in the tagged `ministre de la Jeunesse et des Sports`: a word of a name the tagger made
+    of a minister's title is the portfolio, not a party."""
+    span = next((s for s in sentence.entity_spans(sentence.entity_kind(word)) if word in s), [word])
+    return len(span) > 1 and span[0] is not word and bool(keys(span[0]) & word_set("entities", "portfolio_titles"))
 
 
 def _demonyms(sentence: Sentence, word: Word) -> list[tuple[Word, str]]:
@@ -432,10 +501,41 @@ def _described_participants(
         if child.id in stop:
             continue
         if child.deprel == "nmod" and sentence.case_of(child) in GENITIVE | grammar_words("with_case"):
-            if named is not None and not (child.upos == "PROPN" and sentence.entity_kind(child) in ("ORG", "MISC")):
+            if named is not None and not _names_body(sentence, word, child):
                 continue
             found.extend(participants_in(doc, sentence, child, role, stop))
     return found
+
+
+def _names_body(sentence: Sentence, title: Word, word: Word) -> bool:
+    """The body a named person's title belongs to (`le président de la FIFA, X`), not the portfolio
+    of the title (`le ministre de la Jeunesse et des Sports, X`): a tagged name that the lemmatiser
+    does not take for a capitalised common noun, after a title that has no portfolio."""
+    if keys(title) & word_set("entities", "portfolio_titles"):
+        return False
+    return word.upos == "PROPN" and sentence.entity_kind(word) in ("ORG", "MISC") and not word.lemma.islower()
+
+
+def titled_person(doc: Doc, sentence: Sentence, title: Word) -> str | None:
+    """`le président laotien`, `le chef de l'Etat burundais` with no name: the one person the article
+    names with that title and that country."""
+    determiner = sentence.determiner(title)
+    if determiner is None or determiner.deprel != "det" or fold(determiner.lemma) != "le":
+        return None
+    if _named_person_below(doc, sentence, title, set()) is not None:
+        return None
+    country = _title_country(sentence, title, [], doc.text)
+    if country is None:
+        return None
+    wanted = keys(title) & word_set("entities", "titles")
+    entities = doc.persons
+    names = {
+        entities.full_name(p.name)
+        for p in entities.persons
+        if p.title and fold_word(p.title) in wanted
+        and (country is None or entities.countries.get(entities.full_name(p.name)) == country)
+    }
+    return names.pop() if len(names) == 1 else None
 
 
 def _named_person_below(doc: Doc, sentence: Sentence, word: Word, stop: set[int]) -> PersonMention | None:
@@ -479,6 +579,7 @@ def _organisations(
 
     def trimmed(root: Word, extra: set[int]) -> list[Word]:
         inner = blocked | extra
+        inner |= {w.id for w in sentence.subtree(root, inner) if w.id != root.id and _parenthesised(sentence, w)}
         for w in sentence.subtree(root, inner):
             if w.id != root.id and keys(w) & org_nouns and w.deprel in ("nmod", "conj"):
                 inner |= {w.id}
@@ -507,6 +608,12 @@ def _organisations(
     for other in coordinated:
         found.extend(_organisations(doc, sentence, other, role, stop))
     return found
+
+
+def _parenthesised(sentence: Sentence, word: Word) -> bool:
+    """`(AIMF)` after `Association internationale des Maires francophones`: an alias in parentheses
+    is no part of the name (the acronyms component maps it to the name)."""
+    return any(c.text == "(" and c.id < word.id for c in sentence.children(word))
 
 
 def is_pair(sentence: Sentence, word: Word) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from evex.conllu import ParsedDoc
 from evex.extract.arguments import describe
-from evex.extract.cooccurrence import organisation_acronyms, sentence_participants
+from evex.extract.cooccurrence import organisation_acronyms, other_mentions, sentence_participants
 from evex.extract.doc import Doc, build_doc
 from evex.extract.entities import find_persons
 from evex.extract.grouping import group_mentions, merge_headline_events
@@ -83,7 +83,9 @@ def _attendance(doc: Doc) -> None:
 def _cooccurrence(doc: Doc) -> None:
     for event in doc.events:
         for draft in event.drafts:
-            event.attendees.extend(sentence_participants(doc, draft.match.sentence, draft.match.head))
+            others = other_mentions(doc.events, event, draft)
+            found = sentence_participants(doc, draft.match.sentence, draft.match.head, event.profile, others)
+            event.attendees.extend(found)
 
 
 def _frames(doc: Doc) -> None:
