@@ -110,6 +110,20 @@ def _name_token(sentence: Sentence, word: Word) -> bool:
 
 
 _LINK = re.compile(r"(?:https?://|www\.)\S*")
+_GLUED_WORD = re.compile(r"^([A-ZÀ-Ý][a-zà-ÿ]+)(?=[A-ZÀ-Ý][a-zà-ÿ])")
+
+
+def _unglued(name: str) -> str:
+    """`ArméeThierry Burkhard`, `MonsieurEmmanuel Macron`, `ÉtatMacky Sall`: the archive glued the word
+    before onto the name. A glued word of five letters or more, or a title's or an institution's word,
+    is cut off; a shorter one is a name particle (`DeShawn`, `MacArthur`)."""
+    glued = _GLUED_WORD.match(name)
+    if glued is None:
+        return name
+    known = ("titles", "honorifics", "org_nouns", "state_nouns", "group_nouns")
+    if len(glued.group(1)) >= 5 or fold_word(glued.group(1)) in set().union(*(word_set("entities", k) for k in known)):
+        return name[glued.end():]
+    return name
 
 
 def _is_honorific(word: Word) -> bool:
@@ -266,6 +280,7 @@ def find_persons(doc: Doc) -> DocEntities:
         if not tagged and fold(run[-1].text) not in surnames:
             continue
         name = _LINK.sub("", surface(text, run)).strip()  # `Macronhttps://t.co`: a tweet's link glued on
+        name = _unglued(name)
         if not name:
             continue
         country = _title_country(sentence, title, run, text)
