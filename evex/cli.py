@@ -7,6 +7,8 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +24,7 @@ db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True
 app.add_typer(db_app, name="db")
 
 SETUP_ERROR_EXIT = 2
+WORKERS_LOG_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 
 
 def _print_version(wanted: bool) -> None:
@@ -131,16 +134,29 @@ def run(
     preflight.check_prefect_api(PREFECT_API_URL.value())
     database.upgrade(url)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # a stopped run stops what it started, as Ctrl+C does
-    if not verbose:  # the parsing processes print what the bar lets through here: warnings and errors
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     starting = "connecting to Prefect" if PREFECT_API_URL.value() else "starting Prefect's temporary server"
-    with progress.progress_bar(starting, verbose), run_api(get_settings().prefect_startup_s):
+    with progress.progress_bar(starting, verbose), _quiet_workers(verbose), run_api(get_settings().prefect_startup_s):
         summary = configured_pipeline()(paths=drop, default_date=date or get_settings().default_doc_date)
     typer.echo(summary.text(database.masked(url)))
     for source, reason in summary.errors:
         typer.echo(f"failed: {source}: {reason}", err=True)
     if summary.failed and not (summary.new or summary.skipped):
         raise typer.Exit(code=1)
+
+
+@contextmanager
+def _quiet_workers(verbose: bool) -> Iterator[None]:
+    """Without --verbose the parsing processes, which inherit this environment, print only what the
+    bar lets through here (warnings and errors). The setting is this run's alone: a command run
+    in-process must not leave it behind for the next one or for the processes it starts."""
+    if verbose or WORKERS_LOG_LEVEL in os.environ:
+        yield
+        return
+    os.environ[WORKERS_LOG_LEVEL] = "WARNING"
+    try:
+        yield
+    finally:
+        os.environ.pop(WORKERS_LOG_LEVEL, None)
 
 
 @app.command()
