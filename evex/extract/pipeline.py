@@ -109,10 +109,11 @@ def _learned_filter(doc: Doc) -> None:
     the rules' events stand."""
     decision = shipped_decision(EVENT_FILTER)
     if decision is not None:
-        doc.frames = real_events(doc.sentences, doc.date, doc.frames, doc.headline, decision)
+        doc.frames = real_events(doc, decision)
 
 
-COMPONENTS = (
+# The rules alone: what the learned decisions are trained on and scored against (bench/learn.py).
+RULE_COMPONENTS = (
     Component("persons", ("sentences", "text"), ("persons",), _persons),
     Component("acronyms", ("sentences", "text"), ("acronyms",), _acronyms),
     Component("country pair", ("sentences",), ("pair",), _pair),
@@ -127,6 +128,9 @@ COMPONENTS = (
         ("frames",),
         _frames,
     ),
+)
+COMPONENTS = (
+    *RULE_COMPONENTS,
     Component("learned event filter", ("frames", "headline", "date"), ("filtered frames",), _learned_filter),
 )
 
@@ -143,11 +147,15 @@ class Extractor:
         if unknown:
             raise LexiconError(f"trigger entries need conditions no predicate checks: {', '.join(unknown)}")
 
-    def extract(self, parsed: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
+    def read(self, parsed: ParsedDoc, text: str, doc_date: str | None) -> Doc:
+        """The article's Doc, filled by every component: its frames and what they came from."""
         doc = build_doc(parsed, text, doc_date, self.lexicon)
         for component in self.components:
             component.run(doc)
-        return doc.frames
+        return doc
+
+    def extract(self, parsed: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
+        return self.read(parsed, text, doc_date).frames
 
 
 def check_order(components: Sequence[Component]) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from evex.conllu import Sentence, Word
+from evex.conllu import Word
+from evex.extract.doc import Sentence
 from evex.frames import EventFrame
 
 Features = dict[str, float]
@@ -23,23 +24,12 @@ def _first_word(sentence: Sentence, start: int) -> Word | None:
     return next((w for w in sentence.words if w.start_char <= start < w.end_char), None)
 
 
-def _clause_verb(sentence: Sentence, word: Word) -> Word | None:
-    """The verb the trigger is an argument of (the trigger itself for a verb)."""
-    seen = set()
-    while word is not None and word.id not in seen:
-        if word.upos in ("VERB", "AUX"):
-            return word
-        seen.add(word.id)
-        word = sentence.head_of(word)
-    return None
-
-
 def _verb_form(sentence: Sentence, verb: Word | None) -> str:
     """Tense and mood of the clause, compound tenses read from their auxiliary (a passé composé is
     `Pres` on the auxiliary and a past participle)."""
     if verb is None:
         return "none"
-    auxiliaries = [w for w in sentence.words if w.head == verb.id and w.deprel.startswith("aux")]
+    auxiliaries = [w for w in sentence.children(verb) if w.deprel.startswith("aux")]
     marked = auxiliaries[0] if auxiliaries else verb
     parts = [marked.feat("VerbForm") or "", marked.feat("Mood") or "", marked.feat("Tense") or ""]
     if auxiliaries and verb.feat("VerbForm") == "Part":
@@ -51,7 +41,7 @@ def _verb_form(sentence: Sentence, verb: Word | None) -> str:
 
 def _determiner(sentence: Sentence, word: Word) -> str:
     """The trigger noun's determiner, by its features (definite, indefinite, possessive, demonstrative)."""
-    det = next((w for w in sentence.words if w.head == word.id and w.deprel == "det"), None)
+    det = next((w for w in sentence.children(word) if w.deprel == "det"), None)
     if det is None:
         return "none"
     if det.feat("Poss") == "Yes":
@@ -60,7 +50,7 @@ def _determiner(sentence: Sentence, word: Word) -> str:
 
 
 def _negated(sentence: Sentence, verb: Word | None) -> bool:
-    return verb is not None and any(w.head == verb.id and w.feat("Polarity") == "Neg" for w in sentence.words)
+    return verb is not None and any(w.feat("Polarity") == "Neg" for w in sentence.children(verb))
 
 
 def _year(iso: str | None) -> int | None:
@@ -80,7 +70,7 @@ def _mention_features(sentences: list[Sentence], frame: EventFrame, headline: fr
         yield f"lemma={frame.type}:{lemma}", 1.0
         if word is None:
             continue
-        verb = _clause_verb(sentence, word)
+        verb = sentence.governing_verb(word)
         yield f"upos={word.upos}", 1.0
         yield f"number={word.feat('Number') or 'none'}", 1.0
         yield f"determiner={_determiner(sentence, word)}", 1.0
@@ -91,9 +81,10 @@ def _mention_features(sentences: list[Sentence], frame: EventFrame, headline: fr
         yield f"head={head.lemma.lower() if head else 'root'}", 1.0
         if verb is not None and verb is not word:
             yield f"verb={verb.lemma.lower()}", 1.0
-        for child in sentence.words:
-            if child.head == word.id and child.deprel.split(":")[0] in ("nmod", "amod", "obl", "obj"):
-                yield f"child={child.lemma.lower() if child.upos != 'PROPN' else child.ner[-3:]}", 1.0
+        for child in sentence.children(word):
+            if child.deprel.split(":")[0] in ("nmod", "amod", "obl", "obj"):
+                name = child.lemma.lower() if child.upos != "PROPN" else sentence.entity_kind(child) or "O"
+                yield f"child={name}", 1.0
         yield "sentence_words", min(len(sentence.words), 80) / 80
 
 
