@@ -73,7 +73,7 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
     if word.upos not in ("PROPN", "NOUN", "X") or (word.upos == "NOUN" and not word.text[:1].isupper()):
         return None
     chain = proper_chain(sentence, word)
-    name = surface(text, chain) + _cut_off(text, chain[-1])
+    name = surface(text, chain)
     place = gaz.lookup(name) or gaz.lookup(surface(text, [word]))
     if place is None:
         scanned = gaz.scan(name)
@@ -85,12 +85,6 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
     if word.text[:1].isupper() and not keys(word) & word_set("entities", "titles"):
         return FoundPlace(None, name, word)
     return None
-
-
-def _cut_off(text: str, word: Word) -> str:
-    """Letters the tokenizer cut from a name's last word (`Djibout` + `i` at the end of a
-    headline): the place is the whole word as written."""
-    return re.match(r"[^\W\d_]*", text[word.end_char :]).group()
 
 
 def locative_places(
