@@ -149,14 +149,13 @@ def _quiet_workers(verbose: bool) -> Iterator[None]:
     """Without --verbose the parsing processes, which inherit this environment, print only what the
     bar lets through here (warnings and errors). The setting is this run's alone: a command run
     in-process must not leave it behind for the next one or for the processes it starts."""
+    from evex.prefect_server import environment_variable
+
     if verbose or WORKERS_LOG_LEVEL in os.environ:
         yield
         return
-    os.environ[WORKERS_LOG_LEVEL] = "WARNING"
-    try:
+    with environment_variable(WORKERS_LOG_LEVEL, "WARNING"):
         yield
-    finally:
-        os.environ.pop(WORKERS_LOG_LEVEL, None)
 
 
 @app.command()

@@ -45,20 +45,27 @@ def run_api(startup_s: float) -> Iterator[str]:
     if configured:
         yield configured
         return
-    with temporary_server(startup_s) as url:
-        previous = os.environ.get("PREFECT_API_URL")
-        os.environ["PREFECT_API_URL"] = url  # for the processes this one starts
-        try:
-            with temporary_settings(updates={PREFECT_API_URL: url}):
-                try:
-                    yield url
-                finally:
-                    send_what_is_queued()
-        finally:
-            if previous is None:
-                os.environ.pop("PREFECT_API_URL", None)
-            else:
-                os.environ["PREFECT_API_URL"] = previous
+    with temporary_server(startup_s) as url, environment_variable("PREFECT_API_URL", url):
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            try:
+                yield url
+            finally:
+                send_what_is_queued()
+
+
+@contextmanager
+def environment_variable(name: str, value: str) -> Iterator[None]:
+    """`name` set to `value` for the block in this process's environment, which the processes it starts
+    inherit; as it was afterwards (a command run in-process leaves nothing behind)."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 def send_what_is_queued(timeout_s: float = 10.0) -> None:
