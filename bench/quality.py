@@ -5,7 +5,9 @@ there), ingested, parsed with the real Stanza models, extracted and scored again
 once with the scrapers' `.meta.json` sidecars and, where the set has any, once without them (dates
 only from the text: a check, not a set of its own).
 Parses are cached in the work folder, keyed by the text, the models and the parse code, so that
-measuring a rule change costs seconds; extraction always runs afresh.
+measuring a rule change costs seconds; extraction always runs afresh. A parse is evex's own, with
+dependencies where the extractor reads them (`Extractor.dependency_sentences`); an entry whose
+dependencies are no longer those the extractor asks for (a lexicon change) is parsed again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from evex import parse
 from evex.conllu import read_conllu
 from evex.evaluate import error_breakdown, format_breakdown, load_jsonl, score_by_type, score_docs
 from evex.export import frame_record
-from evex.extract import extract_events
+from evex.extract import default_extractor, extract_events
 from evex.frames import EventFrame
 from evex.ingest import Article, discover, read_article
 
@@ -72,10 +74,11 @@ class ParseCache:
 
     def parses(self, articles: list[Article]) -> list[dict | None]:
         """Each article's parse (`conllu`, `parse_s`); None where Stanza failed."""
-        missing = [a for a in articles if self.key(a.text) not in self.entries]
+        missing = [a for a in articles if not self._current(a)]
         if missing:
             started = time.perf_counter()
-            results = parse.parse_texts([a.text for a in missing], self.stanza_dir, False, 20000)
+            results = parse.parse_texts([a.text for a in missing], self.stanza_dir, False, 20000,
+                                        dependencies_for=default_extractor().dependency_sentences)
             seconds_per_word = (time.perf_counter() - started) / max(sum(a.n_words for a in missing), 1)
             for article, result in zip(missing, results, strict=True):
                 if result.conllu:
@@ -83,6 +86,15 @@ class ParseCache:
                         "conllu": result.conllu, "parse_s": article.n_words * seconds_per_word}
             self.path.write_text(json.dumps(self.entries))
         return [self.entries.get(self.key(a.text)) for a in articles]
+
+    def _current(self, article: Article) -> bool:
+        """Whether the cached parse has dependencies in exactly the sentences the extractor reads them in."""
+        entry = self.entries.get(self.key(article.text))
+        if entry is None:
+            return False
+        parsed = read_conllu(entry["conllu"])
+        needed = default_extractor().dependency_sentences(parsed, article.text)
+        return needed == {s.index for s in parsed.sentences if s.has_dependencies}
 
 
 def extracted(articles: list[Article], parses: list[dict | None]) -> Iterator[tuple[Article, list[EventFrame]]]:

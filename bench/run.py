@@ -136,12 +136,28 @@ def stored_run(url: str) -> dict:
     from evex.query import run_query
 
     rows = run_query(url, "SELECT n_events, timings FROM pipeline_runs ORDER BY id DESC LIMIT 1").rows
-    out = {"rows": count_rows(get_engine(url))}
+    out = {"rows": count_rows(get_engine(url)), "dependencies": dependency_share(url)}
     if rows:
         events, timings = rows[0]
         out.update(events=events, stages=json.loads(timings) if isinstance(timings, str) else timings)
     get_engine(url).dispose()
     return out
+
+
+def dependency_share(url: str) -> dict:
+    """How many of the stored parses' sentences and words the dependency parser ran on."""
+    from evex.conllu import read_conllu
+    from evex.query import run_query
+
+    counts = dict.fromkeys(("sentences", "sentences_parsed", "words", "words_parsed"), 0)
+    for (content,) in run_query(url, "SELECT content FROM parses", max_rows=10**9).rows:
+        for sentence in read_conllu(content).sentences:
+            counts["sentences"] += 1
+            counts["words"] += len(sentence.words)
+            if sentence.has_dependencies:
+                counts["sentences_parsed"] += 1
+                counts["words_parsed"] += len(sentence.words)
+    return counts
 
 
 def bare_run(options: Options, drop: Path, tag: str) -> dict:

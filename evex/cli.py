@@ -161,13 +161,14 @@ def _quiet_workers(verbose: bool) -> Iterator[None]:
 @app.command()
 @reports_setup_errors
 def reextract(db: DbOption = None) -> None:
-    """Extract events again from the stored parses (after a rule change), without parsing again."""
+    """Extract events again from the stored parses (after a rule change); only sentences the rules now
+    read dependencies in, and that were stored without, are parsed again."""
     from evex import db as database
     from evex.pipeline import reextract_stored
 
     url = _existing_database(db)
     database.upgrade(url)
-    articles, events = reextract_stored(database.get_engine(url))
+    articles, events = reextract_stored(database.get_engine(url), get_settings())
     typer.echo(f"{counted(articles, 'article')} re-extracted, {counted(events, 'event report')}")
 
 

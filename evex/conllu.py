@@ -2,6 +2,8 @@
 
 Stanza writes one line per multi-word token (`7-8 au`) followed by its words (`à`, `le`); the
 character offsets and the NER tag live on the token, so every word of a token inherits them.
+A sentence the dependency parser did not run on (evex parses only the sentences extraction reads
+dependencies in: `evex.parse`) has `_` as every word's HEAD and DEPREL: its words' `head` is None.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ class Word:
     lemma: str
     upos: str
     feats: dict[str, str]
-    head: int
-    deprel: str
+    head: int | None  # None: the sentence carries no dependencies
+    deprel: str  # "" where head is None
     start_char: int
     end_char: int
     ner: str = "O"
@@ -43,10 +45,14 @@ class Sentence:
         return self.words[-1].end_char if self.words else 0
 
     def word(self, word_id: int) -> Word | None:
-        """The word with this 1-based id, or None for the root (0)."""
-        if 1 <= word_id <= len(self.words):
+        """The word with this 1-based id, or None for the root (0) and for no head (None)."""
+        if word_id is not None and 1 <= word_id <= len(self.words):
             return self.words[word_id - 1]
         return None
+
+    @property
+    def has_dependencies(self) -> bool:
+        return any(w.head is not None for w in self.words)
 
     def children(self, word: Word) -> list[Word]:
         return [w for w in self.words if w.head == word.id]
@@ -134,8 +140,8 @@ def read_conllu(text: str) -> ParsedDoc:
                 lemma=cols[2] if cols[2] != "_" else cols[1].lower(),
                 upos=cols[3],
                 feats=_parse_feats(cols[5]),
-                head=int(cols[6]) if cols[6] != "_" else 0,
-                deprel=cols[7],
+                head=int(cols[6]) if cols[6] != "_" else None,
+                deprel=cols[7] if cols[7] != "_" else "",
                 start_char=start,
                 end_char=end,
                 ner=ner,

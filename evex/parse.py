@@ -14,7 +14,7 @@ import logging
 import os
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
@@ -23,6 +23,11 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
+# The dependency parser is two thirds of a parse, and extraction reads dependencies in few sentences
+# (in a random feed, 19 % of sentences hold a word of the trigger lexicon): the parser runs on the
+# sentences a selector names (the extractor's: `Extractor.dependency_sentences`), given the parse
+# without dependencies and the text; the others keep `_` as HEAD and DEPREL in the stored CoNLL-U.
+DependencySelector = Callable[["ParsedDoc", str], set[int]]
 REQUIRED_MODELS = ("tokenize", "mwt", "pos", "lemma", "depparse", "pretrain")  # ner is optional; pretrain: word vectors
 TOKENIZING = ("tokenize", "mwt")  # run first, so that sentences too long for depparse are cut (below)
 # Where a sentence too long for depparse is cut, best first: depparse scores every pair of a
@@ -273,10 +278,16 @@ def batches_by_words(texts: list[str], max_words: int) -> Iterator[list[int]]:
 
 
 def parse_texts(
-    texts: list[str], folder: Path, use_gpu: bool, max_words: int, max_sentence_words: int | None = None
+    texts: list[str],
+    folder: Path,
+    use_gpu: bool,
+    max_words: int,
+    max_sentence_words: int | None = None,
+    dependencies_for: DependencySelector | None = None,
 ) -> list[ParseResult]:
     """CoNLL-U for each text; a document Stanza fails on gets an error and the others go on.
-    `max_sentence_words` defaults to the setting (EVEX_MAX_SENTENCE_WORDS)."""
+    `max_sentence_words` defaults to the setting (EVEX_MAX_SENTENCE_WORDS); dependencies in the
+    sentences `dependencies_for` names, in all without one."""
     if max_sentence_words is None:
         from evex.settings import get_settings
 
@@ -284,47 +295,129 @@ def parse_texts(
     nlp = load_pipeline(folder, use_gpu)
     results: list[ParseResult] = [ParseResult(None)] * len(texts)
     for group in batches_by_words(texts, max_words):
-        prepared = [with_line_breaks_as_boundaries(for_models(texts[i])) for i in group]
+        prepared = [(texts[i], *with_line_breaks_as_boundaries(for_models(texts[i]))) for i in group]
         try:
-            parsed = _parse_bounded(nlp, prepared, max_sentence_words)
+            parsed = _parse_bounded(nlp, prepared, max_sentence_words, dependencies_for)
         except Exception as exc:  # noqa: BLE001 - isolate the failing document below
             log.warning("batch of %d documents failed (%s); parsing them one by one", len(group), exc)
-            parsed = [_parse_one(nlp, one, max_sentence_words) for one in prepared]
-        for i, doc in zip(group, parsed, strict=True):
-            results[i] = doc if isinstance(doc, ParseResult) else _to_conllu(*doc)
+            parsed = [_parse_one(nlp, one, max_sentence_words, dependencies_for) for one in prepared]
+        for i, result in zip(group, parsed, strict=True):
+            results[i] = result if isinstance(result, ParseResult) else ParseResult(result)
         del parsed
         release_free_memory()
     return results
 
 
-def _parse_bounded(nlp, prepared: list[tuple[str, list[int]]], max_sentence_words: int) -> list[tuple]:
-    """Stanza on the texts, no sentence over `max_sentence_words` words: tokenized first, a document
-    with longer sentences is cut (`sentence_cuts`) and tokenized again until none is, then the other
-    processors run on all. Text without such a sentence goes through exactly the processors, in the
-    order, of one plain `bulk_process` call. Each document comes with its insertions, first made first."""
+def _parse_bounded(
+    nlp, prepared: list[tuple[str, str, list[int]]], max_sentence_words: int, dependencies_for: DependencySelector | None
+) -> list[str]:
+    """CoNLL-U of the texts (each given as the text, the text prepared for the models and its
+    insertions), no sentence over `max_sentence_words` words: tokenized first, a document with
+    longer sentences is cut (`sentence_cuts`) and tokenized again until none is, then tagged (POS,
+    lemmas, NER), then given dependencies where `dependencies_for` asks (`add_dependencies`)."""
     import stanza
 
-    documents = nlp.bulk_process([stanza.Document([], text=text) for text, _ in prepared], processors=TOKENIZING)
-    layers = [[inserted] for _, inserted in prepared]
+    from evex.conllu import read_conllu
+
+    documents = nlp.bulk_process([stanza.Document([], text=text) for _, text, _ in prepared], processors=TOKENIZING)
+    layers = [[inserted] for _, _, inserted in prepared]
     for k, document in enumerate(documents):
         while cuts := sentence_cuts(document, max_sentence_words):
             text, inserted = with_cuts(document.text, cuts)
             layers[k].append(inserted)
             document = nlp.bulk_process([stanza.Document([], text=text)], processors=TOKENIZING)[0]
         documents[k] = join_split_word_ends(document)
-    rest = [name for name in nlp.processors if name not in TOKENIZING]
-    return list(zip(nlp.bulk_process(documents, processors=rest), layers, strict=True))
+    tagging = [name for name in nlp.processors if name not in TOKENIZING and name != "depparse"]
+    tagged = [_to_conllu(document, layer) for document, layer in zip(nlp.bulk_process(documents, processors=tagging),
+                                                                      layers, strict=True)]
+    if dependencies_for is None:
+        needed = [None] * len(tagged)
+    else:
+        needed = [dependencies_for(read_conllu(conllu), text) for conllu, (text, _, _) in zip(tagged, prepared, strict=True)]
+    return add_dependencies(nlp, tagged, needed)
 
 
-def _to_conllu(document, layers: list[list[int]]) -> ParseResult:
+def _to_conllu(document, layers: list[list[int]]) -> str:
     conllu = "{:C}".format(document)
     for inserted in reversed(layers):
         conllu = restore_offsets(conllu, inserted)
-    return ParseResult(conllu + "\n")
+    return conllu + "\n"
 
 
-def _parse_one(nlp, prepared: tuple[str, list[int]], max_sentence_words: int) -> object:
+def _parse_one(nlp, prepared: tuple[str, str, list[int]], max_sentence_words: int,
+               dependencies_for: DependencySelector | None) -> str | ParseResult:
     try:
-        return _parse_bounded(nlp, [prepared], max_sentence_words)[0]
+        return _parse_bounded(nlp, [prepared], max_sentence_words, dependencies_for)[0]
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
         return ParseResult(None, error=f"Stanza failed: {type(exc).__name__}: {exc}".splitlines()[0])
+
+
+def add_dependencies(nlp, conllus: list[str], needed: list[set[int] | None]) -> list[str]:
+    """Each CoNLL-U with the dependency parser run, in one call for all, on the sentences (by index)
+    `needed` names that have none yet (every sentence where it is None); a sentence with none, and
+    not needed, gets `_` as HEAD and DEPREL. `evex reextract` calls it on stored parses when a new
+    lexicon reads dependencies in more sentences."""
+    import stanza
+
+    documents = [_sentence_blocks(conllu) for conllu in conllus]
+    todo: list[list[list[list[str]]]] = []  # per document, the word rows of each sentence to parse
+    for sentences, wanted in zip(documents, needed, strict=True):
+        todo.append([
+            rows for index, rows in enumerate(sentences)
+            if (wanted is None or index in wanted) and not _has_dependencies(rows)
+        ])
+    inputs = [stanza.Document([[_word_dict(row) for row in _word_rows(rows)] for rows in sentences])
+              for sentences in todo if sentences]
+    parsed = iter(nlp.bulk_process(inputs, processors=["depparse"]) if inputs else [])
+    for sentences in todo:
+        if not sentences:
+            continue
+        for rows, sentence in zip(sentences, next(parsed).sentences, strict=True):
+            for row, word in zip(_word_rows(rows), sentence.words, strict=True):
+                row[6], row[7] = str(word.head), word.deprel
+    for sentences in documents:
+        for rows in sentences:
+            if not _has_dependencies(rows):
+                for row in _word_rows(rows):
+                    row[6] = row[7] = "_"
+    return [_conllu_text(sentences) for sentences in documents]
+
+
+def keep_dependencies(conllu: str, kept: set[int]) -> str:
+    """The CoNLL-U with the dependencies of the sentences (by index) not in `kept` taken out: what
+    `parse_texts` stores when told to parse those alone (the parser reads one sentence at a time)."""
+    sentences = _sentence_blocks(conllu)
+    for index, rows in enumerate(sentences):
+        if index not in kept:
+            for row in _word_rows(rows):
+                row[6] = row[7] = "_"
+    return _conllu_text(sentences)
+
+
+def _conllu_text(sentences: list[list[list[str]]]) -> str:
+    return "\n\n".join("\n".join("\t".join(row) if len(row) == 10 else row[0] for row in rows) for rows in sentences) + "\n"
+
+
+def _sentence_blocks(conllu: str) -> list[list[list[str]]]:
+    """The sentences of a CoNLL-U text, each a list of rows: a comment as one cell, a token or a
+    word as its ten columns."""
+    return [[line.split("\t") if not line.startswith("#") else [line] for line in block.splitlines()]
+            for block in conllu.strip("\n").split("\n\n") if block.strip()]
+
+
+def _word_rows(rows: list[list[str]]) -> list[list[str]]:
+    return [row for row in rows if len(row) == 10 and row[0].isdigit()]
+
+
+def _has_dependencies(rows: list[list[str]]) -> bool:
+    return any(row[7] != "_" for row in _word_rows(rows))
+
+
+def _word_dict(row: list[str]) -> dict:
+    """A word as Stanza's depparse reads it (form, lemma, tags, features)."""
+    word = {"id": int(row[0]), "text": row[1], "lemma": row[2], "upos": row[3]}
+    if row[4] != "_":
+        word["xpos"] = row[4]
+    if row[5] != "_":
+        word["feats"] = row[5]
+    return word

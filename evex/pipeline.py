@@ -19,9 +19,10 @@ import models
 
 from evex import parse
 from evex.conllu import read_conllu
-from evex.extract import extract_events
+from evex.extract import default_extractor, extract_events
 from evex.ingest import Article, IngestError, article_hash, discover, read_article
 from evex.load import LoadResult, ProcessedArticle, known_hashes, load_batch, record_ingest_errors, replace_frames
+from evex.preflight import check_models
 from evex.settings import Settings
 from evex.wording import counted
 
@@ -106,7 +107,8 @@ def parse_articles(articles: list[Article], settings: Settings) -> list[Processe
     versions = parse.model_versions(folder)
     started = time.perf_counter()
     results = parse.parse_texts(
-        [a.text for a in articles], folder, use_gpu, settings.parse_batch_words, settings.max_sentence_words
+        [a.text for a in articles], folder, use_gpu, settings.parse_batch_words, settings.max_sentence_words,
+        default_extractor().dependency_sentences,
     )
     elapsed = time.perf_counter() - started
     words = sum(a.n_words for a in articles)
@@ -135,18 +137,34 @@ def extract_articles(batch: list[ProcessedArticle]) -> list[ProcessedArticle]:
     return batch
 
 
-def reextract_stored(engine: Engine) -> tuple[int, int]:
-    """Run extraction again on every stored parse (after a rule change): no parsing, no new articles."""
+def reextract_stored(engine: Engine, settings: Settings) -> tuple[int, int]:
+    """Run extraction again on every stored parse (after a rule change): no new articles, and no
+    parsing but the dependencies of the sentences the rules now read that have none stored yet."""
     with Session(engine) as session:
         article_ids = list(session.scalars(select(models.Parse.article_id).order_by(models.Parse.article_id)))
     events = 0
     for article_id in article_ids:  # one article in memory at a time
         with Session(engine) as session:
             article = session.get(models.Article, article_id)
-            doc = read_conllu(article.parse.content)
+            content = with_needed_dependencies(article.parse.content, article.text, settings)
+            if content != article.parse.content:
+                article.parse.content = content
+                session.commit()
             text, doc_date = article.text, article.doc_date
-        events += replace_frames(engine, article_id, extract_events(doc, text, doc_date))
+        events += replace_frames(engine, article_id, extract_events(read_conllu(content), text, doc_date))
     return len(article_ids), events
+
+
+def with_needed_dependencies(conllu: str, text: str, settings: Settings) -> str:
+    """A stored parse with dependencies in every sentence the extractor reads them in: the parser
+    runs (models loaded on the first need) on the ones stored without; unchanged when none lack them."""
+    parsed = read_conllu(conllu)
+    needed = default_extractor().dependency_sentences(parsed, text)
+    if all(parsed.sentences[i].has_dependencies for i in needed):
+        return conllu
+    folder = check_models(settings.stanza_resources_dir)
+    use_gpu = parse.gpu_available() if settings.stanza_use_gpu is None else settings.stanza_use_gpu
+    return parse.add_dependencies(parse.load_pipeline(folder, use_gpu), [conllu], [needed])[0]
 
 
 def load_articles(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:

@@ -225,7 +225,7 @@ def _expanded_before_acronym(sentence: Sentence, span: list[Word]) -> tuple[str,
     acronym, closing = sentence.word(phrase[-1].id + 2), sentence.word(phrase[-1].id + 3)
     if following is None or following.text != "(" or acronym is None or closing is None or closing.text != ")":
         return None
-    if not _is_acronym(acronym.text):
+    if not is_acronym(acronym.text):
         return None
     starts = [i for i, w in enumerate(phrase) if w.text[:1].isupper() and fold(w.text)[:1] == fold(acronym.text)[:1]]
     return (acronym.text, phrase[starts[0]:]) if starts else None
@@ -265,8 +265,8 @@ def _in_order(letters: str, word: str) -> bool:
 
 def _may_abbreviate(token: str) -> bool:
     """An acronym, or one written as a capitalised word (`Fbvb`) that an expansion must then spell."""
-    return _is_acronym(token) or (3 <= len(token) <= 10 and token.isalpha() and token[0].isupper())
+    return is_acronym(token) or (3 <= len(token) <= 10 and token.isalpha() and token[0].isupper())
 
 
-def _is_acronym(token: str) -> bool:
+def is_acronym(token: str) -> bool:
     return 2 <= len(token) <= 10 and token.isalpha() and sum(c.isupper() for c in token) >= 2

@@ -3,17 +3,27 @@
 Each component names what it reads on the Doc (`needs`) and what it writes there (`provides`);
 the order is checked once, when the extractor is built, so that a component placed before what
 it reads is a clear error rather than a silent None. The Doc starts with what `build_doc` reads
-from the parse, the text and the date (`BUILT`).
+from the parse, the text and the date (`BUILT`). A component also names the sentences it reads
+dependencies in (`dependencies`, told from the parse before the dependency parser runs): the
+parser runs on those alone (`Extractor.dependency_sentences`, `evex.parse`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 from evex.conllu import ParsedDoc
 from evex.extract.arguments import describe
 from evex.extract.cooccurrence import organisation_acronyms, other_mentions, sentence_participants
+from evex.extract.dependencies import (
+    acronym_sentences,
+    attendance_sentences,
+    pair_sentences,
+    tour_sentences,
+    trigger_sentences,
+)
 from evex.extract.doc import Doc, build_doc
 from evex.extract.entities import find_persons
 from evex.extract.grouping import group_mentions, merge_headline_events
@@ -47,6 +57,8 @@ class Component:
     needs: tuple[str, ...]
     provides: tuple[str, ...]
     run: Callable[[Doc], None]
+    # The sentences (by index) whose dependencies it reads; None: none beyond other components'.
+    dependencies: Callable[[Doc], set[int]] | None = None
 
 
 def _persons(doc: Doc) -> None:
@@ -115,18 +127,19 @@ def _learned_filter(doc: Doc) -> None:
 # The rules alone: what the learned decisions are trained on and scored against (bench/learn.py).
 RULE_COMPONENTS = (
     Component("persons", ("sentences", "text"), ("persons",), _persons),
-    Component("acronyms", ("sentences", "text"), ("acronyms",), _acronyms),
-    Component("country pair", ("sentences",), ("pair",), _pair),
-    Component("triggers", ("sentences", "text"), ("triggers",), _triggers),
+    Component("acronyms", ("sentences", "text"), ("acronyms",), _acronyms, acronym_sentences),
+    Component("country pair", ("sentences",), ("pair",), _pair, pair_sentences),
+    Component("triggers", ("sentences", "text"), ("triggers",), _triggers, trigger_sentences),
     Component("mentions", ("triggers", "persons", "date"), ("mentions",), _mentions),
     Component("events", ("mentions", "persons", "headline"), ("events",), _events),
-    Component("attendance", ("events", "persons"), ("attendance",), _attendance),
+    Component("attendance", ("events", "persons"), ("attendance",), _attendance, attendance_sentences),
     Component("sentence participants", ("events", "persons", "attendance"), ("cooccurrence",), _cooccurrence),
     Component(
         "frames",
         ("events", "attendance", "cooccurrence", "persons", "pair", "acronyms", "date"),
         ("frames",),
         _frames,
+        tour_sentences,
     ),
 )
 COMPONENTS = (
@@ -156,6 +169,13 @@ class Extractor:
 
     def extract(self, parsed: ParsedDoc, text: str, doc_date: str | None) -> list[EventFrame]:
         return self.read(parsed, text, doc_date).frames
+
+    def dependency_sentences(self, parsed: ParsedDoc, text: str) -> set[int]:
+        """The sentences (by index) whose dependencies some component reads, told from a parse
+        without them: the dependency parser's work (`evex.parse.parse_texts`)."""
+        doc = build_doc(parsed, text, None, self.lexicon)
+        asked = [c.dependencies(doc) for c in self.components if c.dependencies is not None]
+        return reduce(set.union, asked, set())
 
 
 def check_order(components: Sequence[Component]) -> None:

@@ -47,7 +47,7 @@ def find_triggers(doc: Doc) -> list[TriggerMatch]:
 def _sentence_triggers(
     sentence: Sentence, text: str, lexicon: Lexicon, earlier_types: set[str]
 ) -> list[TriggerMatch]:
-    raw = _lexicon_matches(sentence, lexicon)
+    raw = lexicon_matches(sentence, lexicon)
     heads = {m.head.id for m in raw}
     has_signed_noun = any(m.entry.profile.signed and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
     kept: list[TriggerMatch] = []
@@ -68,7 +68,7 @@ def _sentence_triggers(
     return kept
 
 
-def _lexicon_matches(sentence: Sentence, lexicon: Lexicon) -> list[TriggerMatch]:
+def lexicon_matches(sentence: Sentence, lexicon: Lexicon) -> list[TriggerMatch]:
     """Longest entries first at each position; a word belongs to one trigger at most."""
     words = sentence.words
     word_keys = [keys(w) for w in words]
