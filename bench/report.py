@@ -165,7 +165,19 @@ def stages_section(results: dict) -> list[str]:
         f"{rerun['new']} new, {rerun['skipped']} skipped, most processes at once: {rerun['processes']}, "
         "tables unchanged: "
         f"{rerun['rows'] == results['pairs'][-1]['evex']['rows']}.",
+        "",
+        *dependencies_line(results["pairs"][-1]["evex"].get("dependencies")),
     ]
+
+
+def dependencies_line(counts: dict | None) -> list[str]:
+    """How much of the drop the dependency parser ran on (the sentences extraction reads dependencies in)."""
+    if not counts or not counts["words"]:
+        return []
+    return [f"The dependency parser ran on {counts['sentences_parsed']:,} of the drop's {counts['sentences']:,} "
+            f"sentences ({counts['sentences_parsed'] / counts['sentences']:.1%}), {counts['words_parsed']:,} of its "
+            f"{counts['words']:,} words ({counts['words_parsed'] / counts['words']:.1%}) (the stored parses of the "
+            "last pair's run)."]
 
 
 def load_section(load: dict | None) -> list[str]:

@@ -62,7 +62,8 @@ def test_news_drop_is_real_archive_articles_deterministic_and_a_smaller_one_is_i
 
 def side(wall: float, cpu: float, peak: float) -> dict:
     return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mib": peak, "processes": 4, "new": 10, "skipped": 0, "events": 3,
-            "stages": {"ingest": 0.1, "parse+extract": wall - 2, "load": 0.5}, "rows": {"articles": 10}}
+            "stages": {"ingest": 0.1, "parse+extract": wall - 2, "load": 0.5}, "rows": {"articles": 10},
+            "dependencies": {"sentences": 400, "sentences_parsed": 100, "words": 8000, "words_parsed": 2600}}
 
 
 def test_report_gives_the_median_ratio_of_the_pairs_and_its_spread():
@@ -79,3 +80,4 @@ def test_report_gives_the_median_ratio_of_the_pairs_and_its_spread():
     assert "median 0.45 × over 3 pairs (spread 0.400–0.600); CPU time 0.6 × | **met** |" in text
     assert results["figures"]["evex_articles_per_s_per_core"] == 111.111  # 1,000 articles / 4.5 s / 2 cores
     assert "| peak RSS of the whole run, every process, ≤ 2,384 MiB (N = 1,000) | N = 1,000: 1,500 MiB | **met** |" in text
+    assert "ran on 100 of the drop's 400 sentences (25.0%), 2,600 of its 8,000 words (32.5%)" in text
