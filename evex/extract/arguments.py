@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from evex.conllu import Word
@@ -18,6 +19,7 @@ PARTNER_CASES = grammar_words("partner_cases")
 GENITIVE = grammar_words("genitive_case")
 SINCE = grammar_words("since_case")
 MODALS = grammar_words("modal_verbs")
+YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 DEFINITE = grammar_words("definite_determiners")
 
 
@@ -33,6 +35,7 @@ class Draft:
     start: str | None = None
     end: str | None = None
     time_evidence: Span | None = None
+    year_written: bool = False  # its date expression writes the year (`en 1978`, `le 5 mai 2021`)
     tense: str | None = None
     planned: bool = False
     ongoing: bool = False
@@ -328,11 +331,13 @@ def _has_ongoing_cue(sentence: Sentence, head: Word) -> bool:
 
 
 def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
-    """The time expression this trigger owns: the first one whose attachment path reaches it."""
+    """The time expression this trigger owns: of those whose attachment path reaches it, the nearest
+    in the tree (`dénoncer début mars l'accord signé en 1961`: 1961), the first of equals."""
     match = draft.match
     sentence = match.sentence
     offset = sentence.start_char
     sentence_text = doc.text[offset : sentence.end_char]
+    owned, unowned = [], []
     for expression in timex.find_time_expressions(sentence_text, doc.date, draft.tense):
         words = [
             w
@@ -343,17 +348,24 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
             continue
         if _inside_since_phrase(sentence, words):
             continue
-        if _owner(sentence, words, siblings) is match:
-            draft.start, draft.end = expression.value_start, expression.value_end
-            local_tense = _local_tense(sentence, words, match)
-            # `le mémorandum signé en janvier`: the participle's past, whatever the clause's tense
-            if local_tense and local_tense != draft.tense:
-                draft.start, draft.end = timex.normalise(expression.text, doc.date, local_tense)
-            draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
-            if _follows_since(sentence, words):  # `mènent depuis le 3 juin`: begun, not over
-                draft.end = None
-                draft.ongoing = draft.ongoing or draft.tense == "present"
-            return
+        owner, hops = _owner(sentence, words, siblings)
+        if owner is match:
+            owned.append((hops, len(owned), expression, words))
+        elif owner is None and _earlier_year(expression, doc.date) and _dates_clause_of(sentence, words, match):
+            unowned.append((0, 0, expression, words))
+    if not owned and len(unowned) == 1:  # a past event cited in passing, dated by its clause's year
+        owned = unowned
+    for _, _, expression, words in sorted(owned, key=lambda o: o[:2])[:1]:
+        draft.start, draft.end = expression.value_start, expression.value_end
+        local_tense = _local_tense(sentence, words, match)
+        # `le mémorandum signé en janvier`: the participle's past, whatever the clause's tense
+        if local_tense and local_tense != draft.tense:
+            draft.start, draft.end = timex.normalise(expression.text, doc.date, local_tense)
+        draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
+        draft.year_written = bool(YEAR.search(expression.text))
+        if _follows_since(sentence, words):  # `mènent depuis le 3 juin`: begun, not over
+            draft.end = None
+            draft.ongoing = draft.ongoing or draft.tense == "present"
 
 
 def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> str | None:
@@ -368,6 +380,31 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
             inside = word.deprel in ("acl", "acl:relcl") and head is not None and head.id in match.word_ids
             return tense_of(sentence, word) if inside else None
     return None
+
+
+def _earlier_year(expression: timex.TimeExpression, doc_date: str | None) -> bool:
+    """An expression naming a year before the article's (`en 1978`, `le 21 décembre 2019`)."""
+    year = YEAR.search(expression.text)
+    return bool(year and doc_date and expression.value_start and year.group() < doc_date[:4]
+                and expression.value_start[:4] == year.group())
+
+
+def _dates_clause_of(sentence: Sentence, words: list[Word], match: TriggerMatch) -> bool:
+    """The expression hangs on a verb above the trigger (`en 1978, il a remis les pieds au Nigeria dans
+    le cadre d'une tournée`), not inside a noun phrase (`le génocide de 1994`) or another clause."""
+    ids = {w.id for w in words}
+    top = next((w for w in words if w.head not in ids), words[0])
+    verb = sentence.head_of(top)
+    return verb is not None and verb.upos in ("VERB", "AUX") and any(
+        w.id == verb.id for w in [match.head, *sentence.ancestors(match.head)])
+
+
+def _depth_below(sentence: Sentence, head: Word, word: Word) -> int:
+    """How many words up from the trigger's head `word` is (0 when it is the head)."""
+    for depth, ancestor in enumerate([head, *sentence.ancestors(head)]):
+        if ancestor.id == word.id:
+            return depth
+    return 0
 
 
 def _takes_place_for(sentence: Sentence, clause: Word, matches: list[TriggerMatch]) -> bool:
@@ -400,23 +437,24 @@ def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
     )
 
 
-def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -> TriggerMatch | None:
+def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -> tuple[TriggerMatch | None, int]:
     """Climb from the expression; the first trigger on the path, or hanging on a word of the path
-    (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it."""
+    (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it.
+    With the owner, how many words the climb went up (the nearer expression dates the trigger)."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
-    for word in [top, *sentence.ancestors(top)]:
+    for hops, word in enumerate([top, *sentence.ancestors(top)]):
         for match in matches:
             if _covers(match, word.id):
-                return match
+                return match, hops
         for child in sentence.children(word):
             for match in matches:
                 if child.id == match.head.id or any(s.id == child.id for s in match.satellites):
-                    return match
+                    return match, hops + 1
         holders = [m for m in matches if word in _argument_holders(sentence, m.head)]
         if holders:
-            return holders[0]
+            return holders[0], hops + _depth_below(sentence, holders[0].head, word)
         if word.deprel in ("acl", "acl:relcl") and not any(_covers(m, word.head) for m in matches):
             if not _takes_place_for(sentence, word, matches):
-                return None  # a relative clause dates what it describes, not an event further up
-    return None
+                return None, hops  # a relative clause dates what it describes, not an event further up
+    return None, 0

@@ -362,6 +362,8 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
         day_known = len(doc_date) == len("YYYY-MM-DD")  # a month's article may come after the span
         if day_known and end and frame.start < end and frame.start[:n] <= doc_date[:n] and doc_date[: len(end)] <= end:
             return "ongoing"
+        if (end or frame.start)[:4] < doc_date[:4] and any(d.year_written for d in event.drafts):
+            return "occurred"  # over in a year before the article's: whatever cue it has, it took place
     for draft in event.drafts:
         if draft.planned:
             return "planned"
