@@ -15,6 +15,7 @@ MONTHS_AND_DAYS = frozenset(fold(w) for key in ("months", "weekdays") for w in l
 NEGATION_PARTICLE = grammar_words("negation_particle")
 NEGATION_ADVERBS = grammar_words("negation_adverbs")
 GENITIVE = grammar_words("genitive_case")
+WITH_CASE = grammar_words("with_case")
 
 
 @dataclass
@@ -111,9 +112,31 @@ def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earli
         return False
     if _inside_idiom(match, text) or is_negated(sentence, head) or _is_habitual(sentence, head):
         return False
-    if _is_proper_name(sentence, head):
+    if _is_proper_name(sentence, head) or _is_interview_heading(sentence, head) or _is_a_move(match):
         return False
     return not _is_unspecified_plural(sentence, head)
+
+
+def _is_interview_heading(sentence: Sentence, head: Word) -> bool:
+    """`Entretien avec le réalisateur X`, `Entretien.`: a verbless heading titles an interview."""
+    return (bool(keys(head) & word_set("triggers", "interview_headings")) and head.deprel == "root"
+            and not any(w.upos in ("VERB", "AUX") for w in sentence.words))
+
+
+def _is_a_move(match: TriggerMatch) -> bool:
+    """`a quitté le club pour aller à X`, `fuient leur pays pour rejoindre X`: going somewhere to leave
+    somewhere else is a move, not a trip (a motion verb whose purpose clause hangs on a leaving verb);
+    `rejoindre` a club or a person is joining it."""
+    sentence, head = match.sentence, match.head
+    if match.entry.pos != "VERB" or match.entry.needs != "destination":
+        return False
+    if fold(head.lemma) in grammar_words("join_verbs") and any(
+            c.deprel == "obj" and sentence.entity_kind(c) in ("ORG", "PER") for c in sentence.children(head)):
+        return True
+    if not any(fold(c.lemma) in grammar_words("purpose_marks") for c in sentence.children(head) if c.deprel == "mark"):
+        return False
+    leaving = grammar_words("leaving_verbs")
+    return any(fold(w.lemma) in leaving for w, _ in zip(sentence.ancestors(head), range(2)))
 
 
 def _is_proper_name(sentence: Sentence, head: Word) -> bool:
@@ -131,13 +154,25 @@ def _is_proper_name(sentence: Sentence, head: Word) -> bool:
 
 
 def _context_keys(sentence: Sentence, head: Word) -> set[str]:
+    """The trigger's children and governor; for a noun, also an `avec` phrase right after it that the
+    parser hung on the governor (`a sanctionné cette rencontre avec les médias`)."""
     context: set[str] = set()
     for child in sentence.children(head):
         context |= keys(child)
     governor = sentence.head_of(head)
     if governor is not None:
         context |= keys(governor)
+        if head.upos == "NOUN":
+            for sibling in sentence.children(governor):
+                if sibling.id > head.id and sentence.case_of(sibling) in WITH_CASE and _follows(sentence, head, sibling):
+                    context |= keys(sibling)
     return context
+
+
+def _follows(sentence: Sentence, head: Word, sibling: Word) -> bool:
+    """Only the trigger's own phrase lies between it and the sibling's phrase."""
+    inside = {w.id for w in sentence.subtree(head, set())} | {w.id for w in sentence.subtree(sibling, set())}
+    return all(i in inside for i in range(head.id, sibling.id + 1))
 
 
 # The conditions a lexicon entry's `needs:` names (data/triggers.yaml), one predicate each:
