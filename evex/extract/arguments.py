@@ -351,9 +351,9 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
         owner, hops = _owner(sentence, words, siblings)
         if owner is match:
             owned.append((hops, len(owned), expression, words))
-        elif owner is None and _earlier_year(expression, doc.date) and _dates_clause_of(sentence, words, match):
+        elif owner is None and YEAR.search(expression.text) and _dates_clause_of(sentence, words, match):
             unowned.append((0, 0, expression, words))
-    if not owned and len(unowned) == 1:  # a past event cited in passing, dated by its clause's year
+    if not owned and len(unowned) == 1:  # an event cited in passing, dated by its clause's year
         owned = unowned
     for _, _, expression, words in sorted(owned, key=lambda o: o[:2])[:1]:
         draft.start, draft.end = expression.value_start, expression.value_end
@@ -382,16 +382,9 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
     return None
 
 
-def _earlier_year(expression: timex.TimeExpression, doc_date: str | None) -> bool:
-    """An expression naming a year before the article's (`en 1978`, `le 21 décembre 2019`)."""
-    year = YEAR.search(expression.text)
-    return bool(year and doc_date and expression.value_start and year.group() < doc_date[:4]
-                and expression.value_start[:4] == year.group())
-
-
 def _dates_clause_of(sentence: Sentence, words: list[Word], match: TriggerMatch) -> bool:
-    """The expression hangs on a verb above the trigger (`en 1978, il a remis les pieds au Nigeria dans
-    le cadre d'une tournée`), not inside a noun phrase (`le génocide de 1994`) or another clause."""
+    """The expression hangs on a verb above the trigger (`en 1985, la chorale a chanté à Lomé dans le
+    cadre d'une tournée`), not inside a noun phrase (`le génocide de 1994`) or another clause."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
     verb = sentence.head_of(top)
