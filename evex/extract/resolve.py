@@ -352,8 +352,9 @@ def _within(day: str | None, span: tuple[str | None, str | None]) -> bool:
 
 
 def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> str:
-    """Dates decide when they can (future -> planned, span over the article date -> ongoing);
-    otherwise the first mention with a tense or a cue does."""
+    """Dates decide when they can (future -> planned, span over the article date -> ongoing, over in
+    an earlier year -> occurred); a type whose named mentions cite one in force took place; otherwise
+    the first mention with a tense or a cue does."""
     if doc_date and frame.start:
         n = min(len(frame.start), len(doc_date))
         if frame.start[:n] > doc_date[:n]:
@@ -364,6 +365,8 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
             return "ongoing"
         if (end or frame.start)[:4] < doc_date[:4] and any(d.year_written for d in event.drafts):
             return "occurred"  # over in a year before the article's: whatever cue it has, it took place
+    if event.profile.named_exists and any(_names_one(d) for d in event.drafts):
+        return "occurred"
     for draft in event.drafts:
         if draft.planned:
             return "planned"
@@ -377,6 +380,13 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     if frame.start is None and any(d.match.entry.open_trip for d in event.drafts):
         return "ongoing"
     return "occurred"
+
+
+def _names_one(draft: Draft) -> bool:
+    """`la Convention des Nations unies sur ...`, `le Traité de coopération`: a capitalised noun inside
+    the sentence names an instrument that exists."""
+    head, sentence = draft.match.head, draft.match.sentence
+    return head.text[:1].isupper() and head.id != sentence.words[0].id
 
 
 def date_undated_report(frame: EventFrame, event: EventDraft, doc: Doc) -> None:

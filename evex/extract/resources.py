@@ -118,6 +118,7 @@ class EventProfile:
     dated_by_article: bool  # reported as done with no date of its own: the article's date
     signed: bool  # signing verbs (needs: no_agreement_noun) stand for a noun of this type
     placed_by_its_clause: bool  # with no place of its own, only a place of its clause (where it is done) is its
+    named_exists: bool  # a mention naming it with a capital (la Convention de X) cites one that exists: it took place
 
 
 PROFILE_KEYS = {name: kind for name, kind in EventProfile.__annotations__.items()}
