@@ -79,7 +79,7 @@ def describe(doc: Doc, match: TriggerMatch, siblings: list[TriggerMatch]) -> Dra
     others = {w.id for m in siblings if m is not match for w in [m.head, *m.words]}
     others |= presence_words(sentence)
     draft = Draft(match=match, mention=_mention(doc, match))
-    draft.tense = tense_of(sentence, match.head)
+    draft.tense = "future" if match.entry.announced else tense_of(sentence, match.head)
     draft.planned = draft.tense == "future" or _has_planned_cue(match)
     draft.ongoing = draft.tense == "present" and (match.entry.stay or _has_ongoing_cue(sentence, match.head))
     draft.participants = _participants(doc, match, others)

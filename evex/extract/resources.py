@@ -160,6 +160,7 @@ class TriggerEntry:
     open_trip: bool = False
     stay: bool = False
     part: bool = False  # may name a part of a gathering of its type (a forum's round table), GUIDELINES 3.5
+    announced: bool = False  # the word announces the event (être attendu à X): its tense is the future's
     exclude: frozenset[str] = frozenset()
 
     @property
@@ -167,7 +168,7 @@ class TriggerEntry:
         return " ".join(self.words)
 
 
-ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay", "part")
+ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay", "part", "announced")
 ENTRY_KEYS = {"words", "pos", "type", "needs", "exclude", *ENTRY_FLAGS}
 
 

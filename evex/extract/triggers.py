@@ -220,6 +220,13 @@ def _destination(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     )
 
 
+@need("awaited")
+def _awaited(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A named place introduced by à/en/au/dans/vers after it (`est attendu samedi à X`)."""
+    sentence, head = match.sentence, match.head
+    return any(p.word.id > head.id for p in locative_places(sentence, head, text, other_heads))
+
+
 @need("person_object")
 def _person_object(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     """A person or delegation as object (recevoir)."""
