@@ -414,8 +414,11 @@ def _on_units(match: re.Match[str], ctx: _Context) -> _Result | None:
 
 
 def _on_weekday(match: re.Match[str], ctx: _Context) -> _Result | None:
-    """The latest such weekday on or before the article (past, the default) or the next on or after (future)."""
+    """The latest such weekday on or before the article (past, the default) or the next on or after (future);
+    in an article known only to the month, that month (GUIDELINES 4, the month hedge)."""
     doc = ctx.doc
+    if doc is not None and doc.day is None and doc.month is not None:
+        return doc, doc, True
     if doc is None or doc.day is None:
         return None, None, True
     mode = _mode(match["mod"], ctx.tense)
@@ -429,6 +432,8 @@ def _on_deictic(match: re.Match[str], ctx: _Context) -> _Result | None:
     if re.search(r"(?:\bde\s+|\bd')$", ctx.folded[max(0, match.start() - 4) : match.start()]):
         return None  # `la France d'aujourd'hui`, `les alliés d'hier`: figurative
     doc = ctx.doc
+    if doc is not None and doc.day is None and doc.month is not None:
+        return doc, doc, True  # `hier` in an article known only to the month: that month (the month hedge)
     if doc is None or doc.day is None:
         return None, None, True
     value = _from_date(doc.first + dt.timedelta(days=_lexicon().deictic_days[_key(match["word"])]))
