@@ -19,6 +19,7 @@ PARTNER_CASES = grammar_words("partner_cases")
 GENITIVE = grammar_words("genitive_case")
 SINCE = grammar_words("since_case")
 MODALS = grammar_words("modal_verbs")
+MONTHS = frozenset(fold(m) for m in load("timex")["months"])
 YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 DEFINITE = grammar_words("definite_determiners")
 
@@ -351,7 +352,7 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
         owner, hops = _owner(sentence, words, siblings)
         if owner is match:
             owned.append((hops, len(owned), expression, words))
-        elif owner is None and YEAR.search(expression.text) and _dates_clause_of(sentence, words, match):
+        elif owner is None and hops == 0 and _calendar_date(expression) and _dates_clause_of(sentence, words, match, siblings):
             unowned.append((0, 0, expression, words))
     if not owned and len(unowned) == 1:  # an event cited in passing, dated by its clause's year
         owned = unowned
@@ -382,14 +383,28 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
     return None
 
 
-def _dates_clause_of(sentence: Sentence, words: list[Word], match: TriggerMatch) -> bool:
+def _calendar_date(expression: timex.TimeExpression) -> bool:
+    """An expression that writes its year or month (`en 1985`, `le 30 juin prochain`), not one counted
+    from the article (`jeudi`, `hier`)."""
+    return bool(YEAR.search(expression.text)) or bool(set(fold(expression.text).split()) & MONTHS)
+
+
+def _dates_clause_of(sentence: Sentence, words: list[Word], match: TriggerMatch, matches: list[TriggerMatch]) -> bool:
     """The expression hangs on a verb above the trigger (`en 1985, la chorale a chanté à Lomé dans le
-    cadre d'une tournée`), not inside a noun phrase (`le génocide de 1994`) or another clause."""
+    cadre d'une tournée`), not inside a noun phrase (`le génocide de 1994`) or another clause, and no
+    other trigger lies between them (`X, arrivée le 16 pour une visite`: the arrival's, not the clause's)."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
     verb = sentence.head_of(top)
-    return verb is not None and verb.upos in ("VERB", "AUX") and any(
-        w.id == verb.id for w in [match.head, *sentence.ancestors(match.head)])
+    if verb is None or verb.upos not in ("VERB", "AUX"):
+        return False
+    others = {w.id for m in matches if m is not match for w in [m.head, *m.words]}
+    for word in sentence.ancestors(match.head):
+        if word.id == verb.id:
+            return True
+        if word.id in others:
+            return False
+    return False
 
 
 def _depth_below(sentence: Sentence, head: Word, word: Word) -> int:
@@ -433,7 +448,8 @@ def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
 def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -> tuple[TriggerMatch | None, int]:
     """Climb from the expression; the first trigger on the path, or hanging on a word of the path
     (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it.
-    With the owner, how many words the climb went up (the nearer expression dates the trigger)."""
+    With the owner, how many words the climb went up (the nearer expression dates the trigger); -1 when
+    a relative clause on the way keeps the expression to what it describes."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
     for hops, word in enumerate([top, *sentence.ancestors(top)]):
@@ -449,5 +465,5 @@ def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -
             return holders[0], hops + _depth_below(sentence, holders[0].head, word)
         if word.deprel in ("acl", "acl:relcl") and not any(_covers(m, word.head) for m in matches):
             if not _takes_place_for(sentence, word, matches):
-                return None, hops  # a relative clause dates what it describes, not an event further up
+                return None, -1  # a relative clause dates what it describes, not an event further up
     return None, 0
