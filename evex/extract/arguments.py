@@ -20,6 +20,7 @@ GENITIVE = grammar_words("genitive_case")
 SINCE = grammar_words("since_case")
 MODALS = grammar_words("modal_verbs")
 MONTHS = frozenset(fold(m) for m in load("timex")["months"])
+PAST_MARKERS = frozenset(fold(m) for m in load("timex")["past_markers"])
 YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 DEFINITE = grammar_words("definite_determiners")
 
@@ -37,6 +38,7 @@ class Draft:
     end: str | None = None
     time_evidence: Span | None = None
     year_written: bool = False  # its date expression writes the year (`en 1978`, `le 5 mai 2021`)
+    said_past: bool = False  # its date expression says it is past (`le 24 octobre dernier`)
     tense: str | None = None
     planned: bool = False
     ongoing: bool = False
@@ -364,6 +366,7 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
             draft.start, draft.end = timex.normalise(expression.text, doc.date, local_tense)
         draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
         draft.year_written = bool(YEAR.search(expression.text))
+        draft.said_past = bool(set(fold(expression.text).split()) & PAST_MARKERS)
         if _follows_since(sentence, words):  # `mènent depuis le 3 juin`: begun, not over
             draft.end = None
             draft.ongoing = draft.ongoing or draft.tense == "present"

@@ -365,6 +365,10 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
             return "ongoing"
         if (end or frame.start)[:4] < doc_date[:4] and any(d.year_written for d in event.drafts):
             return "occurred"  # over in a year before the article's: whatever cue it has, it took place
+        last = end or frame.start
+        k = min(len(last), len(doc_date))
+        if last[:k] < doc_date[:k] and any(d.said_past and d.start == frame.start for d in event.drafts):
+            return "occurred"  # `le 24 octobre dernier`: its own date says it is past
     if event.profile.named_exists and any(_names_one(d) for d in event.drafts):
         return "occurred"
     for draft in event.drafts:
