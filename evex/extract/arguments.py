@@ -21,6 +21,8 @@ SINCE = grammar_words("since_case")
 MODALS = grammar_words("modal_verbs")
 MONTHS = frozenset(fold(m) for m in load("timex")["months"])
 PAST_MARKERS = frozenset(fold(m) for m in load("timex")["past_markers"])
+ORDINAL = re.compile(r"(\d+)\s*(?:e|è|ème|eme|ieme|ième)", re.IGNORECASE)  # `60e`, `40ème`
+ANNIVERSARY = frozenset(fold(m) for m in load("timex")["anniversary_nouns"])
 YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 DEFINITE = grammar_words("definite_determiners")
 
@@ -358,6 +360,8 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
             unowned.append((0, 0, expression, words))
     if not owned and len(unowned) == 1:  # an event cited in passing, dated by its clause's year
         owned = unowned
+    if not owned and doc.date:
+        _date_by_anniversary(draft, doc.date)
     for _, _, expression, words in sorted(owned, key=lambda o: o[:2])[:1]:
         draft.start, draft.end = expression.value_start, expression.value_end
         local_tense = _local_tense(sentence, words, match)
@@ -384,6 +388,20 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
             inside = word.deprel in ("acl", "acl:relcl") and head is not None and head.id in match.word_ids
             return tense_of(sentence, word) if inside else None
     return None
+
+
+def _date_by_anniversary(draft: Draft, doc_date: str) -> None:
+    """`le 60e anniversaire du traité` in an article of 2023: the treaty's year is 1963."""
+    sentence, head = draft.match.sentence, draft.match.head
+    governor = sentence.head_of(head)
+    if governor is None or not keys(governor) & ANNIVERSARY or sentence.case_of(head) not in GENITIVE:
+        return
+    for child in sentence.children(governor):
+        count = ORDINAL.fullmatch(child.text)
+        if count and 0 < int(count.group(1)) < int(doc_date[:4]):
+            draft.start = draft.end = str(int(doc_date[:4]) - int(count.group(1)))
+            draft.year_written = True  # as good as written: the year is counted from the article's
+            return
 
 
 def _calendar_date(expression: timex.TimeExpression) -> bool:
