@@ -394,12 +394,15 @@ def _names_one(draft: Draft) -> bool:
 
 
 def date_undated_report(frame: EventFrame, event: EventDraft, doc: Doc) -> None:
-    """An event reported as done, with no date of its own, in the article's news (its headline, its
-    lead, a short item) took place about when the article was written: its day (a month in the gold,
-    the month hedge, scores it right). Not for types whose profile says otherwise (agreements, often
-    cited as standing frameworks of unknown date), nor for planned or ongoing events, nor for an
-    event cited deep in a long article."""
-    if frame.start is not None or frame.status != "occurred" or not doc.date or not event.profile.dated_by_article:
+    """An event reported as done or as under way (its own present tense or cue: `séjourne en France`),
+    with no date of its own, in the article's news (its headline, its lead, a short item) took place
+    about when the article was written: its day (a month in the gold, the month hedge, scores it
+    right). Not for types whose profile says otherwise (agreements, often cited as standing frameworks
+    of unknown date), nor for planned events or ones taken to be under way for want of a date (a
+    tour), nor for an event cited deep in a long article."""
+    if frame.start is not None or frame.status not in ("occurred", "ongoing") or not doc.date or not event.profile.dated_by_article:
         return
+    if frame.status == "ongoing" and not any(d.ongoing for d in event.drafts):
+        return  # taken to be under way for want of a date (a tour): when it began is not said
     if any(doc.is_news_of_the_day(m.sentence_index) for m in frame.mentions):
         frame.start = doc.date
