@@ -118,8 +118,9 @@ def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earli
 
 
 def _is_interview_heading(sentence: Sentence, head: Word) -> bool:
-    """`Entretien avec le réalisateur X`, `Entretien.`: a verbless heading titles an interview."""
-    return (bool(keys(head) & word_set("triggers", "interview_headings")) and head.deprel == "root"
+    """`Entretien avec le réalisateur X`, `Bilan et projets : entretien avec le maire`, `Entretien.`: a
+    verbless heading titles an interview."""
+    return (bool(keys(head) & word_set("triggers", "interview_headings"))
             and not any(w.upos in ("VERB", "AUX") for w in sentence.words))
 
 
