@@ -12,6 +12,7 @@ from evex.extract.location import locative_places
 from evex.extract.resources import Lexicon, TriggerEntry, fold, fold_in_place, grammar_words, load, word_set
 
 MONTHS_AND_DAYS = frozenset(fold(w) for key in ("months", "weekdays") for w in load("timex")[key])
+TIME_UNITS = frozenset(fold(w) for w in load("timex")["ago_units"])
 NEGATION_PARTICLE = grammar_words("negation_particle")
 NEGATION_ADVERBS = grammar_words("negation_adverbs")
 GENITIVE = grammar_words("genitive_case")
@@ -160,6 +161,8 @@ def _context_keys(sentence: Sentence, head: Word) -> set[str]:
     context: set[str] = set()
     for child in sentence.children(head):
         context |= keys(child)
+        if child.upos == "ADV" or child.deprel == "advmod":  # `a rencontré de plus en plus de difficultés`: what is counted
+            context |= {k for w in sentence.subtree(child, set()) if sentence.case_of(w) in GENITIVE for k in keys(w)}
     governor = sentence.head_of(head)
     if governor is not None:
         context |= keys(governor)
@@ -263,9 +266,21 @@ def _anchor(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
         return False  # `la formation des cadres`: training as an activity, not one session
     return any(
         w.id != head.id
-        and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
+        and (w.upos == "PROPN" or _dating_number(sentence, w, head) or fold(w.lemma) in MONTHS_AND_DAYS
+             or w.deprel.startswith("acl"))
         for w in sentence.subtree(head, other_heads)
     )
+
+
+def _dating_number(sentence: Sentence, word: Word, head: Word) -> bool:
+    """A number that dates or times a session (`le 12`, `2023`, `de trois jours`), not one counting the
+    sessions (`les deux formations`) or something else in its phrase (`des 552 établissements`)."""
+    if word.upos != "NUM":
+        return False
+    counted = sentence.head_of(word)
+    if word.deprel != "nummod" or counted is None:
+        return True
+    return counted.id != head.id and bool(keys(counted) & TIME_UNITS)
 
 
 @need("plural")
