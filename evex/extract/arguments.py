@@ -329,9 +329,14 @@ def _misread_present(verb: Word) -> bool:
 
 
 def _has_ongoing_cue(sentence: Sentence, head: Word) -> bool:
+    """`actuellement`, `en cours` on its verb; or a noun whose verb says it takes place (`où se déroule
+    une rencontre`), the caller having checked that verb's present tense."""
     cues = {fold(c) for c in load("triggers")["ongoing_cues"]}
     verb = head if head.upos == "VERB" else sentence.governing_verb(head)
     words = sentence.children(verb) if verb is not None else []
+    if head.upos != "VERB" and verb is not None and head.deprel.startswith("nsubj") and sentence.head_of(head) is verb:
+        if keys(verb) & word_set("triggers", "taking_place_verbs"):
+            return True
     return any(fold(w.text) in cues for w in words)
 
 
