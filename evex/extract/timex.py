@@ -259,7 +259,7 @@ def _choose_year(
     if doc is None:
         return None, None, True
     if mode == "current":
-        years: Iterable[int] = (doc.year,)
+        return _nearest_year(make, doc)
     else:
         step = -1 if mode in ("last", "past") else 1
         years = range(doc.year, doc.year + step * _SEARCH_YEARS, step)
@@ -271,6 +271,24 @@ def _choose_year(
         if _fits(mode, start, end, doc):
             return start, end, True
     return None, None, True
+
+
+def _nearest_year(make: Callable[[int], tuple[PartialDate, PartialDate]], doc: PartialDate) -> _Result:
+    """No tense to choose by: the occurrence nearest the article (`le 15 novembre` in an article of
+    February is last November's), the article's year when as near."""
+    best: tuple[int, int, PartialDate, PartialDate] | None = None
+    for rank, candidate in enumerate((doc.year, doc.year - 1, doc.year + 1)):
+        try:
+            start, end = make(candidate)
+        except ValueError:
+            continue
+        if start.first <= doc.last and end.last >= doc.first:
+            gap = 0
+        else:
+            gap = min(abs((start.first - doc.last).days), abs((doc.first - end.last).days))
+        if best is None or (gap, rank) < best[:2]:
+            best = (gap, rank, start, end)
+    return (best[2], best[3], True) if best else (None, None, True)
 
 
 def _span(
