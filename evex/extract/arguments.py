@@ -41,6 +41,7 @@ class Draft:
     time_evidence: Span | None = None
     year_written: bool = False  # its date expression writes the year (`en 1978`, `le 5 mai 2021`)
     said_past: bool = False  # its date expression says it is past (`le 24 octobre dernier`)
+    days: int | None = None  # its length in days (`une visite de deux jours`)
     tense: str | None = None
     planned: bool = False
     ongoing: bool = False
@@ -90,6 +91,7 @@ def describe(doc: Doc, match: TriggerMatch, siblings: list[TriggerMatch]) -> Dra
     draft.participants = _participants(doc, match, others)
     _set_place(doc, draft, others)
     _set_time(doc, draft, siblings)
+    draft.days = _length_in_days(sentence, match)
     return draft
 
 
@@ -392,6 +394,23 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
             head = sentence.head_of(word)
             inside = word.deprel in ("acl", "acl:relcl") and head is not None and head.id in match.word_ids
             return tense_of(sentence, word) if inside else None
+    return None
+
+
+def _length_in_days(sentence: Sentence, match: TriggerMatch) -> int | None:
+    """`une visite de deux jours`, `une visite d'État de deux jours`: the length the noun's `de` phrase gives."""
+    if match.head.upos != "NOUN":
+        return None
+    units, numbers = load("timex")["length_units"], load("timex")["numbers"]
+    for child in (c for w in match.words for c in sentence.children(w)):
+        unit = next((units[k] for k in keys(child) if k in units), None)
+        if unit is None or sentence.case_of(child) not in GENITIVE:
+            continue
+        for count in sentence.children(child):
+            if count.deprel == "nummod":
+                n = int(count.text) if count.text.isdigit() else numbers.get(fold(count.text))
+                if n:
+                    return n * unit
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date, timedelta
 from dataclasses import replace
 
 from evex.conllu import Word
@@ -141,6 +142,9 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
     if place_draft is not None:
         place_draft = _tour_country(event, place_draft, doc)
     frame.start, frame.end = event.dates
+    days = next((d.days for d in event.drafts if d.days), None)
+    if days and frame.start and len(frame.start) == len("YYYY-MM-DD") and frame.end is None:
+        frame.end = (date.fromisoformat(frame.start) + timedelta(days=days - 1)).isoformat()  # `arrivé le 22 pour une visite de deux jours`
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
     if event.profile.held_during_host and (place_draft is None or frame.start is None):
         host = _host_event(event, events, frame.start)
