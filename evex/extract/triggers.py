@@ -219,6 +219,9 @@ def _destination(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     children = sentence.children(head)
     if head.upos == "VERB" and any(c.deprel == "xcomp" and c.feat("VerbForm") == "Inf" for c in children):
         return False  # `nous allons travailler`, `je suis venu réaffirmer`: not a trip
+    if head.upos == "VERB" and any(c.upos in ("VERB", "AUX") and any(fold(m.lemma) in GENITIVE for m in sentence.children(c)
+                                                                    if m.deprel == "mark") for c in children):
+        return False  # `vient d'être considérée`, `vient de signer`: the recent past, not a trip
     return bool(locative_places(sentence, head, text, other_heads, through_purpose=True)) or (
         fold(head.lemma) in grammar_words("join_verbs") and any(c.deprel == "obj" and c.upos == "PROPN" for c in children)
     )
