@@ -26,6 +26,7 @@ attended: true
 pair_when_unnamed: false
 dated_by_article: true
 placed_by_its_clause: false
+named_exists: false
 signed: false
 """
 TRIGGERS = """\

@@ -49,7 +49,9 @@ CASES = [
     ("le 4 décembre", "2023-12", None, ("2023-12-04", "2023-12-04")),
     ("le 4 décembre", None, "past", NONE),
     ("le 28 décembre", "2024-01-05", "past", ("2023-12-28", "2023-12-28")),
-    ("le 28 décembre", "2024-01-05", None, ("2024-12-28", "2024-12-28")),
+    ("le 28 décembre", "2024-01-05", None, ("2023-12-28", "2023-12-28")),  # no tense: the nearest occurrence
+    ("le 15 novembre", "2023-02-16", None, ("2022-11-15", "2022-11-15")),
+    ("le 3 mars", "2023-02-16", None, ("2023-03-03", "2023-03-03")),
     ("le 3 janvier", "2023-12-20", "future", ("2024-01-03", "2024-01-03")),
     ("le 15 mars", "2024-03-10", "future", ("2024-03-15", "2024-03-15")),
     ("le 15 mars", "2024-03-10", "past", ("2023-03-15", "2023-03-15")),
@@ -96,7 +98,7 @@ CASES = [
     ("lundi dernier", "2014-04-03", None, ("2014-03-31", "2014-03-31")),
     ("lundi prochain", "2014-04-03", None, ("2014-04-07", "2014-04-07")),
     ("jeudi dernier", "2014-04-03", None, ("2014-03-27", "2014-03-27")),
-    ("jeudi", "2014-04", "past", NONE),
+    ("jeudi", "2014-04", "past", ("2014-04", "2014-04")),  # an article known to the month: that month (month hedge)
     ("jeudi", None, "past", NONE),
     # days around the article's date
     ("hier", "2024-03-01", None, ("2024-02-29", "2024-02-29")),
@@ -106,7 +108,7 @@ CASES = [
     ("demain", "2023-12-31", None, ("2024-01-01", "2024-01-01")),
     ("avant-hier", "2024-03-10", None, ("2024-03-08", "2024-03-08")),
     ("après-demain", "2024-03-10", None, ("2024-03-12", "2024-03-12")),
-    ("hier", "2024-03", None, NONE),
+    ("hier", "2024-03", None, ("2024-03", "2024-03")),  # an article known to the month: that month (month hedge)
     # parts of a period
     ("début 2024", "2023-12-05", None, ("2024", "2024")),
     ("au début de 2024", "2023-12-05", None, ("2024", "2024")),
@@ -206,7 +208,7 @@ def test_offsets_survive_decomposed_accents_and_curly_apostrophes() -> None:
 
 
 def test_unresolved_expression_is_still_found() -> None:
-    found = find_time_expressions("Ils se sont vus jeudi.", "2014-04", "past")
+    found = find_time_expressions("Ils se sont vus jeudi.", None, "past")
     assert [(e.text, e.value_start, e.value_end, e.relative) for e in found] == [("jeudi", None, None, True)]
 
 

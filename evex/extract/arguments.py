@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from evex.conllu import Word
@@ -18,6 +19,11 @@ PARTNER_CASES = grammar_words("partner_cases")
 GENITIVE = grammar_words("genitive_case")
 SINCE = grammar_words("since_case")
 MODALS = grammar_words("modal_verbs")
+MONTHS = frozenset(fold(m) for m in load("timex")["months"])
+PAST_MARKERS = frozenset(fold(m) for m in load("timex")["past_markers"])
+ORDINAL = re.compile(r"(\d+)\s*(?:e|è|ème|eme|ieme|ième)", re.IGNORECASE)  # `60e`, `40ème`
+ANNIVERSARY = frozenset(fold(m) for m in load("timex")["anniversary_nouns"])
+YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 DEFINITE = grammar_words("definite_determiners")
 
 
@@ -33,6 +39,9 @@ class Draft:
     start: str | None = None
     end: str | None = None
     time_evidence: Span | None = None
+    year_written: bool = False  # its date expression writes the year (`en 1978`, `le 5 mai 2021`)
+    said_past: bool = False  # its date expression says it is past (`le 24 octobre dernier`)
+    days: int | None = None  # its length in days (`une visite de deux jours`)
     tense: str | None = None
     planned: bool = False
     ongoing: bool = False
@@ -76,12 +85,13 @@ def describe(doc: Doc, match: TriggerMatch, siblings: list[TriggerMatch]) -> Dra
     others = {w.id for m in siblings if m is not match for w in [m.head, *m.words]}
     others |= presence_words(sentence)
     draft = Draft(match=match, mention=_mention(doc, match))
-    draft.tense = tense_of(sentence, match.head)
+    draft.tense = "future" if match.entry.announced else tense_of(sentence, match.head)
     draft.planned = draft.tense == "future" or _has_planned_cue(match)
     draft.ongoing = draft.tense == "present" and (match.entry.stay or _has_ongoing_cue(sentence, match.head))
     draft.participants = _participants(doc, match, others)
     _set_place(doc, draft, others)
     _set_time(doc, draft, siblings)
+    draft.days = _length_in_days(sentence, match)
     return draft
 
 
@@ -321,18 +331,25 @@ def _misread_present(verb: Word) -> bool:
 
 
 def _has_ongoing_cue(sentence: Sentence, head: Word) -> bool:
+    """`actuellement`, `en cours` on its verb; or a noun whose verb says it takes place (`où se déroule
+    une rencontre`), the caller having checked that verb's present tense."""
     cues = {fold(c) for c in load("triggers")["ongoing_cues"]}
     verb = head if head.upos == "VERB" else sentence.governing_verb(head)
     words = sentence.children(verb) if verb is not None else []
+    if head.upos != "VERB" and verb is not None and head.deprel.startswith("nsubj") and sentence.head_of(head) is verb:
+        if keys(verb) & word_set("triggers", "taking_place_verbs"):
+            return True
     return any(fold(w.text) in cues for w in words)
 
 
 def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
-    """The time expression this trigger owns: the first one whose attachment path reaches it."""
+    """The time expression this trigger owns: of those whose attachment path reaches it, the nearest
+    in the tree (`dénoncer début mars l'accord signé en 1961`: 1961), the first of equals."""
     match = draft.match
     sentence = match.sentence
     offset = sentence.start_char
     sentence_text = doc.text[offset : sentence.end_char]
+    owned, unowned = [], []
     for expression in timex.find_time_expressions(sentence_text, doc.date, draft.tense):
         words = [
             w
@@ -343,17 +360,27 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
             continue
         if _inside_since_phrase(sentence, words):
             continue
-        if _owner(sentence, words, siblings) is match:
-            draft.start, draft.end = expression.value_start, expression.value_end
-            local_tense = _local_tense(sentence, words, match)
-            # `le mémorandum signé en janvier`: the participle's past, whatever the clause's tense
-            if local_tense and local_tense != draft.tense:
-                draft.start, draft.end = timex.normalise(expression.text, doc.date, local_tense)
-            draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
-            if _follows_since(sentence, words):  # `mènent depuis le 3 juin`: begun, not over
-                draft.end = None
-                draft.ongoing = draft.ongoing or draft.tense == "present"
-            return
+        owner, hops = _owner(sentence, words, siblings)
+        if owner is match:
+            owned.append((hops, len(owned), expression, words))
+        elif owner is None and hops == 0 and _calendar_date(expression) and _dates_clause_of(sentence, words, match, siblings):
+            unowned.append((0, 0, expression, words))
+    if not owned and len(unowned) == 1:  # an event cited in passing, dated by its clause's year
+        owned = unowned
+    if not owned and doc.date:
+        _date_by_anniversary(draft, doc.date)
+    for _, _, expression, words in sorted(owned, key=lambda o: o[:2])[:1]:
+        draft.start, draft.end = expression.value_start, expression.value_end
+        local_tense = _local_tense(sentence, words, match)
+        # `le mémorandum signé en janvier`: the participle's past, whatever the clause's tense
+        if local_tense and local_tense != draft.tense:
+            draft.start, draft.end = timex.normalise(expression.text, doc.date, local_tense)
+        draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
+        draft.year_written = bool(YEAR.search(expression.text))
+        draft.said_past = bool(set(fold(expression.text).split()) & PAST_MARKERS)
+        if _follows_since(sentence, words):  # `mènent depuis le 3 juin`: begun, not over
+            draft.end = None
+            draft.ongoing = draft.ongoing or draft.tense == "present"
 
 
 def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> str | None:
@@ -368,6 +395,69 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
             inside = word.deprel in ("acl", "acl:relcl") and head is not None and head.id in match.word_ids
             return tense_of(sentence, word) if inside else None
     return None
+
+
+def _length_in_days(sentence: Sentence, match: TriggerMatch) -> int | None:
+    """`une visite de deux jours`, `une visite d'État de deux jours`: the length the noun's `de` phrase gives."""
+    if match.head.upos != "NOUN":
+        return None
+    units, numbers = load("timex")["length_units"], load("timex")["numbers"]
+    for child in (c for w in match.words for c in sentence.children(w)):
+        unit = next((units[k] for k in keys(child) if k in units), None)
+        if unit is None or sentence.case_of(child) not in GENITIVE:
+            continue
+        for count in sentence.children(child):
+            if count.deprel == "nummod":
+                n = int(count.text) if count.text.isdigit() else numbers.get(fold(count.text))
+                if n:
+                    return n * unit
+    return None
+
+
+def _date_by_anniversary(draft: Draft, doc_date: str) -> None:
+    """`le 60e anniversaire du traité` in an article of 2023: the treaty's year is 1963."""
+    sentence, head = draft.match.sentence, draft.match.head
+    governor = sentence.head_of(head)
+    if governor is None or not keys(governor) & ANNIVERSARY or sentence.case_of(head) not in GENITIVE:
+        return
+    for child in sentence.children(governor):
+        count = ORDINAL.fullmatch(child.text)
+        if count and 0 < int(count.group(1)) < int(doc_date[:4]):
+            draft.start = draft.end = str(int(doc_date[:4]) - int(count.group(1)))
+            draft.year_written = True  # as good as written: the year is counted from the article's
+            return
+
+
+def _calendar_date(expression: timex.TimeExpression) -> bool:
+    """An expression that writes its year or month (`en 1985`, `le 30 juin prochain`), not one counted
+    from the article (`jeudi`, `hier`)."""
+    return bool(YEAR.search(expression.text)) or bool(set(fold(expression.text).split()) & MONTHS)
+
+
+def _dates_clause_of(sentence: Sentence, words: list[Word], match: TriggerMatch, matches: list[TriggerMatch]) -> bool:
+    """The expression hangs on a verb above the trigger (`en 1985, la chorale a chanté à Lomé dans le
+    cadre d'une tournée`), not inside a noun phrase (`le génocide de 1994`) or another clause, and no
+    other trigger lies between them (`X, arrivée le 16 pour une visite`: the arrival's, not the clause's)."""
+    ids = {w.id for w in words}
+    top = next((w for w in words if w.head not in ids), words[0])
+    verb = sentence.head_of(top)
+    if verb is None or verb.upos not in ("VERB", "AUX"):
+        return False
+    others = {w.id for m in matches if m is not match for w in [m.head, *m.words]}
+    for word in sentence.ancestors(match.head):
+        if word.id == verb.id:
+            return True
+        if word.id in others:
+            return False
+    return False
+
+
+def _depth_below(sentence: Sentence, head: Word, word: Word) -> int:
+    """How many words up from the trigger's head `word` is (0 when it is the head)."""
+    for depth, ancestor in enumerate([head, *sentence.ancestors(head)]):
+        if ancestor.id == word.id:
+            return depth
+    return 0
 
 
 def _takes_place_for(sentence: Sentence, clause: Word, matches: list[TriggerMatch]) -> bool:
@@ -400,23 +490,25 @@ def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
     )
 
 
-def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -> TriggerMatch | None:
+def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -> tuple[TriggerMatch | None, int]:
     """Climb from the expression; the first trigger on the path, or hanging on a word of the path
-    (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it."""
+    (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it.
+    With the owner, how many words the climb went up (the nearer expression dates the trigger); -1 when
+    a relative clause on the way keeps the expression to what it describes."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
-    for word in [top, *sentence.ancestors(top)]:
+    for hops, word in enumerate([top, *sentence.ancestors(top)]):
         for match in matches:
             if _covers(match, word.id):
-                return match
+                return match, hops
         for child in sentence.children(word):
             for match in matches:
                 if child.id == match.head.id or any(s.id == child.id for s in match.satellites):
-                    return match
+                    return match, hops + 1
         holders = [m for m in matches if word in _argument_holders(sentence, m.head)]
         if holders:
-            return holders[0]
+            return holders[0], hops + _depth_below(sentence, holders[0].head, word)
         if word.deprel in ("acl", "acl:relcl") and not any(_covers(m, word.head) for m in matches):
             if not _takes_place_for(sentence, word, matches):
-                return None  # a relative clause dates what it describes, not an event further up
-    return None
+                return None, -1  # a relative clause dates what it describes, not an event further up
+    return None, 0

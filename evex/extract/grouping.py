@@ -217,6 +217,13 @@ def _another_occurrence(draft: Draft) -> bool:
                for c in sentence.children(head))
 
 
+def _within_month(draft: Draft, start: str, end: str | None) -> bool:
+    """An event known only to the month (`attendue au Maroc en mars`) and a mention's days in that
+    month (`du 6 au 8 mars`): the same dates, told more precisely."""
+    month = start if len(start) == len("YYYY-MM") and end == start else None
+    return month is not None and all(d is not None and d.startswith(month) for d in (draft.start, draft.end))
+
+
 def _compatible(draft: Draft, event: EventDraft) -> bool:
     if any(_told_apart(draft, other) or _told_apart(other, draft) for other in event.drafts
            if other.sentence_index == draft.sentence_index):
@@ -224,7 +231,7 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if any(_named_apart(draft, other) for other in event.drafts):
         return False
     start, end = event.dates
-    if draft.start and start and (draft.start, draft.end) != (start, end):
+    if draft.start and start and (draft.start, draft.end) != (start, end) and not _within_month(draft, start, end):
         return False
     place = event.place
     if draft.place and draft.place.place and place and not _may_be_within(draft.place.place, place.place):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date, timedelta
 from dataclasses import replace
 
 from evex.conllu import Word
@@ -141,6 +142,9 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
     if place_draft is not None:
         place_draft = _tour_country(event, place_draft, doc)
     frame.start, frame.end = event.dates
+    days = next((d.days for d in event.drafts if d.days), None)
+    if days and frame.start and len(frame.start) == len("YYYY-MM-DD") and frame.end is None:
+        frame.end = (date.fromisoformat(frame.start) + timedelta(days=days - 1)).isoformat()  # `arrivé le 22 pour une visite de deux jours`
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
     if event.profile.held_during_host and (place_draft is None or frame.start is None):
         host = _host_event(event, events, frame.start)
@@ -352,8 +356,9 @@ def _within(day: str | None, span: tuple[str | None, str | None]) -> bool:
 
 
 def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> str:
-    """Dates decide when they can (future -> planned, span over the article date -> ongoing);
-    otherwise the first mention with a tense or a cue does."""
+    """Dates decide when they can (future -> planned, span over the article date -> ongoing, over in
+    an earlier year -> occurred); a type whose named mentions cite one in force took place; otherwise
+    the first mention with a tense or a cue does."""
     if doc_date and frame.start:
         n = min(len(frame.start), len(doc_date))
         if frame.start[:n] > doc_date[:n]:
@@ -362,6 +367,14 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
         day_known = len(doc_date) == len("YYYY-MM-DD")  # a month's article may come after the span
         if day_known and end and frame.start < end and frame.start[:n] <= doc_date[:n] and doc_date[: len(end)] <= end:
             return "ongoing"
+        if (end or frame.start)[:4] < doc_date[:4] and any(d.year_written for d in event.drafts):
+            return "occurred"  # over in a year before the article's: whatever cue it has, it took place
+        last = end or frame.start
+        k = min(len(last), len(doc_date))
+        if last[:k] < doc_date[:k] and any(d.said_past and d.start == frame.start for d in event.drafts):
+            return "occurred"  # `le 24 octobre dernier`: its own date says it is past
+    if event.profile.named_exists and any(_names_one(d) for d in event.drafts):
+        return "occurred"
     for draft in event.drafts:
         if draft.planned:
             return "planned"
@@ -377,13 +390,23 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     return "occurred"
 
 
+def _names_one(draft: Draft) -> bool:
+    """`la Convention des Nations unies sur ...`, `le Traité de coopération`: a capitalised noun inside
+    the sentence names an instrument that exists."""
+    head, sentence = draft.match.head, draft.match.sentence
+    return head.text[:1].isupper() and head.id != sentence.words[0].id
+
+
 def date_undated_report(frame: EventFrame, event: EventDraft, doc: Doc) -> None:
-    """An event reported as done, with no date of its own, in the article's news (its headline, its
-    lead, a short item) took place about when the article was written: its day (a month in the gold,
-    the month hedge, scores it right). Not for types whose profile says otherwise (agreements, often
-    cited as standing frameworks of unknown date), nor for planned or ongoing events, nor for an
-    event cited deep in a long article."""
-    if frame.start is not None or frame.status != "occurred" or not doc.date or not event.profile.dated_by_article:
+    """An event reported as done or as under way (its own present tense or cue: `séjourne en France`),
+    with no date of its own, in the article's news (its headline, its lead, a short item) took place
+    about when the article was written: its day (a month in the gold, the month hedge, scores it
+    right). Not for types whose profile says otherwise (agreements, often cited as standing frameworks
+    of unknown date), nor for planned events or ones taken to be under way for want of a date (a
+    tour), nor for an event cited deep in a long article."""
+    if frame.start is not None or frame.status not in ("occurred", "ongoing") or not doc.date or not event.profile.dated_by_article:
         return
+    if frame.status == "ongoing" and not any(d.ongoing for d in event.drafts):
+        return  # taken to be under way for want of a date (a tour): when it began is not said
     if any(doc.is_news_of_the_day(m.sentence_index) for m in frame.mentions):
         frame.start = doc.date

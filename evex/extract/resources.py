@@ -118,6 +118,7 @@ class EventProfile:
     dated_by_article: bool  # reported as done with no date of its own: the article's date
     signed: bool  # signing verbs (needs: no_agreement_noun) stand for a noun of this type
     placed_by_its_clause: bool  # with no place of its own, only a place of its clause (where it is done) is its
+    named_exists: bool  # a mention naming it with a capital (la Convention de X) cites one that exists: it took place
 
 
 PROFILE_KEYS = {name: kind for name, kind in EventProfile.__annotations__.items()}
@@ -159,6 +160,7 @@ class TriggerEntry:
     open_trip: bool = False
     stay: bool = False
     part: bool = False  # may name a part of a gathering of its type (a forum's round table), GUIDELINES 3.5
+    announced: bool = False  # the word announces the event (être attendu à X): its tense is the future's
     exclude: frozenset[str] = frozenset()
 
     @property
@@ -166,7 +168,7 @@ class TriggerEntry:
         return " ".join(self.words)
 
 
-ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay", "part")
+ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay", "part", "announced")
 ENTRY_KEYS = {"words", "pos", "type", "needs", "exclude", *ENTRY_FLAGS}
 
 

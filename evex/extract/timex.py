@@ -259,7 +259,7 @@ def _choose_year(
     if doc is None:
         return None, None, True
     if mode == "current":
-        years: Iterable[int] = (doc.year,)
+        return _nearest_year(make, doc)
     else:
         step = -1 if mode in ("last", "past") else 1
         years = range(doc.year, doc.year + step * _SEARCH_YEARS, step)
@@ -271,6 +271,24 @@ def _choose_year(
         if _fits(mode, start, end, doc):
             return start, end, True
     return None, None, True
+
+
+def _nearest_year(make: Callable[[int], tuple[PartialDate, PartialDate]], doc: PartialDate) -> _Result:
+    """No tense to choose by: the occurrence nearest the article (`le 15 novembre` in an article of
+    February is last November's), the article's year when as near."""
+    best: tuple[int, int, PartialDate, PartialDate] | None = None
+    for rank, candidate in enumerate((doc.year, doc.year - 1, doc.year + 1)):
+        try:
+            start, end = make(candidate)
+        except ValueError:
+            continue
+        if start.first <= doc.last and end.last >= doc.first:
+            gap = 0
+        else:
+            gap = min(abs((start.first - doc.last).days), abs((doc.first - end.last).days))
+        if best is None or (gap, rank) < best[:2]:
+            best = (gap, rank, start, end)
+    return (best[2], best[3], True) if best else (None, None, True)
 
 
 def _span(
@@ -414,8 +432,11 @@ def _on_units(match: re.Match[str], ctx: _Context) -> _Result | None:
 
 
 def _on_weekday(match: re.Match[str], ctx: _Context) -> _Result | None:
-    """The latest such weekday on or before the article (past, the default) or the next on or after (future)."""
+    """The latest such weekday on or before the article (past, the default) or the next on or after (future);
+    in an article known only to the month, that month (GUIDELINES 4, the month hedge)."""
     doc = ctx.doc
+    if doc is not None and doc.day is None and doc.month is not None:
+        return doc, doc, True
     if doc is None or doc.day is None:
         return None, None, True
     mode = _mode(match["mod"], ctx.tense)
@@ -429,6 +450,8 @@ def _on_deictic(match: re.Match[str], ctx: _Context) -> _Result | None:
     if re.search(r"(?:\bde\s+|\bd')$", ctx.folded[max(0, match.start() - 4) : match.start()]):
         return None  # `la France d'aujourd'hui`, `les alliés d'hier`: figurative
     doc = ctx.doc
+    if doc is not None and doc.day is None and doc.month is not None:
+        return doc, doc, True  # `hier` in an article known only to the month: that month (the month hedge)
     if doc is None or doc.day is None:
         return None, None, True
     value = _from_date(doc.first + dt.timedelta(days=_lexicon().deictic_days[_key(match["word"])]))

@@ -12,9 +12,11 @@ from evex.extract.location import locative_places
 from evex.extract.resources import Lexicon, TriggerEntry, fold, fold_in_place, grammar_words, load, word_set
 
 MONTHS_AND_DAYS = frozenset(fold(w) for key in ("months", "weekdays") for w in load("timex")[key])
+TIME_UNITS = frozenset(fold(w) for w in load("timex")["ago_units"])
 NEGATION_PARTICLE = grammar_words("negation_particle")
 NEGATION_ADVERBS = grammar_words("negation_adverbs")
 GENITIVE = grammar_words("genitive_case")
+WITH_CASE = grammar_words("with_case")
 
 
 @dataclass
@@ -111,9 +113,32 @@ def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earli
         return False
     if _inside_idiom(match, text) or is_negated(sentence, head) or _is_habitual(sentence, head):
         return False
-    if _is_proper_name(sentence, head):
+    if _is_proper_name(sentence, head) or _is_interview_heading(sentence, head) or _is_a_move(match):
         return False
     return not _is_unspecified_plural(sentence, head)
+
+
+def _is_interview_heading(sentence: Sentence, head: Word) -> bool:
+    """`Entretien avec le réalisateur X`, `Bilan et projets : entretien avec le maire`, `Entretien.`: a
+    verbless heading titles an interview."""
+    return (bool(keys(head) & word_set("triggers", "interview_headings"))
+            and not any(w.upos in ("VERB", "AUX") for w in sentence.words))
+
+
+def _is_a_move(match: TriggerMatch) -> bool:
+    """`a quitté le club pour aller à X`, `fuient leur pays pour rejoindre X`: going somewhere to leave
+    somewhere else is a move, not a trip (a motion verb whose purpose clause hangs on a leaving verb);
+    `rejoindre` a club or a person is joining it."""
+    sentence, head = match.sentence, match.head
+    if match.entry.pos != "VERB" or match.entry.needs != "destination":
+        return False
+    if fold(head.lemma) in grammar_words("join_verbs") and any(
+            c.deprel == "obj" and sentence.entity_kind(c) in ("ORG", "PER") for c in sentence.children(head)):
+        return True
+    if not any(fold(c.lemma) in grammar_words("purpose_marks") for c in sentence.children(head) if c.deprel == "mark"):
+        return False
+    leaving = grammar_words("leaving_verbs")
+    return any(fold(w.lemma) in leaving for w, _ in zip(sentence.ancestors(head), range(2)))
 
 
 def _is_proper_name(sentence: Sentence, head: Word) -> bool:
@@ -131,13 +156,27 @@ def _is_proper_name(sentence: Sentence, head: Word) -> bool:
 
 
 def _context_keys(sentence: Sentence, head: Word) -> set[str]:
+    """The trigger's children and governor; for a noun, also an `avec` phrase right after it that the
+    parser hung on the governor (`a sanctionné cette rencontre avec les médias`)."""
     context: set[str] = set()
     for child in sentence.children(head):
         context |= keys(child)
+        if child.upos == "ADV" or child.deprel == "advmod":  # `a rencontré de plus en plus de difficultés`: what is counted
+            context |= {k for w in sentence.subtree(child, set()) if sentence.case_of(w) in GENITIVE for k in keys(w)}
     governor = sentence.head_of(head)
     if governor is not None:
         context |= keys(governor)
+        if head.upos == "NOUN":
+            for sibling in sentence.children(governor):
+                if sibling.id > head.id and sentence.case_of(sibling) in WITH_CASE and _follows(sentence, head, sibling):
+                    context |= keys(sibling)
     return context
+
+
+def _follows(sentence: Sentence, head: Word, sibling: Word) -> bool:
+    """Only the trigger's own phrase lies between it and the sibling's phrase."""
+    inside = {w.id for w in sentence.subtree(head, set())} | {w.id for w in sentence.subtree(sibling, set())}
+    return all(i in inside for i in range(head.id, sibling.id + 1))
 
 
 # The conditions a lexicon entry's `needs:` names (data/triggers.yaml), one predicate each:
@@ -180,9 +219,19 @@ def _destination(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     children = sentence.children(head)
     if head.upos == "VERB" and any(c.deprel == "xcomp" and c.feat("VerbForm") == "Inf" for c in children):
         return False  # `nous allons travailler`, `je suis venu réaffirmer`: not a trip
+    if head.upos == "VERB" and any(c.upos in ("VERB", "AUX") and any(fold(m.lemma) in GENITIVE for m in sentence.children(c)
+                                                                    if m.deprel == "mark") for c in children):
+        return False  # `vient d'être considérée`, `vient de signer`: the recent past, not a trip
     return bool(locative_places(sentence, head, text, other_heads, through_purpose=True)) or (
         fold(head.lemma) in grammar_words("join_verbs") and any(c.deprel == "obj" and c.upos == "PROPN" for c in children)
     )
+
+
+@need("awaited")
+def _awaited(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """A named place introduced by à/en/au/dans/vers after it (`est attendu samedi à X`)."""
+    sentence, head = match.sentence, match.head
+    return any(p.word.id > head.id for p in locative_places(sentence, head, text, other_heads))
 
 
 @need("person_object")
@@ -220,9 +269,21 @@ def _anchor(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
         return False  # `la formation des cadres`: training as an activity, not one session
     return any(
         w.id != head.id
-        and (w.upos in ("PROPN", "NUM") or fold(w.lemma) in MONTHS_AND_DAYS or w.deprel.startswith("acl"))
+        and (w.upos == "PROPN" or _dating_number(sentence, w, head) or fold(w.lemma) in MONTHS_AND_DAYS
+             or w.deprel.startswith("acl"))
         for w in sentence.subtree(head, other_heads)
     )
+
+
+def _dating_number(sentence: Sentence, word: Word, head: Word) -> bool:
+    """A number that dates or times a session (`le 12`, `2023`, `de trois jours`), not one counting the
+    sessions (`les deux formations`) or something else in its phrase (`des 552 établissements`)."""
+    if word.upos != "NUM":
+        return False
+    counted = sentence.head_of(word)
+    if word.deprel != "nummod" or counted is None:
+        return True
+    return counted.id != head.id and bool(keys(counted) & TIME_UNITS)
 
 
 @need("plural")
