@@ -12,7 +12,7 @@ import re
 from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
-from evex.extract.entities import is_title, presence_words, titled_person
+from evex.extract.entities import GENITIVE, is_title, presence_words, titled_person
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
@@ -162,7 +162,8 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
     for word in sentence.words:
         if _under(sentence, word, excluded):
             continue
-        if named and word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
+        if word.upos == "PROPN" and (named and sentence.case_of(word) not in LOCATIVE_CASES
+                                     or _represented(sentence, word)):
             place = place_of(sentence, word, doc.text)
             if place and place.place and place.place.is_country and not _locates_city(doc, sentence, word):
                 found.append(Participant(place.place.name, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
@@ -172,6 +173,14 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
                 found.append(Participant(country, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
     return found
+
+
+def _represented(sentence: Sentence, word: Word) -> bool:
+    """`une délégation de X`, `le président du Y`: the country a title or a group stands for, a party
+    even of a trip, whose sentence's other countries are where one goes."""
+    head = sentence.head_of(word)
+    return (word.deprel == "nmod" and sentence.case_of(word) in GENITIVE and head is not None
+            and (is_title(head) or bool(keys(head) & word_set("entities", "group_nouns"))))
 
 
 def _locates_city(doc: Doc, sentence: Sentence, word: Word) -> bool:
