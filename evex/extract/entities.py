@@ -293,7 +293,29 @@ def find_persons(doc: Doc) -> DocEntities:
             )
         )
     _canonicalise(entities)
+    _described_countries(doc, entities)
     return entities
+
+
+def _described_countries(doc: Doc, entities: DocEntities) -> None:
+    """`le Premier ministre burkinabè` with no name, where the article names exactly one person with
+    that title and gives nobody that title and country: that person's country. Read from the words
+    alone (a title and the demonym right after it), as the sentence may have no tree."""
+    gaz = gazetteer()
+    titles = word_set("entities", "titles")
+    for sentence in doc.sentences:
+        for word in sentence.words:
+            following = sentence.word(word.id + 1)
+            wanted = keys(word) & titles
+            if not wanted or following is None or following.upos != "ADJ":
+                continue
+            country = gaz.country_of_demonym(following.text, following.lemma)
+            if country is None or any(p.title_id == word.id for p in entities.in_sentence(sentence.index)):
+                continue
+            holders = {entities.full_name(p.name) for p in entities.persons if p.title and fold_word(p.title) in wanted}
+            if len(holders) != 1 or any(entities.countries.get(h) == country for h in holders):
+                continue
+            entities.countries.setdefault(holders.pop(), country)
 
 
 def _tagged_person(sentence: Sentence, run: list[Word]) -> bool:
