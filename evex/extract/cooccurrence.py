@@ -12,7 +12,7 @@ import re
 from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
-from evex.extract.entities import GENITIVE, is_title, presence_words, titled_person
+from evex.extract.entities import GENITIVE, is_title, local_body, presence_words, titled_person
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
@@ -167,6 +167,9 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
             place = place_of(sentence, word, doc.text)
             if place and place.place and place.place.is_country and not _locates_city(doc, sentence, word):
                 found.append(Participant(place.place.name, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
+        elif is_title(word) and local_body(sentence, word, doc.text):
+            found.append(Participant(local_body(sentence, word, doc.text), "GPE", role="sentence",
+                                     evidence=doc.span(sentence, [word])))
         elif word.deprel == "amod":
             head = sentence.head_of(word)
             country = gaz.country_of_demonym(word.text, word.lemma)

@@ -218,6 +218,15 @@ def _after_article(sentence: Sentence, run: list[Word]) -> bool:
     return before is not None and before.upos == "DET" and before.feat("Definite") == "Def"
 
 
+def _heads_town(sentence: Sentence, run: list[Word]) -> bool:
+    """`le maire de Plouzané`: the name after a local title and `de` is the town, whatever its tag."""
+    before = sentence.word(run[0].id - 1)
+    if before is not None and before.upos == "DET":
+        before = sentence.word(before.id - 1)
+    title = sentence.word(before.id - 1) if before is not None and fold(before.lemma) in GENITIVE else None
+    return title is not None and bool(keys(title) & word_set("entities", "local_titles"))
+
+
 def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
     """`aux finales départementales à Saint Malo`: a name a locative preposition introduces, with no
     title, is a place the gazetteer does not know, not a person."""
@@ -226,10 +235,41 @@ def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
     return sentence.case_of(top) in LOCATIVE_CASES
 
 
-def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text: str) -> str | None:
-    """Country stated in a title: a demonym (ministre algérien) or `de X` (ambassadrice des États-Unis)."""
+def local_body(sentence: Sentence, title: Word, text: str) -> str | None:
+    """`le maire de Dardilly`, `le gouverneur de Jalisco`, `la Maire de Tunis`: the town or state a local
+    title heads, read from the words alone (`de`, an article, a name that is not an organisation's)."""
+    if not keys(title) & word_set("entities", "local_titles"):
+        return None
+    word = sentence.word(title.id + 1)
+    if word is None or fold(word.lemma) not in GENITIVE:
+        return None
+    word = sentence.word(word.id + 1)
+    if word is not None and word.upos == "DET":
+        word = sentence.word(word.id + 1)
+    capitalised = word is not None and word.text[:1].isupper() and word.upos in ("NOUN", "X")  # `MAIRE DE X`
+    if word is None or not (word.upos == "PROPN" or capitalised) or sentence.entity_kind(word) == "ORG":
+        return None
+    chain = [w for w in proper_chain(sentence, word) if w.id >= word.id]
+    number = sentence.word(chain[-1].id + 1)
+    if number is not None and number.upos == "NUM" and number.start_char - chain[-1].end_char == 1:
+        chain.append(number)  # `Zio 2`: a numbered commune
+    if any(keys(w) & word_set("entities", "org_nouns") for w in chain):
+        return None
+    name = surface(text, chain)
+    place = gazetteer().lookup(name)
+    return place.name if place else name[:1].upper() + name[1:]
+
+
+def _title_country(
+    sentence: Sentence, title: Word | None, run: list[Word], text: str, local: bool = True
+) -> str | None:
+    """Country stated in a title: a demonym (ministre algérien) or `de X` (ambassadrice des États-Unis);
+    the town or state a local title heads (`le maire de X`) when the title is the name's own."""
     if title is None:
         return None
+    body = local_body(sentence, title, text) if local else None
+    if body is not None:
+        return body
     gaz = gazetteer()
     blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
     for word in sentence.subtree(title, blocked):
@@ -259,7 +299,7 @@ def find_persons(doc: Doc) -> DocEntities:
                 continue
             if _names_places(text, run):
                 continue
-            if _is_title_part(sentence, run, text) or _after_article(sentence, run):
+            if _is_title_part(sentence, run, text) or _after_article(sentence, run) or _heads_town(sentence, run):
                 continue
             title = _title_word(sentence, run)
             if title is None and _named_as_place(sentence, run):
@@ -285,7 +325,8 @@ def find_persons(doc: Doc) -> DocEntities:
             continue
         country = _title_country(sentence, title, run, text)
         if country is None and title is not None and _is_honorific(title):  # `l'ambassadeur de France, M. X`
-            country = _title_country(sentence, _title_word(sentence, [title]), run, text)
+            # `le gouverneur de X, Mme Y a signé`: the title before an honorific may be another person's
+            country = _title_country(sentence, _title_word(sentence, [title]), run, text, local=False)
         subject = any(w.deprel.startswith("nsubj") for w in [*run, *([title] if title else [])])
         entities.persons.append(
             PersonMention(
