@@ -26,6 +26,7 @@ from evex.extract.resolve import (
     event_status,
     join_visitors,
     place_from_dateline,
+    place_from_host,
     set_place_and_time,
     without_destination,
 )
@@ -100,6 +101,7 @@ def _frames(doc: Doc) -> None:
         date_undated_report(frame, event, doc)
         frames.append(frame)
     join_visitors(frames, doc.events)
+    place_from_host(frames, doc.events)
     place_from_dateline(frames, doc.events, doc)
     doc.frames = frames
 

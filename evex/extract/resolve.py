@@ -253,6 +253,27 @@ def join_visitors(frames: list[EventFrame], events: list[EventDraft]) -> None:
             frame.participants += [p for p in by_event[id(host)].participants if (p.name, p.kind) not in known]
 
 
+def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """A meeting with no place, held during a visit whose destination only its sentences name
+    (`Une visite officielle des ministres ... à X` over `une visite au cours de laquelle la délégation
+    s'entretient avec ...`): GUIDELINES 4, it inherits the visit's destination."""
+    by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
+    for event, frame in zip(events, frames, strict=True):
+        if not event.profile.held_during_host or frame.location is not None:
+            continue
+        first = min(event.sentences)
+        for other in reversed(events):
+            host = by_event[id(other)]
+            if other is event or not other.profile.hosts_meetings or other.place is not None or host.location is None:
+                continue
+            place = gazetteer().lookup(host.location)
+            if place is not None and place.region:
+                continue
+            if any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(frame.start, other.dates):
+                frame.location, frame.location_evidence = host.location, host.location_evidence
+                break
+
+
 def _venue_place(location: str | None, text: str) -> str | None:
     """`à l'Élysée`: Paris when the article names Paris, else France."""
     city = gazetteer().venue_city(location) if location else None
