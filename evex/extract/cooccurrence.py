@@ -12,7 +12,7 @@ import re
 from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
-from evex.extract.entities import GENITIVE, is_title, local_body, presence_words, titled_person
+from evex.extract.entities import GENITIVE, demonym_after, is_title, local_body, presence_words, titled_person
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
@@ -175,6 +175,8 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
                 found.append(Participant(country, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
+        elif demonym_after(sentence, word):
+            found.append(Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word])))
     return found
 
 

@@ -260,6 +260,15 @@ def local_body(sentence: Sentence, title: Word, text: str) -> str | None:
     return place.name if place else name[:1].upper() + name[1:]
 
 
+def demonym_after(sentence: Sentence, word: Word) -> str | None:
+    """The country of a demonym right after a title or a state noun, however the tagger read it
+    (`la Ministre Rwandaise`, `la République française`: a capitalised demonym is often a PROPN)."""
+    before = sentence.word(word.id - 1)
+    if before is None or not (keys(before) & (word_set("entities", "titles") | word_set("entities", "state_nouns"))):
+        return None
+    return gazetteer().country_of_demonym(word.text, word.lemma)
+
+
 def _title_country(
     sentence: Sentence, title: Word | None, run: list[Word], text: str, local: bool = True
 ) -> str | None:
@@ -270,6 +279,10 @@ def _title_country(
     body = local_body(sentence, title, text) if local else None
     if body is not None:
         return body
+    following = sentence.word(title.id + 1)
+    country = demonym_after(sentence, following) if following is not None and following not in run else None
+    if country is not None:
+        return country
     gaz = gazetteer()
     blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
     for word in sentence.subtree(title, blocked):
