@@ -20,6 +20,7 @@ from evex.extract.grouping import group_mentions, merge_headline_events
 from evex.extract.resources import Lexicon, LexiconError, default_lexicon
 from evex.extract.resolve import (
     attach_attendance,
+    dateline_city_for_its_country,
     country_pair,
     date_undated_report,
     event_participants,
@@ -103,6 +104,7 @@ def _frames(doc: Doc) -> None:
     join_visitors(frames, doc.events)
     place_from_host(frames, doc.events)
     place_from_dateline(frames, doc.events, doc)
+    dateline_city_for_its_country(frames, doc.events, doc)
     doc.frames = frames
 
 

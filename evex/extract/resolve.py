@@ -274,6 +274,20 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
                 break
 
 
+def dateline_city_for_its_country(frames: list[EventFrame], events: list[EventDraft], doc: Doc) -> None:
+    """A wire story's event placed only in the dateline city's country by its sentences (`au Soudan`
+    in a story filed from Khartoum), not a trip and not by its own phrase: the dateline city
+    (GUIDELINES 4, the city, else the country)."""
+    filed = dateline(doc.text)
+    if filed is None:
+        return
+    for event, frame in zip(events, frames, strict=True):
+        if frame.location != filed.place.country or event.profile.has_destination or _best_place(event):
+            continue  # a country its own phrase names (`discussions au Maroc`) stays
+        frame.location = filed.place.name
+        frame.location_evidence = Span(*filed.name, doc.text[filed.start : filed.end])
+
+
 def _venue_place(location: str | None, text: str) -> str | None:
     """`à l'Élysée`: Paris when the article names Paris, else France."""
     city = gazetteer().venue_city(location) if location else None
