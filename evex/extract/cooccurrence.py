@@ -176,7 +176,9 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
                 found.append(Participant(country, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
         elif demonym_after(sentence, word):
-            found.append(Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word])))
+            found.append(
+                Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word]))
+            )
     return found
 
 

@@ -20,9 +20,9 @@ from evex.extract.grouping import group_mentions, merge_headline_events
 from evex.extract.resources import Lexicon, LexiconError, default_lexicon
 from evex.extract.resolve import (
     attach_attendance,
-    dateline_city_for_its_country,
     country_pair,
     date_undated_report,
+    dateline_city_for_its_country,
     event_participants,
     event_status,
     join_visitors,

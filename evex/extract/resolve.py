@@ -269,7 +269,8 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
             place = gazetteer().lookup(host.location)
             if place is not None and place.region:
                 continue
-            if any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(frame.start, other.dates):
+            nearby = any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences)
+            if nearby and _within(frame.start, other.dates):
                 frame.location, frame.location_evidence = host.location, host.location_evidence
                 break
 
