@@ -554,8 +554,20 @@ def _proper_participants(doc: Doc, sentence: Sentence, word: Word, role: str) ->
 def _in_portfolio(sentence: Sentence, word: Word) -> bool:
     """`Sports` in the tagged `ministre de la Jeunesse et des Sports`: a word of a name the tagger made
     of a minister's title is the portfolio, not a party."""
+    portfolio = word_set("entities", "portfolio_titles")
     span = next((s for s in sentence.entity_spans(sentence.entity_kind(word)) if word in s), [word])
-    return len(span) > 1 and span[0] is not word and bool(keys(span[0]) & word_set("entities", "portfolio_titles"))
+    if len(span) > 1 and span[0] is not word and bool(keys(span[0]) & portfolio):
+        return True
+    # `les ministres des Affaires étrangères et des Armées`: a `de` complement, or one coordinated
+    # with it, of a minister's title
+    current = word
+    for head in sentence.ancestors(word):
+        if current.deprel not in ("nmod", "conj") or head.upos not in ("NOUN", "PROPN"):
+            return False
+        if keys(head) & portfolio:
+            return current.deprel == "conj" or sentence.case_of(current) in GENITIVE
+        current = head
+    return False
 
 
 def _demonyms(sentence: Sentence, word: Word) -> list[tuple[Word, str]]:
