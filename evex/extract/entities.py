@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
-from evex.extract.location import LOCATIVE_CASES, place_of, proper_chain
+from evex.extract.location import LOCATIVE_CASES, dateline, place_of, proper_chain
 from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
@@ -348,7 +348,21 @@ def find_persons(doc: Doc) -> DocEntities:
         )
     _canonicalise(entities)
     _described_countries(doc, entities)
+    _dateline_ministers(doc, entities)
     return entities
+
+
+def _dateline_ministers(doc: Doc, entities: DocEntities) -> None:
+    """A wire story filed from a capital (`Kinshasa, 11 sept. (ACP).-`) names its own government's
+    ministers without their country: a minister with none stated is of the dateline's country."""
+    filed = dateline(doc.text)
+    if filed is None or filed.place.country is None:
+        return
+    portfolio = word_set("entities", "portfolio_titles")
+    for person in entities.persons:
+        full = entities.full_name(person.name)
+        if person.title and fold_word(person.title) in portfolio and full not in entities.countries:
+            entities.countries[full] = filed.place.country
 
 
 def _described_countries(doc: Doc, entities: DocEntities) -> None:
