@@ -273,6 +273,13 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
             if nearby and _within(frame.start, other.dates):
                 frame.location, frame.location_evidence = host.location, host.location_evidence
                 break
+        if frame.location is None and _names_the_delegation(event):
+            trips = [by_event[id(o)] for o in events if o.profile.hosts_meetings and min(o.sentences) < first]
+            places = {t.location for t in trips}
+            if trips and len(places) == 1 and None not in places:
+                place = gazetteer().lookup(trips[-1].location)
+                if place is None or not place.region:
+                    frame.location, frame.location_evidence = trips[-1].location, trips[-1].location_evidence
 
 
 def dateline_city_for_its_country(frames: list[EventFrame], events: list[EventDraft], doc: Doc) -> None:
@@ -287,6 +294,19 @@ def dateline_city_for_its_country(frames: list[EventFrame], events: list[EventDr
             continue  # a country its own phrase names (`discussions au Maroc`) stays
         frame.location = filed.place.name
         frame.location_evidence = Span(*filed.name, doc.text[filed.start : filed.end])
+
+
+def _names_the_delegation(event: EventDraft) -> bool:
+    """`La délégation a été reçue au Sénat`: a mention's sentence speaks of the delegation already
+    told, definitely."""
+    for draft in event.drafts:
+        sentence = draft.match.sentence
+        for word in sentence.words:
+            determiner = sentence.word(word.id - 1)
+            if (keys(word) & word_set("entities", "travelling_groups") and determiner is not None
+                    and fold(determiner.lemma) in grammar_words("anaphoric_determiners")):
+                return True
+    return False
 
 
 def _venue_place(location: str | None, text: str) -> str | None:
