@@ -258,6 +258,7 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     (`Une visite officielle des ministres ... à X` over `une visite au cours de laquelle la délégation
     s'entretient avec ...`): GUIDELINES 4, it inherits the visit's destination."""
     by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
+    _visit_placed_by_what_came_before(frames, events)
     for event, frame in zip(events, frames, strict=True):
         if not event.profile.held_during_host or frame.location is not None:
             continue
@@ -294,6 +295,26 @@ def dateline_city_for_its_country(frames: list[EventFrame], events: list[EventDr
             continue  # a country its own phrase names (`discussions au Maroc`) stays
         frame.location = filed.place.name
         frame.location_evidence = Span(*filed.name, doc.text[filed.start : filed.end])
+
+
+def _visit_placed_by_what_came_before(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """A visit named only afterwards (`En marge de cette visite, ...`), with no place of its own,
+    goes where the event told just before it took place (`ont signé lundi à X un accord`): the
+    reverse of a meeting held during a visit (GUIDELINES 4)."""
+    for event, frame in zip(events, frames, strict=True):
+        if not event.profile.hosts_meetings or frame.location is not None:
+            continue
+        first = min(event.sentences)
+        if not any(d.definite for d in event.drafts if d.sentence_index == first):
+            continue
+        before = [(max(s for s in o.sentences if s < first), f) for o, f in zip(events, frames, strict=True)
+                  if o is not event and not o.profile.hosts_meetings and f.location
+                  and any(first - NEARBY_SENTENCES <= s < first for s in o.sentences)]
+        if before:
+            _, told = max(before, key=lambda pair: pair[0])
+            place = gazetteer().lookup(told.location)
+            if place is None or not place.region:
+                frame.location, frame.location_evidence = told.location, told.location_evidence
 
 
 def _names_the_delegation(event: EventDraft) -> bool:
