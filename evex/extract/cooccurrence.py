@@ -91,7 +91,11 @@ def _reporters(sentence: Sentence, own: Word) -> set[int]:
     found: set[int] = set()
     for verb in sentence.ancestors(own):
         if verb.upos == "VERB" and keys(verb) & reporting:
-            found |= {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
+            subjects = {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
+            shared = sentence.head_of(verb) if verb.deprel == "conj" else None
+            if not subjects and shared is not None:  # `X n'a pas fourni de détails, mais a annoncé ...`
+                subjects = {c.id for c in sentence.children(shared) if c.deprel.startswith("nsubj")}
+            found |= subjects
     return found
 
 
