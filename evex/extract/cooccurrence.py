@@ -16,10 +16,11 @@ from evex.extract.entities import GENITIVE, demonym_after, is_title, local_body,
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
-from evex.extract.resources import EventProfile, fold, fold_word, word_set
+from evex.extract.resources import EventProfile, fold, fold_word, grammar_words, word_set
 from evex.frames import Participant
 
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obl:agent")
+PARTNERS = grammar_words("partner_cases")
 
 
 def sentence_participants(
@@ -51,13 +52,26 @@ def other_mentions(events: list[EventDraft], event: EventDraft, draft: Draft) ->
     reçu par X`): those they name are that event's."""
     sentence = draft.match.sentence
     above = {w.id for w in sentence.ancestors(draft.match.head)}
-    return {
-        d.match.head.id
-        for other in events
-        if other is not event and other.type != event.type
-        for d in other.drafts
-        if d.sentence_index == draft.sentence_index and d.match.head.upos == "VERB" and d.match.head.id not in above
-    }
+    found = set()
+    for other in events:
+        if other is event or other.type == event.type:
+            continue
+        for d in other.drafts:
+            if d.sentence_index != draft.sentence_index or d.match.head.id in above:
+                continue
+            head = d.match.head
+            if head.upos == "VERB":
+                found.add(head.id)
+            elif head.upos == "NOUN":
+                # `où il a eu des discussions approfondies avec X`: X is the meeting's, held during the trip,
+                # whether the parser hangs `avec X` on the noun or on its support verb
+                if any(sentence.case_of(c) in PARTNERS for c in sentence.children(head)):
+                    found.add(head.id)
+                support = sentence.head_of(head) if head.deprel == "obj" else None
+                if support is not None and support.upos == "VERB" and support.id not in above:
+                    partners = {c.id for c in sentence.children(support) if sentence.case_of(c) in PARTNERS}
+                    found |= partners | ({head.id} if partners else set())
+    return found
 
 
 def _described_persons(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
