@@ -99,10 +99,19 @@ def event_participants(
                     fold(country), Participant(country, "GPE", role="title", evidence=participant.evidence)
                 )
     countries = [p for p in merged.values() if p.kind == "GPE"]
+    wants_pair = wants_pair or any(_between_two(d) for d in event.drafts)
     if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.profile.pair_when_unnamed)):
         for name in pair:
             merged.setdefault(fold(name), Participant(name, "GPE", role="les deux pays"))
     return _without_fragments(list(merged.values()))
+
+
+def _between_two(draft: Draft) -> bool:
+    """`le dernier dialogue militaire conjoint`, `une commission mixte`: a modifier saying two sides hold
+    it; in a bilateral article they are its two countries."""
+    sentence, head = draft.match.sentence, draft.match.head
+    words = [*draft.match.words, *(c for c in sentence.children(head) if c.deprel == "amod")]
+    return any(fold(w.lemma) in grammar_words("pair_modifiers") for w in words)
 
 
 def _without_fragments(participants: list[Participant]) -> list[Participant]:
