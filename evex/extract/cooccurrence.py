@@ -32,7 +32,7 @@ def sentence_participants(
     travels (the development sets: 3 of 22 such countries were parties). Nor does it take those
     named in the phrase of another event's mention, `others` (`une visite au cours de laquelle la
     délégation s'entretient avec X`: X is the meeting's)."""
-    excluded = presence_words(sentence) | _reporters(sentence, own) | others
+    excluded = presence_words(sentence) | _reporters(sentence, own) | others | _since(sentence)
     found: list[Participant] = []
     for person in doc.persons.in_sentence(sentence.index):
         if _under(sentence, person.words[0], excluded):
@@ -111,6 +111,13 @@ def _reporters(sentence: Sentence, own: Word) -> set[int]:
                 subjects = {c.id for c in sentence.children(shared) if c.deprel.startswith("nsubj")}
             found |= subjects
     return found
+
+
+def _since(sentence: Sentence) -> set[int]:
+    """`le premier à se rendre en Algérie depuis X en 2006`: who a `depuis` phrase names is the
+    earlier occurrence's, a point in time for this one."""
+    since = grammar_words("since_case")
+    return {w.id for w in sentence.words if w.upos in ("PROPN", "NOUN") and sentence.case_of(w) in since}
 
 
 def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
