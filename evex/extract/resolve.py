@@ -373,8 +373,10 @@ def _place_from_sentences(frame: EventFrame, event: EventDraft, events: list[Eve
                   if not p.place.region and p.word.id not in others
                   and (not event.profile.placed_by_its_clause or _places_event(sentence, p.word, trigger))]
         if places:
-            frame.location = places[0].place.name
-            frame.location_evidence = Span(places[0].word.start_char, places[0].word.end_char, draft.mention.sentence)
+            # `C'est à Paris, en France, ...`: the city, else the country (GUIDELINES 4)
+            best = next((p for p in places if same_or_within(p.place, places[0].place) and p.place.is_city), places[0])
+            frame.location = best.place.name
+            frame.location_evidence = Span(best.word.start_char, best.word.end_char, draft.mention.sentence)
             return
 
 
