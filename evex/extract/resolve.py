@@ -119,7 +119,7 @@ def _without_fragments(participants: list[Participant]) -> list[Participant]:
     et du Socialisme`, `Task` beside `Task force Hydrogène`) is the tagger's cut of that name; one
     whose name holds a participant person's (`Sénat Herimanana Razafimahefa`) ran into that person."""
     def padded(participant: Participant) -> str:
-        return f" {fold(participant.name)} "
+        return f" {fold(participant.name).replace(chr(39), chr(39) + ' ')} "  # `l'UNESCO` holds `UNESCO`
 
     persons = [padded(p) for p in participants if p.kind == "PER" and " " in p.name]
     kept = [p for p in participants if p.kind != "ORG" or not any(person in padded(p) for person in persons)]
