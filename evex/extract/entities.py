@@ -195,7 +195,19 @@ def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
             break
         if is_title(head):
             return head
-    return None
+    return _title_after(sentence, run)
+
+
+def _title_after(sentence: Sentence, run: list[Word]) -> Word | None:
+    """`Mahamat Idriss Déby, le président de la transition tchadienne, séjourne`: a title in apposition
+    right after the name (a comma, an article, the title), read from the words."""
+    comma, article, title = (sentence.word(run[-1].id + i) for i in (1, 2, 3))
+    if comma is None or comma.text != "," or article is None or article.upos != "DET" or title is None:
+        return None
+    following = sentence.word(title.id + 1)
+    if following is not None and _name_token(sentence, following):
+        return None  # `X, le ministre Y`: a list of persons, the title is Y's
+    return title if is_title(title) and not _is_honorific(title) else None
 
 
 def _follows_honorific(sentence: Sentence, run: list[Word]) -> bool:
