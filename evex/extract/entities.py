@@ -366,14 +366,14 @@ def find_persons(doc: Doc) -> DocEntities:
 
 def _dateline_ministers(doc: Doc, entities: DocEntities) -> None:
     """A wire story filed from a capital (`Kinshasa, 11 sept. (ACP).-`) names its own government's
-    ministers without their country: a minister with none stated is of the dateline's country."""
+    members without their country: a minister or president with none stated is of the dateline's country."""
     filed = dateline(doc.text)
     if filed is None or filed.place.country is None:
         return
-    portfolio = word_set("entities", "portfolio_titles")
+    government = word_set("entities", "government_titles")
     for person in entities.persons:
         full = entities.full_name(person.name)
-        if person.title and fold_word(person.title) in portfolio and full not in entities.countries:
+        if person.title and fold_word(person.title) in government and full not in entities.countries:
             entities.countries[full] = filed.place.country
 
 
