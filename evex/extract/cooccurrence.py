@@ -185,8 +185,8 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
     gaz = gazetteer()
     found = []
     for word in sentence.words:
-        if _under(sentence, word, excluded):
-            continue
+        if _under(sentence, word, excluded) or doc.persons.person_at(sentence.index, word):
+            continue  # `Maurice Tchamba`: a place's name inside a person's is the person's
         if word.upos == "PROPN" and (named and sentence.case_of(word) not in LOCATIVE_CASES
                                      or _represented(sentence, word)):
             place = place_of(sentence, word, doc.text)

@@ -320,7 +320,9 @@ def find_persons(doc: Doc) -> DocEntities:
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
         for run in map(_without_leading_organisation, _runs(sentence)):
             run = _name_words(run)
-            if not run or gaz.lookup(surface(text, run)) or any(gaz.lookup(w.text) for w in run):
+            if not run or gaz.lookup(surface(text, run)):
+                continue
+            if any(gaz.lookup(w.text) for w in run) and not _place_as_name(sentence, run):
                 continue
             if _names_places(text, run):
                 continue
@@ -396,6 +398,12 @@ def _described_countries(doc: Doc, entities: DocEntities) -> None:
             if len(holders) != 1 or any(entities.countries.get(h) == country for h in holders):
                 continue
             entities.countries.setdefault(holders.pop(), country)
+
+
+def _place_as_name(sentence: Sentence, run: list[Word]) -> bool:
+    """`François Hollande`, `Maurice Kamto`: a place's name inside a run the tagger reads as one
+    person, after or before a given name, is part of the name."""
+    return len(run) > 1 and all(sentence.entity_kind(w) == "PER" for w in run)
 
 
 def _tagged_person(sentence: Sentence, run: list[Word]) -> bool:
