@@ -416,6 +416,13 @@ def test_organisation_named_by_a_piece_of_another_ones_name_is_left_out():
         "parti du Progrès et du Socialisme", "Progrès", "Union africaine", "Union européenne"]
 
 
+def test_organisation_named_after_an_elided_article_is_a_piece_of_the_longer_name():
+    """`OMS` beside `Bureau régional de l’OMS`: the elided article glues no word onto the piece."""
+    participants = [Participant("Bureau régional de l’OMS", "ORG"), Participant("OMS", "ORG"),
+                    Participant("Organisation des États", "ORG")]
+    assert [p.name for p in _without_fragments(participants)] == ["Bureau régional de l’OMS", "Organisation des États"]
+
+
 def test_organisation_run_into_a_participant_persons_name_is_left_out():
     """`Sénat Herimanana Razafimahefa` beside the person Herimanana Razafimahefa: the tagger ran the
     institution into the name."""

@@ -12,14 +12,15 @@ import re
 from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
-from evex.extract.entities import is_title, presence_words, titled_person
+from evex.extract.entities import GENITIVE, demonym_after, is_title, local_body, presence_words, titled_person
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
-from evex.extract.resources import EventProfile, fold, fold_word, word_set
+from evex.extract.resources import EventProfile, fold, fold_word, grammar_words, word_set
 from evex.frames import Participant
 
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obl:agent")
+PARTNERS = grammar_words("partner_cases")
 
 
 def sentence_participants(
@@ -31,7 +32,7 @@ def sentence_participants(
     travels (the development sets: 3 of 22 such countries were parties). Nor does it take those
     named in the phrase of another event's mention, `others` (`une visite au cours de laquelle la
     délégation s'entretient avec X`: X is the meeting's)."""
-    excluded = presence_words(sentence) | _reporters(sentence, own) | others
+    excluded = presence_words(sentence) | _reporters(sentence, own) | others | _since(sentence)
     found: list[Participant] = []
     for person in doc.persons.in_sentence(sentence.index):
         if _under(sentence, person.words[0], excluded):
@@ -51,13 +52,26 @@ def other_mentions(events: list[EventDraft], event: EventDraft, draft: Draft) ->
     reçu par X`): those they name are that event's."""
     sentence = draft.match.sentence
     above = {w.id for w in sentence.ancestors(draft.match.head)}
-    return {
-        d.match.head.id
-        for other in events
-        if other is not event and other.type != event.type
-        for d in other.drafts
-        if d.sentence_index == draft.sentence_index and d.match.head.upos == "VERB" and d.match.head.id not in above
-    }
+    found = set()
+    for other in events:
+        if other is event or other.type == event.type:
+            continue
+        for d in other.drafts:
+            if d.sentence_index != draft.sentence_index or d.match.head.id in above:
+                continue
+            head = d.match.head
+            if head.upos == "VERB":
+                found.add(head.id)
+            elif head.upos == "NOUN":
+                # `où il a eu des discussions approfondies avec X`: X is the meeting's, held during the trip,
+                # whether the parser hangs `avec X` on the noun or on its support verb
+                if any(sentence.case_of(c) in PARTNERS for c in sentence.children(head)):
+                    found.add(head.id)
+                support = sentence.head_of(head) if head.deprel == "obj" else None
+                if support is not None and support.upos == "VERB" and support.id not in above:
+                    partners = {c.id for c in sentence.children(support) if sentence.case_of(c) in PARTNERS}
+                    found |= partners | ({head.id} if partners else set())
+    return found
 
 
 def _described_persons(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
@@ -91,8 +105,19 @@ def _reporters(sentence: Sentence, own: Word) -> set[int]:
     found: set[int] = set()
     for verb in sentence.ancestors(own):
         if verb.upos == "VERB" and keys(verb) & reporting:
-            found |= {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
+            subjects = {c.id for c in sentence.children(verb) if c.deprel.startswith("nsubj")}
+            shared = sentence.head_of(verb) if verb.deprel == "conj" else None
+            if not subjects and shared is not None:  # `X n'a pas fourni de détails, mais a annoncé ...`
+                subjects = {c.id for c in sentence.children(shared) if c.deprel.startswith("nsubj")}
+            found |= subjects
     return found
+
+
+def _since(sentence: Sentence) -> set[int]:
+    """`le premier à se rendre en Algérie depuis X en 2006`: who a `depuis` phrase names is the
+    earlier occurrence's, a point in time for this one."""
+    since = grammar_words("since_case")
+    return {w.id for w in sentence.words if w.upos in ("PROPN", "NOUN") and sentence.case_of(w) in since}
 
 
 def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
@@ -160,18 +185,34 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
     gaz = gazetteer()
     found = []
     for word in sentence.words:
-        if _under(sentence, word, excluded):
-            continue
-        if named and word.upos == "PROPN" and sentence.case_of(word) not in LOCATIVE_CASES:
+        if _under(sentence, word, excluded) or doc.persons.person_at(sentence.index, word):
+            continue  # `Maurice Tchamba`: a place's name inside a person's is the person's
+        if word.upos == "PROPN" and (named and sentence.case_of(word) not in LOCATIVE_CASES
+                                     or _represented(sentence, word)):
             place = place_of(sentence, word, doc.text)
             if place and place.place and place.place.is_country and not _locates_city(doc, sentence, word):
                 found.append(Participant(place.place.name, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
+        elif is_title(word) and local_body(sentence, word, doc.text):
+            found.append(Participant(local_body(sentence, word, doc.text), "GPE", role="sentence",
+                                     evidence=doc.span(sentence, [word])))
         elif word.deprel == "amod":
             head = sentence.head_of(word)
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
                 found.append(Participant(country, "GPE", role="sentence", evidence=doc.span(sentence, [word])))
+        elif demonym_after(sentence, word):
+            found.append(
+                Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word]))
+            )
     return found
+
+
+def _represented(sentence: Sentence, word: Word) -> bool:
+    """`une délégation de X`, `le président du Y`: the country a title or a group stands for, a party
+    even of a trip, whose sentence's other countries are where one goes."""
+    head = sentence.head_of(word)
+    return (word.deprel == "nmod" and sentence.case_of(word) in GENITIVE and head is not None
+            and (is_title(head) or bool(keys(head) & word_set("entities", "group_nouns"))))
 
 
 def _locates_city(doc: Doc, sentence: Sentence, word: Word) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
-from evex.extract.location import LOCATIVE_CASES, place_of, proper_chain
+from evex.extract.location import LOCATIVE_CASES, dateline, place_of, proper_chain
 from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
@@ -195,7 +195,19 @@ def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
             break
         if is_title(head):
             return head
-    return None
+    return _title_after(sentence, run)
+
+
+def _title_after(sentence: Sentence, run: list[Word]) -> Word | None:
+    """`Mahamat Idriss Déby, le président de la transition tchadienne, séjourne`: a title in apposition
+    right after the name (a comma, an article, the title), read from the words."""
+    comma, article, title = (sentence.word(run[-1].id + i) for i in (1, 2, 3))
+    if comma is None or comma.text != "," or article is None or article.upos != "DET" or title is None:
+        return None
+    following = sentence.word(title.id + 1)
+    if following is not None and _name_token(sentence, following):
+        return None  # `X, le ministre Y`: a list of persons, the title is Y's
+    return title if is_title(title) and not _is_honorific(title) else None
 
 
 def _follows_honorific(sentence: Sentence, run: list[Word]) -> bool:
@@ -218,6 +230,15 @@ def _after_article(sentence: Sentence, run: list[Word]) -> bool:
     return before is not None and before.upos == "DET" and before.feat("Definite") == "Def"
 
 
+def _heads_town(sentence: Sentence, run: list[Word]) -> bool:
+    """`le maire de Plouzané`: the name after a local title and `de` is the town, whatever its tag."""
+    before = sentence.word(run[0].id - 1)
+    if before is not None and before.upos == "DET":
+        before = sentence.word(before.id - 1)
+    title = sentence.word(before.id - 1) if before is not None and fold(before.lemma) in GENITIVE else None
+    return title is not None and bool(keys(title) & word_set("entities", "local_titles"))
+
+
 def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
     """`aux finales départementales à Saint Malo`: a name a locative preposition introduces, with no
     title, is a place the gazetteer does not know, not a person."""
@@ -226,10 +247,54 @@ def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
     return sentence.case_of(top) in LOCATIVE_CASES
 
 
-def _title_country(sentence: Sentence, title: Word | None, run: list[Word], text: str) -> str | None:
-    """Country stated in a title: a demonym (ministre algérien) or `de X` (ambassadrice des États-Unis)."""
+def local_body(sentence: Sentence, title: Word, text: str) -> str | None:
+    """`le maire de Dardilly`, `le gouverneur de Jalisco`, `la Maire de Tunis`: the town or state a local
+    title heads, read from the words alone (`de`, an article, a name that is not an organisation's)."""
+    if not keys(title) & word_set("entities", "local_titles"):
+        return None
+    word = sentence.word(title.id + 1)
+    if word is None or fold(word.lemma) not in GENITIVE:
+        return None
+    word = sentence.word(word.id + 1)
+    if word is not None and word.upos == "DET":
+        word = sentence.word(word.id + 1)
+    capitalised = word is not None and word.text[:1].isupper() and word.upos in ("NOUN", "X")  # `MAIRE DE X`
+    if word is None or not (word.upos == "PROPN" or capitalised) or sentence.entity_kind(word) == "ORG":
+        return None
+    chain = [w for w in proper_chain(sentence, word) if w.id >= word.id]
+    number = sentence.word(chain[-1].id + 1)
+    if number is not None and number.upos == "NUM" and number.start_char - chain[-1].end_char == 1:
+        chain.append(number)  # `Zio 2`: a numbered commune
+    if any(keys(w) & word_set("entities", "org_nouns") for w in chain):
+        return None
+    name = surface(text, chain)
+    place = gazetteer().lookup(name)
+    return place.name if place else name[:1].upper() + name[1:]
+
+
+def demonym_after(sentence: Sentence, word: Word) -> str | None:
+    """The country of a demonym right after a title or a state noun, however the tagger read it
+    (`la Ministre Rwandaise`, `la République française`: a capitalised demonym is often a PROPN)."""
+    before = sentence.word(word.id - 1)
+    if before is None or not (keys(before) & (word_set("entities", "titles") | word_set("entities", "state_nouns"))):
+        return None
+    return gazetteer().country_of_demonym(word.text, word.lemma)
+
+
+def _title_country(
+    sentence: Sentence, title: Word | None, run: list[Word], text: str, local: bool = True
+) -> str | None:
+    """Country stated in a title: a demonym (ministre algérien) or `de X` (ambassadrice des États-Unis);
+    the town or state a local title heads (`le maire de X`) when the title is the name's own."""
     if title is None:
         return None
+    body = local_body(sentence, title, text) if local else None
+    if body is not None:
+        return body
+    following = sentence.word(title.id + 1)
+    country = demonym_after(sentence, following) if following is not None and following not in run else None
+    if country is not None:
+        return country
     gaz = gazetteer()
     blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
     for word in sentence.subtree(title, blocked):
@@ -255,11 +320,13 @@ def find_persons(doc: Doc) -> DocEntities:
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
         for run in map(_without_leading_organisation, _runs(sentence)):
             run = _name_words(run)
-            if not run or gaz.lookup(surface(text, run)) or any(gaz.lookup(w.text) for w in run):
+            if not run or gaz.lookup(surface(text, run)):
+                continue
+            if any(gaz.lookup(w.text) for w in run) and not _place_as_name(sentence, run):
                 continue
             if _names_places(text, run):
                 continue
-            if _is_title_part(sentence, run, text) or _after_article(sentence, run):
+            if _is_title_part(sentence, run, text) or _after_article(sentence, run) or _heads_town(sentence, run):
                 continue
             title = _title_word(sentence, run)
             if title is None and _named_as_place(sentence, run):
@@ -285,7 +352,8 @@ def find_persons(doc: Doc) -> DocEntities:
             continue
         country = _title_country(sentence, title, run, text)
         if country is None and title is not None and _is_honorific(title):  # `l'ambassadeur de France, M. X`
-            country = _title_country(sentence, _title_word(sentence, [title]), run, text)
+            # `le gouverneur de X, Mme Y a signé`: the title before an honorific may be another person's
+            country = _title_country(sentence, _title_word(sentence, [title]), run, text, local=False)
         subject = any(w.deprel.startswith("nsubj") for w in [*run, *([title] if title else [])])
         entities.persons.append(
             PersonMention(
@@ -293,7 +361,49 @@ def find_persons(doc: Doc) -> DocEntities:
             )
         )
     _canonicalise(entities)
+    _described_countries(doc, entities)
+    _dateline_ministers(doc, entities)
     return entities
+
+
+def _dateline_ministers(doc: Doc, entities: DocEntities) -> None:
+    """A wire story filed from a capital (`Kinshasa, 11 sept. (ACP).-`) names its own government's
+    members without their country: a minister or president with none stated is of the dateline's country."""
+    filed = dateline(doc.text)
+    if filed is None or filed.place.country is None:
+        return
+    government = word_set("entities", "government_titles")
+    for person in entities.persons:
+        full = entities.full_name(person.name)
+        if person.title and fold_word(person.title) in government and full not in entities.countries:
+            entities.countries[full] = filed.place.country
+
+
+def _described_countries(doc: Doc, entities: DocEntities) -> None:
+    """`le Premier ministre burkinabè` with no name, where the article names exactly one person with
+    that title and gives nobody that title and country: that person's country. Read from the words
+    alone (a title and the demonym right after it), as the sentence may have no tree."""
+    gaz = gazetteer()
+    titles = word_set("entities", "titles")
+    for sentence in doc.sentences:
+        for word in sentence.words:
+            following = sentence.word(word.id + 1)
+            wanted = keys(word) & titles
+            if not wanted or following is None or following.upos != "ADJ":
+                continue
+            country = gaz.country_of_demonym(following.text, following.lemma)
+            if country is None or any(p.title_id == word.id for p in entities.in_sentence(sentence.index)):
+                continue
+            holders = {entities.full_name(p.name) for p in entities.persons if p.title and fold_word(p.title) in wanted}
+            if len(holders) != 1 or any(entities.countries.get(h) == country for h in holders):
+                continue
+            entities.countries.setdefault(holders.pop(), country)
+
+
+def _place_as_name(sentence: Sentence, run: list[Word]) -> bool:
+    """`François Hollande`, `Maurice Kamto`: a place's name inside a run the tagger reads as one
+    person, after or before a given name, is part of the name."""
+    return len(run) > 1 and all(sentence.entity_kind(w) == "PER" for w in run)
 
 
 def _tagged_person(sentence: Sentence, run: list[Word]) -> bool:
@@ -478,8 +588,20 @@ def _proper_participants(doc: Doc, sentence: Sentence, word: Word, role: str) ->
 def _in_portfolio(sentence: Sentence, word: Word) -> bool:
     """`Sports` in the tagged `ministre de la Jeunesse et des Sports`: a word of a name the tagger made
     of a minister's title is the portfolio, not a party."""
+    portfolio = word_set("entities", "portfolio_titles")
     span = next((s for s in sentence.entity_spans(sentence.entity_kind(word)) if word in s), [word])
-    return len(span) > 1 and span[0] is not word and bool(keys(span[0]) & word_set("entities", "portfolio_titles"))
+    if len(span) > 1 and span[0] is not word and bool(keys(span[0]) & portfolio):
+        return True
+    # `les ministres des Affaires étrangères et des Armées`: a `de` complement, or one coordinated
+    # with it, of a minister's title
+    current = word
+    for head in sentence.ancestors(word):
+        if current.deprel not in ("nmod", "conj") or head.upos not in ("NOUN", "PROPN"):
+            return False
+        if keys(head) & portfolio:
+            return current.deprel == "conj" or sentence.case_of(current) in GENITIVE
+        current = head
+    return False
 
 
 def _demonyms(sentence: Sentence, word: Word) -> list[tuple[Word, str]]:

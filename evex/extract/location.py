@@ -74,7 +74,7 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
         return None
     chain = proper_chain(sentence, word)
     name = surface(text, chain)
-    place = gaz.lookup(name) or gaz.lookup(surface(text, [word]))
+    place = gaz.lookup(name) or leading_place(text, [w for w in chain if w.id >= word.id])[1]
     if place is None:
         scanned = gaz.scan(name)
         place = scanned[0] if len(scanned) == 1 and fold(scanned[0].name) == fold(name.split()[0]) else None
@@ -85,6 +85,17 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
     if word.text[:1].isupper() and not keys(word) & word_set("entities", "titles"):
         return FoundPlace(None, name, word)
     return None
+
+
+def leading_place(text: str, words: list[Word]) -> tuple[int, Place | None]:
+    """The longest gazetteer name the words begin with and how many words it takes (`Guinée
+    Bissau Umaro Sissoco Embaló`: the tagger ran a country and a name into one run)."""
+    gaz = gazetteer()
+    for size in range(min(len(words), gaz.longest), 0, -1):
+        place = gaz.lookup(surface(text, words[:size]))
+        if place is not None:
+            return size, place
+    return 0, None
 
 
 def locative_places(

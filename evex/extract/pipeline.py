@@ -32,10 +32,12 @@ from evex.extract.resolve import (
     attach_attendance,
     country_pair,
     date_undated_report,
+    dateline_city_for_its_country,
     event_participants,
     event_status,
     join_visitors,
     place_from_dateline,
+    place_from_host,
     set_place_and_time,
     without_destination,
 )
@@ -112,7 +114,9 @@ def _frames(doc: Doc) -> None:
         date_undated_report(frame, event, doc)
         frames.append(frame)
     join_visitors(frames, doc.events)
+    place_from_host(frames, doc.events)
     place_from_dateline(frames, doc.events, doc)
+    dateline_city_for_its_country(frames, doc.events, doc)
     doc.frames = frames
 
 

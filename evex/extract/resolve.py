@@ -100,10 +100,19 @@ def event_participants(
                     fold(country), Participant(country, "GPE", role="title", evidence=participant.evidence)
                 )
     countries = [p for p in merged.values() if p.kind == "GPE"]
+    wants_pair = wants_pair or any(_between_two(d) for d in event.drafts)
     if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.profile.pair_when_unnamed)):
         for name in pair:
             merged.setdefault(fold(name), Participant(name, "GPE", role="les deux pays"))
     return _without_fragments(list(merged.values()))
+
+
+def _between_two(draft: Draft) -> bool:
+    """`le dernier dialogue militaire conjoint`, `une commission mixte`: a modifier saying two sides hold
+    it; in a bilateral article they are its two countries."""
+    sentence, head = draft.match.sentence, draft.match.head
+    words = [*draft.match.words, *(c for c in sentence.children(head) if c.deprel == "amod")]
+    return any(fold(w.lemma) in grammar_words("pair_modifiers") for w in words)
 
 
 def _without_fragments(participants: list[Participant]) -> list[Participant]:
@@ -111,7 +120,7 @@ def _without_fragments(participants: list[Participant]) -> list[Participant]:
     et du Socialisme`, `Task` beside `Task force Hydrogène`) is the tagger's cut of that name; one
     whose name holds a participant person's (`Sénat Herimanana Razafimahefa`) ran into that person."""
     def padded(participant: Participant) -> str:
-        return f" {fold(participant.name)} "
+        return f" {fold(participant.name).replace(chr(39), chr(39) + ' ')} "  # `l'UNESCO` holds `UNESCO`
 
     persons = [padded(p) for p in participants if p.kind == "PER" and " " in p.name]
     kept = [p for p in participants if p.kind != "ORG" or not any(person in padded(p) for person in persons)]
@@ -257,6 +266,83 @@ def join_visitors(frames: list[EventFrame], events: list[EventDraft]) -> None:
             frame.participants += [p for p in by_event[id(host)].participants if (p.name, p.kind) not in known]
 
 
+def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """A meeting with no place, held during a visit whose destination only its sentences name
+    (`Une visite officielle des ministres ... à X` over `une visite au cours de laquelle la délégation
+    s'entretient avec ...`): GUIDELINES 4, it inherits the visit's destination."""
+    by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
+    _visit_placed_by_what_came_before(frames, events)
+    for event, frame in zip(events, frames, strict=True):
+        if not event.profile.held_during_host or frame.location is not None:
+            continue
+        first = min(event.sentences)
+        for other in reversed(events):
+            host = by_event[id(other)]
+            if other is event or not other.profile.hosts_meetings or other.place is not None or host.location is None:
+                continue
+            place = gazetteer().lookup(host.location)
+            if place is not None and place.region:
+                continue
+            nearby = any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences)
+            if nearby and _within(frame.start, other.dates):
+                frame.location, frame.location_evidence = host.location, host.location_evidence
+                break
+        if frame.location is None and _names_the_delegation(event):
+            trips = [by_event[id(o)] for o in events if o.profile.hosts_meetings and min(o.sentences) < first]
+            places = {t.location for t in trips}
+            if trips and len(places) == 1 and None not in places:
+                place = gazetteer().lookup(trips[-1].location)
+                if place is None or not place.region:
+                    frame.location, frame.location_evidence = trips[-1].location, trips[-1].location_evidence
+
+
+def dateline_city_for_its_country(frames: list[EventFrame], events: list[EventDraft], doc: Doc) -> None:
+    """A wire story's event placed only in the dateline city's country by its sentences (`au Soudan`
+    in a story filed from Khartoum), not a trip and not by its own phrase: the dateline city
+    (GUIDELINES 4, the city, else the country)."""
+    filed = dateline(doc.text)
+    if filed is None:
+        return
+    for event, frame in zip(events, frames, strict=True):
+        if frame.location != filed.place.country or event.profile.has_destination or _best_place(event):
+            continue  # a country its own phrase names (`discussions au Maroc`) stays
+        frame.location = filed.place.name
+        frame.location_evidence = Span(*filed.name, doc.text[filed.start : filed.end])
+
+
+def _visit_placed_by_what_came_before(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """A visit named only afterwards (`En marge de cette visite, ...`), with no place of its own,
+    goes where the event told just before it took place (`ont signé lundi à X un accord`): the
+    reverse of a meeting held during a visit (GUIDELINES 4)."""
+    for event, frame in zip(events, frames, strict=True):
+        if not event.profile.hosts_meetings or frame.location is not None:
+            continue
+        first = min(event.sentences)
+        if not any(d.definite for d in event.drafts if d.sentence_index == first):
+            continue
+        before = [(max(s for s in o.sentences if s < first), f) for o, f in zip(events, frames, strict=True)
+                  if o is not event and not o.profile.hosts_meetings and f.location
+                  and any(first - NEARBY_SENTENCES <= s < first for s in o.sentences)]
+        if before:
+            _, told = max(before, key=lambda pair: pair[0])
+            place = gazetteer().lookup(told.location)
+            if place is None or not place.region:
+                frame.location, frame.location_evidence = told.location, told.location_evidence
+
+
+def _names_the_delegation(event: EventDraft) -> bool:
+    """`La délégation a été reçue au Sénat`: a mention's sentence speaks of the delegation already
+    told, definitely."""
+    for draft in event.drafts:
+        sentence = draft.match.sentence
+        for word in sentence.words:
+            determiner = sentence.word(word.id - 1)
+            if (keys(word) & word_set("entities", "travelling_groups") and determiner is not None
+                    and fold(determiner.lemma) in grammar_words("anaphoric_determiners")):
+                return True
+    return False
+
+
 def _venue_place(location: str | None, text: str) -> str | None:
     """`à l'Élysée`: Paris when the article names Paris, else France."""
     city = gazetteer().venue_city(location) if location else None
@@ -291,8 +377,10 @@ def _place_from_sentences(frame: EventFrame, event: EventDraft, events: list[Eve
                   if not p.place.region and p.word.id not in others
                   and (not event.profile.placed_by_its_clause or _places_event(sentence, p.word, trigger))]
         if places:
-            frame.location = places[0].place.name
-            frame.location_evidence = Span(places[0].word.start_char, places[0].word.end_char, draft.mention.sentence)
+            # `C'est à Paris, en France, ...`: the city, else the country (GUIDELINES 4)
+            best = next((p for p in places if same_or_within(p.place, places[0].place) and p.place.is_city), places[0])
+            frame.location = best.place.name
+            frame.location_evidence = Span(best.word.start_char, best.word.end_char, draft.mention.sentence)
             return
 
 
