@@ -78,14 +78,16 @@ def run_together(connection: Connection, statements: Sequence[tuple[Executable, 
                 if many and not parameters:
                     cursors.append(None)
                     continue
-                keys = list(parameters[0] if many else parameters or {})
-                compiled = statement.compile(dialect=connection.dialect, column_keys=keys, for_executemany=many)
+                compiled, extracted = _compiled(statement, connection.dialect,
+                                                tuple(parameters[0] if many else parameters or {}), many)
                 cursor = driver.cursor()
                 sent.append((compiled.string, parameters))
                 if many:
-                    cursor.executemany(compiled.string, [compiled.construct_params(row) for row in parameters])
+                    cursor.executemany(compiled.string, [compiled.construct_params(row, extracted_parameters=extracted)
+                                                         for row in parameters])
                 else:
-                    cursor.execute(compiled.string, compiled.construct_params(parameters or {}))
+                    cursor.execute(compiled.string, compiled.construct_params(parameters or {},
+                                                                              extracted_parameters=extracted))
                 cursors.append(cursor)
         return [cursor.fetchall() if cursor is not None and cursor.description else [] for cursor in cursors]
     except connection.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy raises it: retried if transient
@@ -95,6 +97,27 @@ def run_together(connection: Connection, statements: Sequence[tuple[Executable, 
         for cursor in cursors:
             if cursor is not None:
                 cursor.close()
+
+
+_COMPILED: dict[tuple, object] = {}  # `_compiled`'s cache
+_COMPILED_MOST = 500
+
+
+def _compiled(statement: Executable, dialect: Dialect, keys: tuple[str, ...], many: bool):
+    """The statement compiled for `dialect`, and the values of its embedded parameters (`among`'s arrays) to
+    give `construct_params`: compiled once per process for every statement of the same shape, as
+    SQLAlchemy's own execute does (per engine, there)."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=many), None
+    key = (type(dialect), dialect.server_version_info, cache_key.key, keys, many)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        if len(_COMPILED) >= _COMPILED_MOST:
+            _COMPILED.clear()
+        compiled = _COMPILED[key] = statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=many,
+                                                      cache_key=cache_key)
+    return compiled, cache_key.bindparams
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

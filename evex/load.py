@@ -311,16 +311,18 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     if former_events:
         former_events.give_back_ids([frame for _, _, frame in reported], links)
     event_ids, report_ids = _new_ids_together(session, [(EVENTS, len(index.created)), (REPORTS, len(reported))])
-    _insert_events(session, index.created, event_ids)
+    events = _event_rows(index.created, event_ids)
     _update_counts(session, reported_again.values())
-    insert_rows(session, REPORTS, [
+    reports = [
         {"id": report_id, **_report_values(article_id, frame, event.id, rule)}
         for report_id, (article_id, _, frame), (event, rule) in zip(report_ids, reported, links, strict=True)
-    ])
+    ]
     mentions, participants = [], []
     for report_id, (article_id, _, frame) in zip(report_ids, reported, strict=True):
         mentions += _mention_rows(report_id, article_id, frame)
         participants += _participant_rows(report_id, frame, entity_ids)
+    insert_rows(session, EVENTS, events, copy=False)
+    insert_rows(session, REPORTS, reports)  # COPY on Postgres: a pipeline of executemany took longer
     insert_rows(session, models.EventMention.__table__, mentions)
     insert_rows(session, PARTICIPANTS, participants)
     return StoredFrames(
@@ -392,11 +394,9 @@ def _merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date
     return merged
 
 
-def _insert_events(session: Session, created: list[KnownEvent], ids: list[int]) -> None:
-    """Insert the batch's new events in creation order (so ids keep the order linking tries them), with the
-    `ids` taken for them (`_new_ids`, one per event); an event given back its former id keeps it."""
-    if not created:
-        return
+def _event_rows(created: list[KnownEvent], ids: list[int]) -> list[dict]:
+    """The rows of the batch's new events in creation order (so ids keep the order linking tries them), with
+    the `ids` taken for them (`_new_ids`, one per event); an event given back its former id keeps it."""
     rows = []
     now = dt.datetime.now(dt.UTC)
     for event in created:
@@ -410,7 +410,7 @@ def _insert_events(session: Session, created: list[KnownEvent], ids: list[int]) 
     new_ids = iter([i for i in ids if i not in given_back])
     for event, row in zip(created, rows, strict=True):
         event.id = row["id"] = event.id if event.id is not None else next(new_ids)
-    insert_rows(session, EVENTS, rows, copy=False)
+    return rows
 
 
 def insert_rows(session: Session, table, rows: list[dict], *, copy: bool = True) -> None:
