@@ -16,10 +16,10 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, select
 
 import models
-from evex.db import among, in_lists, run_together
+from evex.db import among, in_lists, inserting, run_together
 from evex.extract.resources import fold_word
 from evex.frames import EVENT_TYPES, STATUSES
 
@@ -148,12 +148,14 @@ def link_codes(connection: Connection, event_ids: Iterable[int] | None = None) -
         reads += [(query, None) for query in _code_queries(connection, chunk)]
     found = run_together(connection, reads)
     table, countries = models.EventCode.__table__, models.Country.__table__
-    writes = [(insert(countries), [{"alpha2": code, "alpha3": alpha3(code)}
-                                   for code in sorted(code for code, in found[0]) if alpha3(code)])]
+    missing = sorted(code for code, in found[0])
+    writes = [inserting(connection.dialect, countries,
+                        [{"alpha2": code, "alpha3": alpha3(code)} for code in missing if alpha3(code)])]
     for i, chunk in enumerate(chunks):
         rows = [{"event_id": event_id, "cameo_code": code.code, "plover_type": code.plover, "plover_mode": code.mode}
                 for event_id, code in _codes_of(*found[1 + 4 * i : 5 + 4 * i]) if code]
-        writes += [(_of_events(delete(table), table.c.event_id, chunk, connection), None), (insert(table), rows)]
+        writes += [(_of_events(delete(table), table.c.event_id, chunk, connection), None),
+                   inserting(connection.dialect, table, rows)]
     run_together(connection, writes)
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Connection, Dialect, Engine, Executable, any_, create_engine, event, func, literal, select
+from sqlalchemy import (ColumnElement, Connection, Dialect, Engine, Executable, any_, create_engine, event, func,
+                        Float, literal, select, text)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -51,7 +52,8 @@ def among(column: ColumnElement, values, dialect: Dialect) -> ColumnElement[bool
     return column.in_(values)
 
 
-def run_together(connection: Connection, statements: Sequence[tuple[Executable, dict | list[dict] | None]]) -> list[list]:
+def run_together(connection: Connection,
+                 statements: Sequence[tuple[Executable, dict | list[dict] | None]]) -> list[list]:
     """Execute the statements in order and return each one's rows ([] for one that returns none); a list
     of parameter sets is an executemany (an empty list: the statement is skipped).
 
@@ -97,6 +99,38 @@ def run_together(connection: Connection, statements: Sequence[tuple[Executable, 
         for cursor in cursors:
             if cursor is not None:
                 cursor.close()
+
+
+def inserting(dialect: Dialect, table, rows: list[dict],
+              conflict: Sequence[str] = ()) -> tuple[Executable, dict | list[dict]]:
+    """The insert of `rows` (each with the same columns) into `table` as `run_together` takes it, doing
+    nothing for a row that conflicts on the `conflict` columns when given.
+
+    On Postgres one statement whose columns go in as arrays (`unnest`): an executemany handed the driver
+    and the server each row on its own, which cost more than inserting it. Elsewhere an executemany.
+    """
+    if dialect.name != "postgresql" or not rows:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        statement = (postgresql if dialect.name == "postgresql" else sqlite).insert(table)
+        return (statement.on_conflict_do_nothing(index_elements=list(conflict)) if conflict else statement), rows
+    columns = list(rows[0])
+    quote = dialect.identifier_preparer.quote
+    arrays = ", ".join(f"CAST(:c{i} AS {table.c[column].type.compile(dialect=dialect)}[])"
+                       for i, column in enumerate(columns))
+    on_conflict = f" ON CONFLICT ({', '.join(map(quote, conflict))}) DO NOTHING" if conflict else ""
+    statement = text(f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+                     f"SELECT * FROM unnest({arrays}){on_conflict}")
+    return statement, {f"c{i}": _array(table.c[column], [row[column] for row in rows])
+                       for i, column in enumerate(columns)}
+
+
+def _array(column, values: list) -> list:
+    """The values of one column as one array: a float column's integers (a country's 28 degrees) as floats,
+    since the driver dumps no list of mixed types."""
+    if isinstance(column.type, Float):
+        return [value if value is None else float(value) for value in values]
+    return values
 
 
 _COMPILED: dict[tuple, object] = {}  # `_compiled`'s cache

@@ -18,11 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from sqlalchemy import Connection, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, delete, select
 
 import models
-from evex.db import among, in_lists, run_together
+from evex.db import among, in_lists, inserting, run_together
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import fold, load
 
@@ -296,11 +295,10 @@ def _store_places(connection: Connection, places: Iterable[GeoPlace | None]) -> 
     unique = {place.key: place for place in places if place}
     if not unique:
         return {}
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     rows = [{"key": p.key, "name": p.name, "country_code": p.country_code, "latitude": p.latitude,
              "longitude": p.longitude, "precision": p.precision} for _, p in sorted(unique.items())]
     found = run_together(connection, [
-        (dialect.insert(table).on_conflict_do_nothing(index_elements=["key"]), rows),
+        inserting(connection.dialect, table, rows, conflict=("key",)),
         *((select(table.c.key, table.c.id).where(among(table.c.key, chunk, connection.dialect)), None)
           for chunk in in_lists(unique)),
     ])
@@ -313,4 +311,4 @@ def _link_statements(connection: Connection, table, owner: str, links: dict[int,
     statements: list = [(delete(table).where(among(table.c[owner], chunk, connection.dialect)), None)
                         for chunk in (in_lists(links) if replace else ())]
     rows = [{owner: key, "place_id": place_id} for key, place_id in sorted(links.items()) if place_id is not None]
-    return [*statements, (insert(table), rows)]
+    return [*statements, inserting(connection.dialect, table, rows)]

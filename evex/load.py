@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 import models
 from evex.codes import link_codes
-from evex.db import among, in_lists, run_together
+from evex.db import among, in_lists, inserting, run_together
 from evex.frames import EventFrame
 from evex.geocode import PLACE_KINDS, PlacedReport, link_places, store_places
 from evex.ingest import Article
@@ -264,7 +264,7 @@ def _entity_statements(session: Session, keys: set[tuple[str, str]]) -> list:
     if not keys:
         return []
     rows = [{"name": name, "kind": kind} for name, kind in sorted(keys)]
-    return [(_insert(session, ENTITIES).on_conflict_do_nothing(index_elements=["name", "kind"]), rows),
+    return [inserting(session.get_bind().dialect, ENTITIES, rows, conflict=("name", "kind")),
             (select(ENTITIES.c.name, ENTITIES.c.kind, ENTITIES.c.id)
              .where(among(ENTITIES.c.name, {name for name, _ in keys}, session.get_bind().dialect)), None)]
 
