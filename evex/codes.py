@@ -137,16 +137,17 @@ def is_third_location(place_country: str | None, participant_countries: set[str]
     return place_country is not None and len(participant_countries) >= 2 and place_country not in participant_countries
 
 
-def link_codes(connection: Connection, event_ids: Iterable[int] | None = None) -> None:
+def link_codes(connection: Connection, event_ids: Iterable[int] | None = None, first: list = ()) -> None:
     """Compute and store the codes of these events (every event's when None) and the alpha-3 codes of
     the countries the places name. An event's codes are replaced, so linking again changes nothing.
 
-    Two round trips (`run_together`): every read, then every write."""
+    Two round trips (`run_together`): every read, then every write; the statements `first` (which return
+    no rows) go ahead of the reads, in the first."""
     chunks = in_lists(event_ids) if event_ids is not None else [None]
-    reads = [(_missing_countries(), None)]
+    reads = [*first, (_missing_countries(), None)]
     for chunk in chunks:
         reads += [(query, None) for query in _code_queries(connection, chunk)]
-    found = run_together(connection, reads)
+    found = run_together(connection, reads)[len(first):]
     table, countries = models.EventCode.__table__, models.Country.__table__
     missing = sorted(code for code, in found[0])
     writes = [inserting(connection.dialect, countries,

@@ -232,13 +232,14 @@ def link_places(connection: Connection, article_ids: Iterable[int] | None = None
 
 
 def store_places(connection: Connection, reports: list[PlacedReport], entities: dict[int, str],
-                 events: dict[int, str | None], *, new_reports: bool) -> None:
+                 events: dict[int, str | None], *, new_reports: bool, link: bool = True) -> list:
     """Resolve and link the places of `reports` (in id order), of the country and place `entities`
     (names by id) and of the `events` still without a place (locations by id).
 
     An entity's link is replaced (an earlier batch may have placed it). `new_reports` is for a load
     that passes its own new reports and the events they created: no link names them yet, so theirs
-    are only inserted, and the load passes what it holds instead of reading it back.
+    are only inserted, and the load passes what it holds instead of reading it back. Without `link`, the
+    statements that link them are returned instead of run (for the caller's next round trip).
     """
     coder = geocoder()
     countries: dict[str, ArticleCountries] = {}  # by article text: its reports share them
@@ -262,7 +263,10 @@ def store_places(connection: Connection, reports: list[PlacedReport], entities: 
         links += _link_statements(connection, table.__table__, column,
                                   {owner: place_ids[place.key] if place else None for owner, place in found.items()},
                                   replace)
-    run_together(connection, links)
+    if link:
+        run_together(connection, links)
+        return []
+    return links
 
 
 def _unplaced_events(connection: Connection, event_ids: Iterable[int]) -> dict[int, str | None]:
