@@ -33,9 +33,11 @@ ARTICLES, EVENTS, REPORTS = models.Article.__table__, models.Event.__table__, mo
 ENTITIES, PARTICIPANTS = models.Entity.__table__, models.EventParticipant.__table__
 PARSES = models.Parse.__table__
 LINKED_COLUMNS = (EVENTS.c.id, EVENTS.c.type, EVENTS.c.start, EVENTS.c.end, EVENTS.c.location, EVENTS.c.status)
-NEXT_IDS = text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :count)")  # Postgres
-_ID_SEQUENCES: dict[tuple[str, str], str] = {}  # (database URL, table): its id sequence (`_id_sequence`)
-SEQUENCED = ("articles", "events", "event_reports")  # the tables whose ids a load takes beforehand
+# Postgres: the next :count values of the sequence that gives :table its ids. The sequence is looked up
+# once per statement (a materialized CTE): in the select list it was looked up for every id, most of the
+# statement's time, and looked up apart it cost a round trip
+NEXT_IDS = text("WITH found AS MATERIALIZED (SELECT CAST(pg_get_serial_sequence(:table, 'id') AS regclass) AS seq)"
+                " SELECT nextval(found.seq) FROM found CROSS JOIN generate_series(1, :count)")
 # The stored events whose days overlap one of the spans [type, first day, last day] of a JSON list;
 # SQLite stores dates as ISO text, Postgres as dates
 LINKABLE_SQLITE = text(
@@ -209,11 +211,10 @@ def _insert_articles(
     items = list({item.article.sha256: item for item in reversed(batch)}.values())[::-1]  # first of each text
     hashes = [item.article.sha256 for item in items]
     if session.get_bind().dialect.name == "postgresql":
-        sequence = _id_sequences(session)[ARTICLES.name]
         found = run_together(session.connection(), [
             (select(func.pg_advisory_xact_lock(LOAD_LOCK)), None),
             *((_hashes_query(session, chunk), None) for chunk in in_lists(hashes)),
-            (NEXT_IDS, {"sequence": sequence, "count": len(items)}),
+            (NEXT_IDS, {"table": ARTICLES.name, "count": len(items)}),
         ])
         stored = {sha256 for rows in found[1:-1] for sha256, in rows}
         ids = sorted(article_id for article_id, in found[-1])
@@ -494,8 +495,7 @@ def _new_ids(session: Session, table, count: int) -> list[int]:
     if not count:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        sequence = _id_sequence(session, table.name)
-        return sorted(session.scalars(NEXT_IDS, {"sequence": sequence, "count": count}))
+        return sorted(session.scalars(NEXT_IDS, {"table": table.name, "count": count}))
     largest = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
     return list(range(largest + 1, largest + 1 + count))
 
@@ -504,25 +504,9 @@ def _new_ids_together(session: Session, counts: list[tuple[object, int]]) -> lis
     """`_new_ids` of several tables; on Postgres in one round trip."""
     if session.get_bind().dialect.name != "postgresql":
         return [_new_ids(session, table, count) for table, count in counts]
-    sequences = _id_sequences(session)
-    found = run_together(session.connection(), [(NEXT_IDS, {"sequence": sequences[table.name], "count": count})
+    found = run_together(session.connection(), [(NEXT_IDS, {"table": table.name, "count": count})
                                                 for table, count in counts])
     return [sorted(new_id for new_id, in rows) for rows in found]
-
-
-def _id_sequence(session: Session, table_name: str) -> str:
-    return _id_sequences(session)[table_name]
-
-
-def _id_sequences(session: Session) -> dict[str, str]:
-    """The sequences that give the `SEQUENCED` tables their ids on the session's Postgres database, looked
-    up once per database, all in one query: looked up in the statement that takes the ids, it was most
-    of that statement's time."""
-    url = session.get_bind().url.render_as_string()
-    if (url, SEQUENCED[0]) not in _ID_SEQUENCES:
-        names = session.execute(select(*(func.pg_get_serial_sequence(table, "id") for table in SEQUENCED))).one()
-        _ID_SEQUENCES.update({(url, table): name for table, name in zip(SEQUENCED, names, strict=True)})
-    return {table: _ID_SEQUENCES[(url, table)] for table in SEQUENCED}
 
 
 def _update_counts(session: Session, events: Iterable[KnownEvent]) -> None:
