@@ -69,10 +69,18 @@ def measure(url: str, batches: list[list[ProcessedArticle]]) -> dict:
 
 
 def storage_floor(url: str, batches: list[list[ProcessedArticle]]) -> dict:
-    """Only the batches' articles and parses into the (empty, migrated) database at `url`, by the
-    executemany `load_batch` uses, one transaction per batch: events/s is then the most any load
-    that keeps the articles and their parses could reach on these articles."""
+    """Only the batches' articles and parses into the (empty, migrated) database at `url`, as `load_batch`
+    sends them (one executemany each; on Postgres both in one round trip where this evex does so), one
+    transaction per batch: events/s is then the most any load that keeps the articles and their parses
+    could reach on these articles."""
     from evex.load import ARTICLES, PARSES, article_row, insert_rows, parse_row
+
+    def insert_together(session, tables):  # an earlier commit's evex (`baseline_tree`) may lack it
+        if hasattr(evex.load, "insert_rows_together"):
+            evex.load.insert_rows_together(session, tables)
+        else:
+            for table, rows in tables:
+                insert_rows(session, table, rows, copy=False)
 
     engine = get_engine(url)
     events = sum(len(item.frames) for batch in batches for item in batch)
@@ -83,9 +91,10 @@ def storage_floor(url: str, batches: list[list[ProcessedArticle]]) -> dict:
             now = dt.datetime.now(dt.UTC)
             ids = range(article_id + 1, article_id + 1 + len(batch))
             article_id += len(batch)
-            insert_rows(session, ARTICLES, [article_row(i, item, None, now) for i, item in zip(ids, batch)], copy=False)
-            insert_rows(session, PARSES, [parse_row(i, item, now) for i, item in zip(ids, batch) if not item.error],
-                        copy=False)
+            insert_together(session, [
+                (ARTICLES, [article_row(i, item, None, now) for i, item in zip(ids, batch)]),
+                (PARSES, [parse_row(i, item, now) for i, item in zip(ids, batch) if not item.error]),
+            ])
     seconds = time.perf_counter() - started
     return {"seconds": round(seconds, 3), "events_per_s": round(events / seconds, 1)}
 

@@ -16,10 +16,10 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, select
 
 import models
-from evex.db import among, in_lists
+from evex.db import among, in_lists, inserting, run_together
 from evex.extract.resources import fold_word
 from evex.frames import EVENT_TYPES, STATUSES
 
@@ -137,17 +137,27 @@ def is_third_location(place_country: str | None, participant_countries: set[str]
     return place_country is not None and len(participant_countries) >= 2 and place_country not in participant_countries
 
 
-def link_codes(connection: Connection, event_ids: Iterable[int] | None = None) -> None:
+def link_codes(connection: Connection, event_ids: Iterable[int] | None = None, first: list = ()) -> None:
     """Compute and store the codes of these events (every event's when None) and the alpha-3 codes of
-    the countries the places name. An event's codes are replaced, so linking again changes nothing."""
-    _store_countries(connection)
-    table = models.EventCode.__table__
-    for chunk in in_lists(event_ids) if event_ids is not None else [None]:
+    the countries the places name. An event's codes are replaced, so linking again changes nothing.
+
+    Two round trips (`run_together`): every read, then every write; the statements `first` (which return
+    no rows) go ahead of the reads, in the first."""
+    chunks = in_lists(event_ids) if event_ids is not None else [None]
+    reads = [*first, (_missing_countries(), None)]
+    for chunk in chunks:
+        reads += [(query, None) for query in _code_queries(connection, chunk)]
+    found = run_together(connection, reads)[len(first):]
+    table, countries = models.EventCode.__table__, models.Country.__table__
+    missing = sorted(code for code, in found[0])
+    writes = [inserting(connection.dialect, countries,
+                        [{"alpha2": code, "alpha3": alpha3(code)} for code in missing if alpha3(code)])]
+    for i, chunk in enumerate(chunks):
         rows = [{"event_id": event_id, "cameo_code": code.code, "plover_type": code.plover, "plover_mode": code.mode}
-                for event_id, code in _event_codes(connection, chunk) if code]
-        connection.execute(_of_events(delete(table), table.c.event_id, chunk, connection))
-        if rows:
-            connection.execute(insert(table), rows)
+                for event_id, code in _codes_of(*found[1 + 4 * i : 5 + 4 * i]) if code]
+        writes += [(_of_events(delete(table), table.c.event_id, chunk, connection), None),
+                   inserting(connection.dialect, table, rows)]
+    run_together(connection, writes)
 
 
 def _of_events(query, column, event_ids: list[int] | None, connection: Connection):
@@ -158,25 +168,40 @@ def _of_events(query, column, event_ids: list[int] | None, connection: Connectio
 def _event_codes(connection: Connection, event_ids: list[int] | None) -> list[tuple[int, CameoCode | None]]:
     """(event id, its CAMEO code) from what the database holds: the event's type and status, its reports'
     triggers, its place's country and its participants' places' countries."""
+    return _codes_of(*run_together(connection, [(query, None) for query in _code_queries(connection, event_ids)]))
+
+
+def _code_queries(connection: Connection, event_ids: list[int] | None) -> list:
+    """What the codes of these events (every event's when None) are computed from (`_codes_of`)."""
     events, reports, mentions = models.Event.__table__, models.EventReport.__table__, models.EventMention.__table__
     participants, entity_places = models.EventParticipant.__table__, models.EntityPlace.__table__
     places, event_places = models.Place.__table__, models.EventPlace.__table__
-    kinds = connection.execute(_of_events(select(events.c.id, events.c.type, events.c.status), events.c.id,
-                                          event_ids, connection)).all()
-    words: dict[int, list[str]] = {}
-    query = select(reports.c.event_id, mentions.c.trigger, mentions.c.lemma).join(
+    kinds = select(events.c.id, events.c.type, events.c.status)
+    words = select(reports.c.event_id, mentions.c.trigger, mentions.c.lemma).join(
         mentions, mentions.c.report_id == reports.c.id)
-    for event_id, trigger, lemma in connection.execute(_of_events(query, reports.c.event_id, event_ids, connection)):
+    place_country = select(event_places.c.event_id, places.c.country_code).join(
+        places, places.c.id == event_places.c.place_id)
+    countries = (select(reports.c.event_id, places.c.country_code)
+                 .join(participants, participants.c.report_id == reports.c.id)
+                 .join(entity_places, entity_places.c.entity_id == participants.c.entity_id)
+                 .join(places, places.c.id == entity_places.c.place_id)
+                 .where(places.c.country_code.is_not(None)))
+    return [_of_events(kinds, events.c.id, event_ids, connection),
+            _of_events(words, reports.c.event_id, event_ids, connection),
+            _of_events(place_country, event_places.c.event_id, event_ids, connection),
+            _of_events(countries, reports.c.event_id, event_ids, connection)]
+
+
+def _codes_of(kinds: list, words_found: list, place_found: list, countries_found: list
+              ) -> list[tuple[int, CameoCode | None]]:
+    """The codes from the rows of `_code_queries`: each event's type and status, its triggers' words, its
+    place's country, its participants' places' countries."""
+    words: dict[int, list[str]] = {}
+    for event_id, trigger, lemma in words_found:
         words.setdefault(event_id, []).extend((trigger, lemma or ""))
-    query = select(event_places.c.event_id, places.c.country_code).join(places, places.c.id == event_places.c.place_id)
-    place_country = dict(connection.execute(_of_events(query, event_places.c.event_id, event_ids, connection)).all())
+    place_country = dict(place_found)
     countries: dict[int, set[str]] = {}
-    query = (select(reports.c.event_id, places.c.country_code)
-             .join(participants, participants.c.report_id == reports.c.id)
-             .join(entity_places, entity_places.c.entity_id == participants.c.entity_id)
-             .join(places, places.c.id == entity_places.c.place_id)
-             .where(places.c.country_code.is_not(None)))
-    for event_id, country in connection.execute(_of_events(query, reports.c.event_id, event_ids, connection)):
+    for event_id, country in countries_found:
         countries.setdefault(event_id, set()).add(country)
     book = codebook()
     return [(event_id, book.code(event_type, status, negotiation=book.is_negotiation(words.get(event_id, ())),
@@ -185,14 +210,9 @@ def _event_codes(connection: Connection, event_ids: list[int] | None) -> list[tu
             for event_id, event_type, status in sorted(kinds)]
 
 
-def _store_countries(connection: Connection) -> None:
-    """The alpha-3 code of every country a place names that `countries` does not hold yet."""
+def _missing_countries():
+    """The country codes places name that `countries` does not hold yet."""
     places, countries = models.Place.__table__, models.Country.__table__
-    missing = connection.scalars(
-        select(places.c.country_code).distinct()
-        .outerjoin(countries, countries.c.alpha2 == places.c.country_code)
-        .where(places.c.country_code.is_not(None), countries.c.alpha2.is_(None))
-    )
-    rows = [{"alpha2": code, "alpha3": alpha3(code)} for code in sorted(missing) if alpha3(code)]
-    if rows:
-        connection.execute(insert(countries), rows)
+    return (select(places.c.country_code).distinct()
+            .outerjoin(countries, countries.c.alpha2 == places.c.country_code)
+            .where(places.c.country_code.is_not(None), countries.c.alpha2.is_(None)))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Dialect, Engine, any_, create_engine, event, func, literal, select
+from sqlalchemy import (ColumnElement, Connection, Dialect, Engine, Executable, any_, create_engine, event, func,
+                        Float, literal, select, text)
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SQL_LIST_CHUNK = 500  # values per IN (...) list, well under SQLite's and Postgres's parameter limits
@@ -48,6 +50,108 @@ def among(column: ColumnElement, values, dialect: Dialect) -> ColumnElement[bool
 
         return column == any_(literal(list(values), ARRAY(column.type)))
     return column.in_(values)
+
+
+def run_together(connection: Connection,
+                 statements: Sequence[tuple[Executable, dict | list[dict] | None]]) -> list[list]:
+    """Execute the statements in order and return each one's rows ([] for one that returns none); a list
+    of parameter sets is an executemany (an empty list: the statement is skipped).
+
+    On Postgres all of them go in one round trip (psycopg's pipeline mode): a load sent thirty small
+    statements one after another, and on a busy machine each wait for the server cost more than the
+    statement. The server still runs them one after the other, so each sees what the earlier ones
+    wrote. Elsewhere (SQLite: no server) one by one, as `connection.execute` would.
+    """
+    if connection.dialect.name != "postgresql":
+        out = []
+        for statement, parameters in statements:
+            if parameters == []:
+                out.append([])
+                continue
+            result = connection.execute(statement, parameters)
+            out.append(result.all() if result.returns_rows else [])
+        return out
+    driver = connection.connection.driver_connection
+    cursors, sent = [], []
+    try:
+        with driver.pipeline():
+            for statement, parameters in statements:
+                many = isinstance(parameters, list)
+                if many and not parameters:
+                    cursors.append(None)
+                    continue
+                compiled, extracted = _compiled(statement, connection.dialect,
+                                                tuple(parameters[0] if many else parameters or {}), many)
+                cursor = driver.cursor()
+                sent.append((compiled.string, parameters))
+                if many:
+                    cursor.executemany(compiled.string, [compiled.construct_params(row, extracted_parameters=extracted)
+                                                         for row in parameters])
+                else:
+                    cursor.execute(compiled.string, compiled.construct_params(parameters or {},
+                                                                              extracted_parameters=extracted))
+                cursors.append(cursor)
+        return [cursor.fetchall() if cursor is not None and cursor.description else [] for cursor in cursors]
+    except connection.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy raises it: retried if transient
+        raise DBAPIError.instance(*(sent[-1] if sent else ("", None)), exc, connection.dialect.loaded_dbapi.Error,
+                                  dialect=connection.dialect) from exc
+    finally:
+        for cursor in cursors:
+            if cursor is not None:
+                cursor.close()
+
+
+def inserting(dialect: Dialect, table, rows: list[dict],
+              conflict: Sequence[str] = ()) -> tuple[Executable, dict | list[dict]]:
+    """The insert of `rows` (each with the same columns) into `table` as `run_together` takes it, doing
+    nothing for a row that conflicts on the `conflict` columns when given.
+
+    On Postgres one statement whose columns go in as arrays (`unnest`): an executemany handed the driver
+    and the server each row on its own, which cost more than inserting it. Elsewhere an executemany.
+    """
+    if dialect.name != "postgresql" or not rows:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        statement = (postgresql if dialect.name == "postgresql" else sqlite).insert(table)
+        return (statement.on_conflict_do_nothing(index_elements=list(conflict)) if conflict else statement), rows
+    columns = list(rows[0])
+    quote = dialect.identifier_preparer.quote
+    arrays = ", ".join(f"CAST(:c{i} AS {table.c[column].type.compile(dialect=dialect)}[])"
+                       for i, column in enumerate(columns))
+    on_conflict = f" ON CONFLICT ({', '.join(map(quote, conflict))}) DO NOTHING" if conflict else ""
+    statement = text(f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+                     f"SELECT * FROM unnest({arrays}){on_conflict}")
+    return statement, {f"c{i}": _array(table.c[column], [row[column] for row in rows])
+                       for i, column in enumerate(columns)}
+
+
+def _array(column, values: list) -> list:
+    """The values of one column as one array: a float column's integers (a country's 28 degrees) as floats,
+    since the driver dumps no list of mixed types."""
+    if isinstance(column.type, Float):
+        return [value if value is None else float(value) for value in values]
+    return values
+
+
+_COMPILED: dict[tuple, object] = {}  # `_compiled`'s cache
+_COMPILED_MOST = 500
+
+
+def _compiled(statement: Executable, dialect: Dialect, keys: tuple[str, ...], many: bool):
+    """The statement compiled for `dialect`, and the values of its embedded parameters (`among`'s arrays) to
+    give `construct_params`: compiled once per process for every statement of the same shape, as
+    SQLAlchemy's own execute does (per engine, there)."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=many), None
+    key = (type(dialect), dialect.server_version_info, cache_key.key, keys, many)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        if len(_COMPILED) >= _COMPILED_MOST:
+            _COMPILED.clear()
+        compiled = _COMPILED[key] = statement.compile(dialect=dialect, column_keys=list(keys), for_executemany=many,
+                                                      cache_key=cache_key)
+    return compiled, cache_key.bindparams
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -20,8 +20,8 @@ from prefect.client.orchestration import get_client
 from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner
 from prefect.tasks import exponential_backoff
-from prefect_dask import DaskTaskRunner
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from evex import pipeline, progress
@@ -133,10 +133,58 @@ def nothing_to_wait_for(batch: BatchInFlight) -> bool:
     return not isinstance(batch.extracted, PrefectFuture)
 
 
-def dask_runner() -> DaskTaskRunner | None:
+class LazyDaskTaskRunner(TaskRunner):
+    """prefect_dask's DaskTaskRunner, made at the first task submitted to it.
+
+    Importing prefect_dask imports Dask and distributed (most of a second of an unchanged drop's
+    re-run, which submits nothing); the runner itself already starts or reaches its cluster only
+    when a task needs it. Takes DaskTaskRunner's arguments.
+    """
+
+    def __init__(self, **options) -> None:
+        super().__init__()
+        self.options = options
+        self._runner = None
+
+    @property
+    def name(self) -> str:
+        return "dask"
+
+    def duplicate(self) -> LazyDaskTaskRunner:
+        return type(self)(**self.options)
+
+    @property
+    def runner(self):
+        """The DaskTaskRunner, imported and started on first use."""
+        if self._runner is None:
+            from prefect_dask import DaskTaskRunner
+
+            self._runner = DaskTaskRunner(**self.options).__enter__()
+        return self._runner
+
+    @property
+    def client(self):
+        return self.runner.client
+
+    def submit(self, task, parameters, wait_for=None, dependencies=None):
+        return self.runner.submit(task, parameters, wait_for, dependencies)
+
+    def map(self, task, parameters, wait_for=None):
+        return self.runner.map(task, parameters, wait_for)
+
+    def __exit__(self, *args) -> None:
+        runner, self._runner = self._runner, None
+        try:
+            if runner is not None:
+                runner.__exit__(*args)
+        finally:
+            super().__exit__(*args)
+
+
+def dask_runner() -> LazyDaskTaskRunner | None:
     """The flow run's Dask task runner; None where a caller ran the bare flow (tasks in threads here)."""
     runner = FlowRunContext.get().task_runner
-    return runner if isinstance(runner, DaskTaskRunner) else None
+    return runner if isinstance(runner, LazyDaskTaskRunner) else None
 
 
 def worker_count() -> int:
@@ -202,10 +250,10 @@ def configured_pipeline(settings: Settings | None = None) -> Flow:
     Dask sets OMP_NUM_THREADS=1 in its workers) and closed with it."""
     settings = settings or get_settings()
     if settings.dask_address:
-        return evex_pipeline.with_options(task_runner=DaskTaskRunner(address=settings.dask_address))
+        return evex_pipeline.with_options(task_runner=LazyDaskTaskRunner(address=settings.dask_address))
     cluster = {"n_workers": settings.workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
     logging.getLogger("distributed.nanny").addFilter(quiet_worker_stop)
-    return evex_pipeline.with_options(task_runner=DaskTaskRunner(cluster_kwargs=cluster))
+    return evex_pipeline.with_options(task_runner=LazyDaskTaskRunner(cluster_kwargs=cluster))
 
 
 def quiet_worker_stop(record: logging.LogRecord) -> bool:

@@ -122,3 +122,30 @@ def test_a_name_no_source_knows_gets_no_place(name):
 def test_the_article_countries_come_from_names_and_demonyms_not_from_cities():
     text = "Le président malgache a reçu à Tripoli son homologue de Côte d’Ivoire, venu de la République du Congo."
     assert geocoder().article_countries(text) == {"MG", "CI", "CG"}
+
+
+FOLD_CASES = [
+    "Le président malgache a reçu à Tripoli son homologue de Côte d’Ivoire, venu de la République du Congo.",
+    "Œuvre, cœur, l‘Élysée, `quote´, Straße, İstanbul, ﬁn, Ⅻ, ½, ｆｕｌｌ, Åre, ℌ, K, ǅ, x\u0301y, a\u034fb, "
+    "a\u200bb, Kyïv — «Paris» ΣΑΣ Ἀθῆναι ᾼ, Sri-Lanka, São Tomé-et-Príncipe, Guinée\u00a0équatoriale",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FOLD_CASES)
+def test_the_words_of_an_article_are_those_of_its_folded_text(text):
+    from evex.extract.resources import fold
+    from evex.geocode import _WORDS, folded_words
+
+    assert folded_words(text) == _WORDS.findall(fold(text))
+
+
+def test_an_article_is_read_for_countries_only_when_a_city_name_needs_them():
+    from evex.geocode import ArticleCountries
+
+    coder = geocoder()
+    text = "Le ministre libanais est arrivé à Tripoli, puis il a gagné la Libye."
+    asked = ArticleCountries(coder, text)
+    assert coder.resolve("Maroc", asked).country_code == "MA" and "codes" not in vars(asked)
+    assert coder.resolve("Tripoli", asked) == coder.resolve("Tripoli", coder.article_countries(text))
+    assert "codes" in vars(asked)
