@@ -366,7 +366,8 @@ def add_dependencies(nlp, conllus: list[str], needed: list[set[int] | None]) -> 
             rows for index, rows in enumerate(sentences)
             if (wanted is None or index in wanted) and not _has_dependencies(rows)
         ])
-    inputs = [stanza.Document([[_word_dict(row) for row in _word_rows(rows)] for rows in sentences])
+    inputs = [stanza.Document([[_word_dict(row) for row in _word_rows(rows)] for rows in sentences],
+                              text=" ".join(_sentence_text(rows) for rows in sentences))
               for sentences in todo if sentences]
     parsed = iter(nlp.bulk_process(inputs, processors=["depparse"]) if inputs else [])
     for sentences in todo:
@@ -403,6 +404,10 @@ def _sentence_blocks(conllu: str) -> list[list[list[str]]]:
     word as its ten columns."""
     return [[line.split("\t") if not line.startswith("#") else [line] for line in block.splitlines()]
             for block in conllu.strip("\n").split("\n\n") if block.strip()]
+
+
+def _sentence_text(rows: list[list[str]]) -> str:
+    return next((row[0].partition("=")[2].strip() for row in rows if row[0].startswith("# text")), "")
 
 
 def _word_rows(rows: list[list[str]]) -> list[list[str]]:

@@ -23,7 +23,7 @@ from evex.settings import Settings
 
 HEADLINE, TRIGGER, PLAIN, ATTENDANCE, PAIR, ACRONYM, TRIP, STOP, TRIP_END = range(9)
 TEXT = (
-    "Le président mexicain attendu en France\n"
+    "Une semaine chargée pour la diplomatie\n"
     "Le ministre tunisien a rencontré son homologue algérien mardi à Tunis. "
     "Le temps était doux sur la côte. "
     "Des représentants de haut niveau ont pris part à l'évènement. "
@@ -53,7 +53,7 @@ def tagged_doc(conllu: str):
 
 def test_the_sentences_are_those_the_test_names(full):
     assert [s.text[:12] for s in read_conllu(full).sentences] == [
-        "Le président", "Le ministre ", "Le temps éta", "Des représen", "Les deux pay", "L'Agence fra",
+        "Une semaine ", "Le ministre ", "Le temps éta", "Des représen", "Les deux pay", "L'Agence fra",
         "Le président", "Le cortège a", "Sa visite s'"]
 
 
