@@ -9,8 +9,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import (ColumnElement, Connection, Dialect, Engine, Executable, any_, create_engine, event, func,
-                        Float, literal, select, text)
+from sqlalchemy import (ColumnElement, Connection, Dialect, Engine, Executable, Float, any_, bindparam, cast, create_engine,
+                        event, func, literal, select)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -114,13 +114,14 @@ def inserting(dialect: Dialect, table, rows: list[dict],
 
         statement = (postgresql if dialect.name == "postgresql" else sqlite).insert(table)
         return (statement.on_conflict_do_nothing(index_elements=list(conflict)) if conflict else statement), rows
+    from sqlalchemy.dialects.postgresql import ARRAY, insert
+
     columns = list(rows[0])
-    quote = dialect.identifier_preparer.quote
-    arrays = ", ".join(f"CAST(:c{i} AS {table.c[column].type.compile(dialect=dialect)}[])"
-                       for i, column in enumerate(columns))
-    on_conflict = f" ON CONFLICT ({', '.join(map(quote, conflict))}) DO NOTHING" if conflict else ""
-    statement = text(f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-                     f"SELECT * FROM unnest({arrays}){on_conflict}")
+    arrays = select(*(func.unnest(cast(bindparam(f"c{i}"), ARRAY(table.c[column].type)))
+                      for i, column in enumerate(columns)))  # unnest side by side: one row per index
+    statement = insert(table).from_select(columns, arrays)
+    if conflict:
+        statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
     return statement, {f"c{i}": _array(table.c[column], [row[column] for row in rows])
                        for i, column in enumerate(columns)}
 
