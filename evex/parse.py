@@ -328,8 +328,9 @@ def _parse_bounded(
             document = nlp.bulk_process([stanza.Document([], text=text)], processors=TOKENIZING)[0]
         documents[k] = join_split_word_ends(document)
     tagging = [name for name in nlp.processors if name not in TOKENIZING and name != "depparse"]
-    tagged = [_to_conllu(document, layer) for document, layer in zip(nlp.bulk_process(documents, processors=tagging),
-                                                                      layers, strict=True)]
+    # Stanza writes a placeholder HEAD for words the parser has not seen: taken out at once
+    tagged = [keep_dependencies(_to_conllu(document, layer), set())
+              for document, layer in zip(nlp.bulk_process(documents, processors=tagging), layers, strict=True)]
     if dependencies_for is None:
         needed = [None] * len(tagged)
     else:
@@ -354,9 +355,9 @@ def _parse_one(nlp, prepared: tuple[str, str, list[int]], max_sentence_words: in
 
 def add_dependencies(nlp, conllus: list[str], needed: list[set[int] | None]) -> list[str]:
     """Each CoNLL-U with the dependency parser run, in one call for all, on the sentences (by index)
-    `needed` names that have none yet (every sentence where it is None); a sentence with none, and
-    not needed, gets `_` as HEAD and DEPREL. `evex reextract` calls it on stored parses when a new
-    lexicon reads dependencies in more sentences."""
+    `needed` names that have none yet (`_` as HEAD and DEPREL; every sentence where it is None); the
+    others stay as they are. `evex reextract` calls it on stored parses when a new lexicon reads
+    dependencies in more sentences."""
     import stanza
 
     documents = [_sentence_blocks(conllu) for conllu in conllus]
@@ -376,11 +377,6 @@ def add_dependencies(nlp, conllus: list[str], needed: list[set[int] | None]) -> 
         for rows, sentence in zip(sentences, next(parsed).sentences, strict=True):
             for row, word in zip(_word_rows(rows), sentence.words, strict=True):
                 row[6], row[7] = str(word.head), word.deprel
-    for sentences in documents:
-        for rows in sentences:
-            if not _has_dependencies(rows):
-                for row in _word_rows(rows):
-                    row[6] = row[7] = "_"
     return [_conllu_text(sentences) for sentences in documents]
 
 

@@ -98,12 +98,17 @@ def _content_hash(path: str) -> str:
         return ""
 
 
+def parsing_on_gpu(settings: Settings) -> bool:
+    """EVEX_STANZA_USE_GPU where set, else whether torch sees a GPU."""
+    return parse.gpu_available() if settings.stanza_use_gpu is None else settings.stanza_use_gpu
+
+
 def parse_articles(articles: list[Article], settings: Settings) -> list[ProcessedArticle]:
     """Parse a batch with Stanza in as few calls as the batch size allows."""
     if not articles:
         return []
     folder = parse.resources_dir(settings.stanza_resources_dir)
-    use_gpu = parse.gpu_available() if settings.stanza_use_gpu is None else settings.stanza_use_gpu
+    use_gpu = parsing_on_gpu(settings)
     versions = parse.model_versions(folder)
     started = time.perf_counter()
     results = parse.parse_texts(
@@ -163,7 +168,7 @@ def with_needed_dependencies(conllu: str, text: str, settings: Settings) -> str:
     if all(parsed.sentences[i].has_dependencies for i in needed):
         return conllu
     folder = check_models(settings.stanza_resources_dir)
-    use_gpu = parse.gpu_available() if settings.stanza_use_gpu is None else settings.stanza_use_gpu
+    use_gpu = parsing_on_gpu(settings)
     return parse.add_dependencies(parse.load_pipeline(folder, use_gpu), [conllu], [needed])[0]
 
 
