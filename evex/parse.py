@@ -221,10 +221,12 @@ def load_pipeline(folder: Path, use_gpu: bool):
     """One Stanza pipeline per process and settings: loading takes seconds, parsing reuses it."""
     import stanza
 
+    from evex.char_cache import cache_character_models
+
     bound_heap_growth()
     processors = available_processors(folder)
     log.info("loading Stanza %s (%s) from %s, gpu=%s", stanza.__version__, ",".join(processors), folder, use_gpu)
-    return stanza.Pipeline(
+    nlp = stanza.Pipeline(
         LANG,
         dir=str(folder),
         processors=",".join(processors),
@@ -234,6 +236,8 @@ def load_pipeline(folder: Path, use_gpu: bool):
         pos_batch_maximum_tokens=POS_BATCH_WORDS[use_gpu],
         logging_level="WARN",
     )
+    cache_character_models(nlp)
+    return nlp
 
 
 @cache
