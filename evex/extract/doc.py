@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from evex import conllu
@@ -252,9 +252,14 @@ def _headline(text: str, sentences: list[Sentence]) -> frozenset[int]:
     return frozenset(s.index for s in sentences if s.end_char <= line_end)
 
 
-def keys(word: Word) -> set[str]:
+def keys(word: Word) -> frozenset[str]:
     """Folded lemma and form of a word, singular, for lexicon membership."""
-    return {fold_word(word.lemma), fold_word(word.text)}
+    return _keys(word.lemma, word.text)
+
+
+@lru_cache(maxsize=65536)
+def _keys(lemma: str, text: str) -> frozenset[str]:
+    return frozenset((fold_word(lemma), fold_word(text)))
 
 
 def surface(text: str, words: list[Word]) -> str:

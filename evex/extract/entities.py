@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys, surface
@@ -100,7 +101,12 @@ def presence_words(sentence: Sentence) -> set[int]:
 
 
 def is_title(word: Word) -> bool:
-    return bool(keys(word) & (word_set("entities", "titles") | word_set("entities", "honorifics")))
+    return not keys(word).isdisjoint(_titles_and_honorifics())
+
+
+@cache
+def _titles_and_honorifics() -> frozenset[str]:
+    return word_set("entities", "titles") | word_set("entities", "honorifics")
 
 
 def _name_token(sentence: Sentence, word: Word) -> bool:

@@ -28,14 +28,17 @@ def fold(text: str) -> str:
 
 def fold_in_place(text: str) -> str:
     """Fold case, accents and apostrophes character by character so offsets stay aligned."""
-    out = []
-    for char in text.replace("’", "'"):
-        base = unicodedata.normalize("NFKD", char)
-        stripped = "".join(c for c in base if not unicodedata.combining(c)) or char
-        out.append(stripped[0].lower())
-    return "".join(out)
+    return "".join(_fold_char_in_place(char) for char in text.replace("’", "'"))
 
 
+@lru_cache(maxsize=4096)
+def _fold_char_in_place(char: str) -> str:
+    base = unicodedata.normalize("NFKD", char)
+    stripped = "".join(c for c in base if not unicodedata.combining(c)) or char
+    return stripped[0].lower()
+
+
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char in _QUOTES:
         return "'"
