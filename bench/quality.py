@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from evex import char_cache, parse
+from evex import char_cache, mwt_dictionary, parse
 from evex.conllu import read_conllu
 from evex.evaluate import error_breakdown, format_breakdown, load_jsonl, score_by_type, score_docs
 from evex.export import frame_record
@@ -59,14 +59,14 @@ def without_sidecars(folder: Path, into: Path) -> Path:
 
 
 class ParseCache:
-    """CoNLL-U by (text, models, parse code: evex.parse and evex.char_cache): a rule change
+    """CoNLL-U by (text, models, parse code: evex.parse, char_cache, mwt_dictionary): a rule change
     re-extracts without parsing again. Each entry keeps the seconds its parse took (its words' share of its Stanza call)."""
 
     def __init__(self, path: Path, stanza_dir: Path):
         self.path = path
         self.stanza_dir = stanza_dir
         self.entries: dict[str, dict] = json.loads(path.read_text()) if path.is_file() else {}
-        code = Path(parse.__file__).read_bytes() + Path(char_cache.__file__).read_bytes()
+        code = b"".join(Path(module.__file__).read_bytes() for module in (parse, char_cache, mwt_dictionary))
         self.salt = json.dumps(parse.model_versions(stanza_dir), sort_keys=True).encode() + code
 
     def key(self, text: str) -> str:

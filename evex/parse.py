@@ -222,6 +222,7 @@ def load_pipeline(folder: Path, use_gpu: bool):
     import stanza
 
     from evex.char_cache import cache_character_models
+    from evex.mwt_dictionary import expand_known_tokens_by_dictionary
 
     bound_heap_growth()
     processors = available_processors(folder)
@@ -237,6 +238,7 @@ def load_pipeline(folder: Path, use_gpu: bool):
         logging_level="WARN",
     )
     cache_character_models(nlp)
+    expand_known_tokens_by_dictionary(nlp)
     return nlp
 
 
