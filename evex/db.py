@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (ColumnElement, Connection, Dialect, Engine, Executable, Float, any_, bindparam, cast, create_engine,
-                        event, func, literal, select)
+                        event, func, literal, select, text)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -171,7 +170,9 @@ def in_models(name: str | None, type_: str, _parent_names) -> bool:
     return not (type_ == "table" and name and name.startswith(SEARCH_INDEX_PREFIX))
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database_url"] = url
@@ -215,13 +216,56 @@ def migration_lock(url: str) -> Iterator[None]:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database to `revision`. One already at the head is left as it is without Alembic, whose
+    import and run were a tenth of an unchanged drop's re-run (`at_head`)."""
+    if revision == "head" and at_head(url):
+        return
+    from alembic import command
+
     with migration_lock(url):
         command.upgrade(alembic_config(url), revision)
 
 
 def downgrade(url: str, revision: str = "-1") -> None:
+    from alembic import command
+
     with migration_lock(url):
         command.downgrade(alembic_config(url), revision)
+
+
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:['"]([^'"]+)['"]|None)\s*$""", re.MULTILINE)
+
+
+def at_head(url: str) -> bool:
+    """Whether the database's Alembic revision is the migrations' head, read without Alembic: its
+    `alembic_version` row against the head read from the scripts' `revision` lines (`scripted_head`).
+    A revision is stored when its migration commits, so a database read at the head is migrated; any
+    doubt (no table, no single head) answers False and `upgrade` runs Alembic."""
+    head = scripted_head()
+    if head is None:
+        return False
+    try:
+        with get_engine(url).connect() as connection:
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:  # no alembic_version table yet
+        return False
+    return stored == [head]
+
+
+@cache
+def scripted_head() -> str | None:
+    """The head revision of migrations/versions as the scripts' `revision` and `down_revision` lines give
+    it (the one no script names as its down revision); None unless exactly one."""
+    revisions, downs = set(), set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if not found.get("revision"):
+            return None
+        revisions.add(found["revision"])
+        if found.get("down_revision"):
+            downs.add(found["down_revision"])
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
 
 
 def migration_scripts():

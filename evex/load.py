@@ -14,15 +14,13 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import Dialect, Engine, Row, bindparam, func, select, text, update
+from sqlalchemy import Dialect, Engine, Row, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 import models
-from evex.codes import link_codes
 from evex.db import among, in_lists, inserting, run_together
 from evex.frames import EventFrame
-from evex.geocode import PLACE_KINDS, PlacedReport, link_places, store_places
 from evex.ingest import Article
 from evex.link import NEW_EVENT, EventIndex, EventSummary, KnownEvent, day_span
 
@@ -105,11 +103,12 @@ def _stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
 
 
 def start_run(engine: Engine, flow_run_id: str | None, sources: list[str], model_versions: dict) -> int:
-    with Session(engine) as session, session.begin():
-        run = models.PipelineRun(flow_run_id=flow_run_id, sources=sources, model_versions=model_versions)
-        session.add(run)
-        session.flush()
-        return run.id
+    """The run's row, its other columns at their defaults. A Core insert: the ORM's first use configures
+    every mapper, which an unchanged drop's re-run otherwise never needs."""
+    runs = models.PipelineRun.__table__
+    with engine.begin() as connection:
+        return connection.execute(insert(runs).values(flow_run_id=flow_run_id, sources=sources,
+                                                      model_versions=model_versions).returning(runs.c.id)).scalar_one()
 
 
 def finish_run(
@@ -162,6 +161,9 @@ def load_batch(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]
     psycopg's pipeline mode): about a dozen round trips a batch instead of thirty-odd, each of which,
     on a busy machine, cost more than its statement.
     """
+    from evex.codes import link_codes  # here, as in `replace_frames`: see `_store_frames`
+    from evex.geocode import PlacedReport, store_places
+
     result = LoadResult()
     with Session(engine) as session, session.begin():
         stored = _insert_articles(session, run_id, batch)  # those stored meanwhile by another run are left out
@@ -298,7 +300,12 @@ def _store_frames(session: Session, reported: list[tuple[int, Article, EventFram
     one frame at a time. Then one statement per table writes events, reports, mentions and
     participants, and one updates the counts of the stored events the batch reported again.
     A new event that is one of `former_events` (re-extraction) takes its id back.
+
+    The geocoder and the codes are imported by the load that needs them, not with this module: they bring
+    the whole extractor (its rules and lexicons), which an unchanged drop's re-run never uses.
     """
+    from evex.geocode import PLACE_KINDS
+
     if not reported:
         return StoredFrames()
     keys = {(p.name, p.kind) for _, _, frame in reported for p in frame.participants}
@@ -610,6 +617,9 @@ def _former_events(reports: list[Row], event_ids: set[int]) -> FormerEvents:
 def replace_frames(engine: Engine, article_id: int, frames: list[EventFrame]) -> int:
     """Swap an article's event frames for new ones (re-extraction), in one transaction; an event found
     again keeps its id."""
+    from evex.codes import link_codes
+    from evex.geocode import link_places
+
     with Session(engine) as session, session.begin():
         _serialise_writers(session)
         article = session.get(models.Article, article_id)

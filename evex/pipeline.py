@@ -2,6 +2,8 @@
 
 A drop is processed in batches of files, so memory stays flat however large the drop is:
 ingest → parse → extract → load per batch, each stage callable (and retried) on its own.
+The extractor (its rules and lexicons) is imported by the stages that use it: an unchanged drop's
+re-run, which only ingests, never loads it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import models
 
 from evex import parse
 from evex.conllu import read_conllu
-from evex.extract import default_extractor, extract_events
 from evex.ingest import Article, IngestError, article_hash, discover, read_article
 from evex.load import LoadResult, ProcessedArticle, known_hashes, load_batch, record_ingest_errors, replace_frames
 from evex.preflight import check_models
@@ -105,6 +106,8 @@ def parsing_on_gpu(settings: Settings) -> bool:
 
 def parse_articles(articles: list[Article], settings: Settings) -> list[ProcessedArticle]:
     """Parse a batch with Stanza in as few calls as the batch size allows."""
+    from evex.extract import default_extractor
+
     if not articles:
         return []
     folder = parse.resources_dir(settings.stanza_resources_dir)
@@ -129,6 +132,8 @@ def parse_articles(articles: list[Article], settings: Settings) -> list[Processe
 
 def extract_articles(batch: list[ProcessedArticle]) -> list[ProcessedArticle]:
     """Event frames from each stored parse; an article the extractor fails on is marked failed."""
+    from evex.extract import extract_events
+
     for item in batch:
         if item.error or item.conllu is None:
             continue
@@ -145,6 +150,8 @@ def extract_articles(batch: list[ProcessedArticle]) -> list[ProcessedArticle]:
 def reextract_stored(engine: Engine, settings: Settings) -> tuple[int, int]:
     """Run extraction again on every stored parse (after a rule change): no new articles, and no
     parsing but the dependencies of the sentences the rules now read that have none stored yet."""
+    from evex.extract import extract_events
+
     with Session(engine) as session:
         article_ids = list(session.scalars(select(models.Parse.article_id).order_by(models.Parse.article_id)))
     events = 0
@@ -163,6 +170,8 @@ def reextract_stored(engine: Engine, settings: Settings) -> tuple[int, int]:
 def with_needed_dependencies(conllu: str, text: str, settings: Settings) -> str:
     """A stored parse with dependencies in every sentence the extractor reads them in: the parser
     runs (models loaded on the first need) on the ones stored without; unchanged when none lack them."""
+    from evex.extract import default_extractor
+
     parsed = read_conllu(conllu)
     needed = default_extractor().dependency_sentences(parsed, text)
     if all(parsed.sentences[i].has_dependencies for i in needed):

@@ -14,6 +14,20 @@ def test_single_head():
     assert len(heads) == 1
 
 
+def test_the_head_read_from_the_scripts_is_alembics():
+    assert db.scripted_head() == db.head_revision()
+
+
+def test_at_head_only_once_migrated_to_the_head(database_url):
+    assert not db.at_head(database_url)  # no tables
+    db.upgrade(database_url)
+    assert db.at_head(database_url)
+    db.downgrade(database_url)
+    assert not db.at_head(database_url)
+    db.upgrade(database_url)  # not at the head: Alembic runs
+    assert db.at_head(database_url) and db.current_revision(database_url) == db.head_revision()
+
+
 def test_upgrade_downgrade_upgrade(database_url):
     db.upgrade(database_url)
     engine = db.get_engine(database_url)

@@ -56,3 +56,35 @@ def test_a_command_that_leaves_quickly_still_runs_the_exit_handlers_and_keeps_it
     mark.unlink()
     slow = run_python(script.replace("{quick}", "pass"), tmp_path)  # a command that did not say so
     assert slow.returncode == 2 and "torn down" in slow.stderr and mark.read_text() == "yes"
+
+
+def test_upgrading_a_database_at_the_head_imports_no_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'evex.db'}"
+    subprocess.run([sys.executable, "-m", "evex.cli", "db", "upgrade", "--db", url], cwd=ROOT, check=True,
+                   capture_output=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    done = run_python(f"""
+        import sys
+        from evex import db
+        db.upgrade({url!r})
+        print("alembic" in sys.modules)
+    """, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_the_flow_sends_plain_parameters_as_prefect_would_without_importing_fastapi(tmp_path):
+    done = run_python("""
+        import sys
+        from prefect import Flow
+        from flows.pipeline import PlainParametersFlow, configured_pipeline
+        from evex.settings import Settings
+        flow = configured_pipeline(Settings(workers=2))
+        assert isinstance(flow, PlainParametersFlow)
+        parameters = {"paths": ["drop/a.txt", "b"], "default_date": None}
+        sent = flow.serialize_parameters(parameters)
+        print("fastapi" in sys.modules)
+        assert sent == Flow.serialize_parameters(flow, parameters), sent
+        assert flow.serialize_parameters({"paths": (1,)}) == {"paths": [1]}  # not plain JSON: Prefect's way
+    """, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
