@@ -39,17 +39,15 @@ class TriggerMatch:
 
 
 def find_triggers(doc: Doc) -> list[TriggerMatch]:
-    text = doc.text
     matches: list[TriggerMatch] = []
     for sentence in doc.sentences:
-        matches.extend(_sentence_triggers(sentence, text, doc.lexicon, {m.type for m in matches}))
+        matches.extend(_sentence_triggers(doc, sentence, {m.type for m in matches}))
     return matches
 
 
-def _sentence_triggers(
-    sentence: Sentence, text: str, lexicon: Lexicon, earlier_types: set[str]
-) -> list[TriggerMatch]:
-    raw = lexicon_matches(sentence, lexicon)
+def _sentence_triggers(doc: Doc, sentence: Sentence, earlier_types: set[str]) -> list[TriggerMatch]:
+    text = doc.text
+    raw = [m for m in lexicon_matches(sentence, doc.lexicon) if not _other_sense_in_genre(doc, m)]
     heads = {m.head.id for m in raw}
     has_signed_noun = any(m.entry.profile.signed and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
     kept: list[TriggerMatch] = []
@@ -116,6 +114,21 @@ def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earli
     if _is_proper_name(sentence, head) or _is_interview_heading(sentence, head) or _is_a_move(match):
         return False
     return not _is_unspecified_plural(sentence, head)
+
+
+def _other_sense_in_genre(doc: Doc, match: TriggerMatch) -> bool:
+    """In an article of a genre the entry names (`other_sense_in`), the word has that genre's sense
+    (a sports report's `rencontre` is a match, `la formation de X` a team), unless its own phrase
+    names a person it is held with (`sa rencontre avec le président de la fédération`)."""
+    if not match.entry.other_sense_in & doc.genres:
+        return False
+    sentence, head = match.sentence, match.head
+    governor = sentence.head_of(head)
+    phrases = sentence.children(head) + (  # `a eu une rencontre avec X`, `avec X` hung on the support verb
+        [c for c in sentence.children(governor) if c.id > head.id] if governor is not None and governor.upos == "VERB" else [])
+    return not any(sentence.case_of(c) in grammar_words("between_cases")
+                   and any(sentence.entity_kind(w) == "PER" for w in sentence.subtree(c))
+                   for c in phrases)
 
 
 def _is_interview_heading(sentence: Sentence, head: Word) -> bool:
