@@ -217,8 +217,9 @@ class Doc:
 
     @cached_property
     def genres(self) -> frozenset[str]:
-        """The article's genres (data/genres.yaml: `sport`), read off all its words."""
-        return article_genres(w for s in self.sentences for w in s.words)
+        """The article's genres (data/genres.yaml: `sport`, `opinion`), read off all its words and its headline."""
+        headline = " ".join(s.text for s in self.sentences if s.index in self.headline)
+        return article_genres((w for s in self.sentences for w in s.words), headline)
 
     @property
     def body(self) -> list[Sentence]:
