@@ -32,6 +32,7 @@ from evex.extract.resources import Lexicon, LexiconError, default_lexicon
 from evex.extract.resolve import (
     attach_attendance,
     country_pair,
+    date_trip_by_its_stop,
     date_undated_report,
     dateline_city_for_its_country,
     event_participants,
@@ -115,6 +116,7 @@ def _frames(doc: Doc) -> None:
         date_undated_report(frame, event, doc)
         frames.append(frame)
     join_visitors(frames, doc.events)
+    date_trip_by_its_stop(frames, doc.events)
     place_from_host(frames, doc.events)
     place_from_dateline(frames, doc.events, doc)
     dateline_city_for_its_country(frames, doc.events, doc)
