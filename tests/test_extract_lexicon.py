@@ -96,7 +96,7 @@ def test_entry_is_well_formed(raw):
     assert raw["type"] in EVENT_TYPES
     assert raw.get("needs") in NEEDS | {None}
     assert raw["words"] and all(isinstance(w, str) and w.strip() for w in raw["words"])
-    assert set(raw) <= {"words", "pos", "type", "anaphoric", "needs", "arrival", "open_trip", "stay", "part", "announced", "exclude"}
+    assert set(raw) <= {"words", "pos", "type", "anaphoric", "needs", "arrival", "open_trip", "stay", "part", "announced", "exclude", "other_sense_in"}
 
 
 def test_entries_are_unique():

@@ -466,8 +466,28 @@ def _takes_place_for(sentence: Sentence, clause: Word, matches: list[TriggerMatc
     hung on the trigger's complement, dates the trigger's event."""
     head = sentence.head_of(clause)
     verbs = word_set("triggers", "taking_place_verbs") | word_set("triggers", "participation_verbs")
-    return (bool(keys(clause) & verbs) and head is not None
-            and head.deprel == "nmod" and any(_covers(m, head.head) for m in matches))
+    if not keys(clause) & verbs or head is None:
+        return False
+    described = _agreeing_noun(sentence, clause)
+    return (head.deprel == "nmod" and any(_covers(m, head.head) for m in matches)) or (
+        described is not None and any(_covers(m, described.id) for m in matches))
+
+
+def _agreeing_noun(sentence: Sentence, participle: Word) -> Word | None:
+    """`les sommets de la Communauté X et de l'Union Y tenus le 30`: the noun a participle describes
+    is the nearest above its attachment, through `de` complements and conjuncts, that agrees with it
+    in gender and number (the masculine plural sommets, not the Union it is hung on)."""
+    gender, number = participle.feat("Gender"), participle.feat("Number")
+    if participle.feat("VerbForm") != "Part" or not gender or not number:
+        return None
+    word = sentence.head_of(participle)
+    while word is not None:
+        if word.upos == "NOUN" and word.feat("Gender") == gender and word.feat("Number") == number:
+            return word
+        if word.deprel not in ("nmod", "conj"):
+            return None
+        word = sentence.head_of(word)
+    return None
 
 
 def _covers(match: TriggerMatch, word_id: int) -> bool:

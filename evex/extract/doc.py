@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from evex import conllu
 from evex.conllu import ParsedDoc, Word
+from evex.extract.genre import article_genres
 from evex.extract.resources import Lexicon, default_lexicon, fold, fold_word, grammar_words, word_set
 from evex.frames import EventFrame, Span
 from evex.ingest import date_line
@@ -213,6 +214,12 @@ class Doc:
     mentions: list[Draft] | None = None  # each trigger with the arguments around it
     events: list[EventDraft] | None = None  # mentions grouped, with who attends
     frames: list[EventFrame] | None = None
+
+    @cached_property
+    def genres(self) -> frozenset[str]:
+        """The article's genres (data/genres.yaml: `sport`, `opinion`), read off all its words and its headline."""
+        headline = " ".join(s.text for s in self.sentences if s.index in self.headline)
+        return article_genres((w for s in self.sentences for w in s.words), headline)
 
     @property
     def body(self) -> list[Sentence]:

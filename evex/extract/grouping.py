@@ -152,7 +152,17 @@ def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     last = event.drafts[-1]
     same_words = last.match.entry is draft.match.entry or not draft.has_own_arguments
     restated = same_words and last.sentence_index == draft.sentence_index - 1
-    return event if restated and _compatible(draft, event) else None
+    return event if (restated or _dates_the_one_told(draft, event)) and _compatible(draft, event) else None
+
+
+def _dates_the_one_told(draft: Draft, event: EventDraft) -> bool:
+    """`la visite de X à Y` told undated, then `X effectue une visite d'État chez Z le 10 mai`: an
+    indefinite mention with a date, sharing a named participant or the place with an event told only
+    definitely and never dated, or with no participant or place of its own to tell them apart, gives
+    that event its date rather than a second one."""
+    told_definitely = all(not d.indefinite and d.match.head.upos == "NOUN" for d in event.drafts)
+    alike = _shares_evidence(draft, event) or not (draft.named or draft.place)  # or nothing of its own tells them apart
+    return bool(draft.start) and event.dates == (None, None) and told_definitely and alike
 
 
 def _adds_another(draft: Draft) -> bool:

@@ -11,7 +11,7 @@ parser runs on those alone (`Extractor.dependency_sentences`, `evex.parse`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 
 from evex.conllu import ParsedDoc
@@ -26,11 +26,13 @@ from evex.extract.dependencies import (
 )
 from evex.extract.doc import Doc, build_doc
 from evex.extract.entities import find_persons
+from evex.extract.genre import undated_events_reported
 from evex.extract.grouping import group_mentions, merge_headline_events
 from evex.extract.resources import Lexicon, LexiconError, default_lexicon
 from evex.extract.resolve import (
     attach_attendance,
     country_pair,
+    date_trip_by_its_stop,
     date_undated_report,
     dateline_city_for_its_country,
     event_participants,
@@ -114,9 +116,12 @@ def _frames(doc: Doc) -> None:
         date_undated_report(frame, event, doc)
         frames.append(frame)
     join_visitors(frames, doc.events)
+    date_trip_by_its_stop(frames, doc.events)
     place_from_host(frames, doc.events)
     place_from_dateline(frames, doc.events, doc)
     dateline_city_for_its_country(frames, doc.events, doc)
+    if not undated_events_reported(doc.genres):  # an opinion's events without a date of their own are allusions
+        frames = [replace(f, local_id=f"e{n}") for n, f in enumerate((f for f in frames if f.time_evidence), start=1)]
     doc.frames = frames
 
 

@@ -266,6 +266,26 @@ def join_visitors(frames: list[EventFrame], events: list[EventDraft]) -> None:
             frame.participants += [p for p in by_event[id(host)].participants if (p.name, p.kind) not in known]
 
 
+def date_trip_by_its_stop(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """`le 24 octobre, en visite en Israël dans le cadre d'une tournée au Proche-Orient`: an undated
+    trip framing a dated stop of its sentence (its noun the complement of a framing noun: `cadre`,
+    `étape`) was under way then: it takes the stop's month (it may have begun earlier) and status."""
+    framing = word_set("grammar", "framing_nouns")
+    for event, frame in zip(events, frames, strict=True):
+        if frame.start is not None or not any(d.match.entry.open_trip for d in event.drafts):
+            continue
+        for draft in event.drafts:
+            sentence, head = draft.match.sentence, draft.match.head
+            governor = sentence.head_of(head)
+            if governor is None or not keys(governor) & framing:
+                continue
+            stop = next((f for e, f in zip(events, frames, strict=True) if e is not event and f.start
+                         and e.profile.has_destination and draft.sentence_index in e.sentences), None)
+            if stop is not None:
+                frame.start, frame.status = stop.start[: len("YYYY-MM")], stop.status
+                break
+
+
 def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     """A meeting with no place, held during a visit whose destination only its sentences name
     (`Une visite officielle des ministres ... à X` over `une visite au cours de laquelle la délégation

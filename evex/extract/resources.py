@@ -165,6 +165,7 @@ class TriggerEntry:
     part: bool = False  # may name a part of a gathering of its type (a forum's round table), GUIDELINES 3.5
     announced: bool = False  # the word announces the event (être attendu à X): its tense is the future's
     exclude: frozenset[str] = frozenset()
+    other_sense_in: frozenset[str] = frozenset()  # article genres in which the word names something else
 
     @property
     def key(self) -> str:
@@ -172,7 +173,7 @@ class TriggerEntry:
 
 
 ENTRY_FLAGS = ("anaphoric", "arrival", "open_trip", "stay", "part", "announced")
-ENTRY_KEYS = {"words", "pos", "type", "needs", "exclude", *ENTRY_FLAGS}
+ENTRY_KEYS = {"words", "pos", "type", "needs", "exclude", "other_sense_in", *ENTRY_FLAGS}
 
 
 def _entry(path: Path, raw, profiles: dict[str, EventProfile]) -> TriggerEntry:
@@ -190,6 +191,10 @@ def _entry(path: Path, raw, profiles: dict[str, EventProfile]) -> TriggerEntry:
         raise LexiconError(f"{where}: {', '.join(ENTRY_FLAGS)} must be true or false")
     if not isinstance(raw.get("needs", ""), str) or not isinstance(raw.get("exclude", []), list):
         raise LexiconError(f"{where}: needs is one condition's name, exclude a list of words")
+    genres = raw.get("other_sense_in", [])
+    known_genres = set(load("genres"))
+    if not isinstance(genres, list) or not set(genres) <= known_genres:
+        raise LexiconError(f"{where}: other_sense_in must list genres of genres.yaml ({', '.join(sorted(known_genres))})")
     return TriggerEntry(
         words=tuple(fold_word(w) for w in raw["words"]),
         pos=raw["pos"],
@@ -197,6 +202,7 @@ def _entry(path: Path, raw, profiles: dict[str, EventProfile]) -> TriggerEntry:
         profile=profiles[raw["type"]],
         needs=raw.get("needs"),
         exclude=frozenset(fold_word(w) for w in raw.get("exclude", [])),
+        other_sense_in=frozenset(genres),
         **{flag: raw.get(flag, False) for flag in ENTRY_FLAGS},
     )
 

@@ -39,17 +39,15 @@ class TriggerMatch:
 
 
 def find_triggers(doc: Doc) -> list[TriggerMatch]:
-    text = doc.text
     matches: list[TriggerMatch] = []
     for sentence in doc.sentences:
-        matches.extend(_sentence_triggers(sentence, text, doc.lexicon, {m.type for m in matches}))
+        matches.extend(_sentence_triggers(doc, sentence, {m.type for m in matches}))
     return matches
 
 
-def _sentence_triggers(
-    sentence: Sentence, text: str, lexicon: Lexicon, earlier_types: set[str]
-) -> list[TriggerMatch]:
-    raw = lexicon_matches(sentence, lexicon)
+def _sentence_triggers(doc: Doc, sentence: Sentence, earlier_types: set[str]) -> list[TriggerMatch]:
+    text = doc.text
+    raw = [m for m in lexicon_matches(sentence, doc.lexicon) if not _other_sense_in_genre(doc, m)]
     heads = {m.head.id for m in raw}
     has_signed_noun = any(m.entry.profile.signed and m.entry.pos == "NOUN" and m.entry.needs is None for m in raw)
     kept: list[TriggerMatch] = []
@@ -118,6 +116,22 @@ def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earli
     return not _is_unspecified_plural(sentence, head)
 
 
+
+def _other_sense_in_genre(doc: Doc, match: TriggerMatch) -> bool:
+    """In an article of a genre the entry names (`other_sense_in`), the word has that genre's sense
+    (a sports report's `rencontre` is a match, `la formation de X` a team), unless its own phrase
+    names a person it is held with (`sa rencontre avec le président de la fédération`)."""
+    if not match.entry.other_sense_in & doc.genres:
+        return False
+    sentence, head = match.sentence, match.head
+    governor = sentence.head_of(head)
+    phrases = sentence.children(head) + (  # `a eu une rencontre avec X`, `avec X` hung on the support verb
+        [c for c in sentence.children(governor) if c.id > head.id] if governor is not None and governor.upos == "VERB" else [])
+    return not any(sentence.case_of(c) in grammar_words("between_cases")
+                   and any(sentence.entity_kind(w) == "PER" for w in sentence.subtree(c))
+                   for c in phrases)
+
+
 def _is_interview_heading(sentence: Sentence, head: Word) -> bool:
     """`Entretien avec le réalisateur X`, `Bilan et projets : entretien avec le maire`, `Entretien.`: a
     verbless heading titles an interview."""
@@ -151,8 +165,20 @@ def _is_proper_name(sentence: Sentence, head: Word) -> bool:
         return True  # `la Réunion`, the island
     if sentence.entity_kind(head) is None:
         return False
+    if _names_an_organisation(sentence, head):
+        return True
     det = sentence.determiner(head)
     return det is None or (det.text[:1].isupper() and det.id != sentence.words[0].id)
+
+
+def _names_an_organisation(sentence: Sentence, head: Word) -> bool:
+    """`l'association des Rencontres méditerranéennes du cinéma`: a capitalised trigger opening a name
+    that goes on past it, as the `de` complement of an organisation noun, is that organisation's name."""
+    governor = sentence.head_of(head)
+    following = sentence.word(head.id + 1) if head.id < len(sentence.words) else None
+    return (governor is not None and bool(keys(governor) & word_set("entities", "org_nouns"))
+            and sentence.case_of(head) in GENITIVE
+            and following is not None and sentence.entity_goes_on(head, following))
 
 
 def _context_keys(sentence: Sentence, head: Word) -> set[str]:
@@ -254,7 +280,7 @@ def _counterpart(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     """An `avec` complement, or a plural or coordinated subject (discuter)."""
     sentence, head = match.sentence, match.head
     children = sentence.children(head)
-    return any(sentence.case_of(c) in grammar_words("between_cases") for c in children) or any(
+    return any(sentence.case_of(c) in grammar_words("between_cases") and _is_party(sentence, c) for c in children) or any(
         (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
         or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
         for c in children
@@ -270,7 +296,7 @@ def _anchor(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     return any(
         w.id != head.id
         and (w.upos == "PROPN" or _dating_number(sentence, w, head) or fold(w.lemma) in MONTHS_AND_DAYS
-             or w.deprel.startswith("acl"))
+             or (w.deprel.startswith("acl") and w.head == head.id))
         for w in sentence.subtree(head, other_heads)
     )
 
@@ -334,6 +360,14 @@ def _person_after(sentence: Sentence, verb: Word) -> bool:
         if sentence.begins_entity(word, "PER"):
             return not sentence.case_of(word)
     return False
+
+
+def _is_party(sentence: Sentence, word: Word) -> bool:
+    """A phrase that can name who one talks with: people, an organisation, a country, a pronoun, or a
+    plural (`avec les syndicats`); not a singular thing (`négocier notre identité avec la modernité`)."""
+    return (word.upos == "PRON" or word.feat("Number") == "Plur" or _names_people(sentence, word)
+            or bool(keys(word) & word_set("entities", "org_nouns"))
+            or any(w.upos == "PROPN" or sentence.entity_kind(w) for w in sentence.subtree(word)))
 
 
 def _names_people(sentence: Sentence, word: Word) -> bool:
