@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
-from evex.extract.location import LOCATIVE_CASES, dateline, place_of, proper_chain
+from evex.extract.location import LOCATIVE_CASES, dateline, leading_place, place_of, proper_chain
 from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
@@ -179,6 +179,19 @@ def _without_leading_organisation(run: list[Word]) -> list[Word]:
     return run
 
 
+def _without_leading_country(sentence: Sentence, text: str, run: list[Word]) -> list[Word]:
+    """`Guinée Bissau Umaro Sissoco Embaló` (le Président de la Guinée Bissau ...): the tagger ran the
+    country a title names into the name; the person is the rest, two name words or more that name
+    no place. A run the tagger reads as one person (`Maurice Kamto`) is a name."""
+    if _place_as_name(sentence, run):
+        return run
+    size, place = leading_place(text, run)
+    rest = run[size:]
+    if place is None or not place.is_country or len(rest) < 2:
+        return run
+    return run if any(gazetteer().lookup(w.text) for w in rest) else rest
+
+
 def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
     """The title or honorific introducing a name: the nearest one before it in the same phrase
     (`le Ministre algérien des Affaires étrangères, Ramtane Lamamra`), else the one it hangs on."""
@@ -199,10 +212,13 @@ def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
 
 
 def _title_after(sentence: Sentence, run: list[Word]) -> Word | None:
-    """`Mahamat Idriss Déby, le président de la transition tchadienne, séjourne`: a title in apposition
-    right after the name (a comma, an article, the title), read from the words."""
-    comma, article, title = (sentence.word(run[-1].id + i) for i in (1, 2, 3))
-    if comma is None or comma.text != "," or article is None or article.upos != "DET" or title is None:
+    """`Mahamat Idriss Déby, le président de la transition tchadienne, séjourne`, `Bounnhang Vorachith,
+    président de la République démocratique populaire lao`: a title in apposition right after the
+    name (a comma, an article or none, the title), read from the words."""
+    comma, title = sentence.word(run[-1].id + 1), sentence.word(run[-1].id + 2)
+    if title is not None and title.upos == "DET":
+        title = sentence.word(title.id + 1)
+    if comma is None or comma.text != "," or title is None:
         return None
     following = sentence.word(title.id + 1)
     if following is not None and _name_token(sentence, following):
@@ -306,6 +322,10 @@ def _title_country(
             found = place_of(sentence, word, text)
             if found and found.place and found.place.is_country:
                 return found.place.name
+    governor = sentence.head_of(title)
+    if title.deprel == "appos" and governor is not None and governor.upos == "NOUN":
+        # `son homologue rwandais, le Président Paul Kagamé`: the noun the title stands beside has it
+        return next((country for _, country in _demonyms(sentence, governor)), None)
     return None
 
 
@@ -319,7 +339,7 @@ def find_persons(doc: Doc) -> DocEntities:
         key = fold(sentence.text)
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
         for run in map(_without_leading_organisation, _runs(sentence)):
-            run = _name_words(run)
+            run = _without_leading_country(sentence, text, _name_words(run))
             if not run or gaz.lookup(surface(text, run)):
                 continue
             if any(gaz.lookup(w.text) for w in run) and not _place_as_name(sentence, run):
