@@ -387,16 +387,33 @@ def find_persons(doc: Doc) -> DocEntities:
 
 
 def _dateline_ministers(doc: Doc, entities: DocEntities) -> None:
-    """A wire story filed from a capital (`Kinshasa, 11 sept. (ACP).-`) names its own government's
-    members without their country: a minister or president with none stated is of the dateline's country."""
+    """A wire story filed from a capital (`Kinshasa, 11 sept. (ACP).-`), or a story whose headline
+    opens on a country (`Gabon : le président reçoit ...`), names its own government's members
+    without their country: a minister or president with none stated is of that country."""
     filed = dateline(doc.text)
-    if filed is None or filed.place.country is None:
+    country = filed.place.country if filed is not None else _headline_country(doc)
+    if country is None:
         return
     government = word_set("entities", "government_titles")
     for person in entities.persons:
         full = entities.full_name(person.name)
         if person.title and fold_word(person.title) in government and full not in entities.countries:
-            entities.countries[full] = filed.place.country
+            entities.countries[full] = country
+
+
+_HEADLINE_TOPIC = re.compile(r"\s*([^:\n]{2,40}?)\s*:")
+
+
+def _headline_country(doc: Doc) -> str | None:
+    """The country a headline opens on, before a colon (`Algérie : vers une visite ...`), also
+    under a section label."""
+    for index in sorted(doc.headline):
+        sentence = doc.sentences[index]
+        topic = _HEADLINE_TOPIC.match(doc.text, sentence.start_char, sentence.end_char)
+        place = gazetteer().lookup(topic.group(1)) if topic else None
+        if place is not None and place.is_country:
+            return place.name
+    return None
 
 
 def _described_countries(doc: Doc, entities: DocEntities) -> None:
