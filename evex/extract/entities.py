@@ -382,8 +382,38 @@ def find_persons(doc: Doc) -> DocEntities:
         )
     _canonicalise(entities)
     _described_countries(doc, entities)
+    _host_ministers(doc, entities)
     _dateline_ministers(doc, entities)
     return entities
+
+
+_POSTED_TO = re.compile(r"\s+(?:de|d['’])\s*(?:la\s+|l['’]\s*)?\S+(?:\s+\S+)?\s+(?:à|en|au|aux)\s+(?:la\s+|l['’]\s*)?"
+                        r"([A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?)")
+
+
+def _host_ministers(doc: Doc, entities: DocEntities) -> None:
+    """`l'ambassadeur de France à Madagascar, X, a été reçu par le ministre des Sports, Y`: a
+    minister or president with no country stated, named in the sentence of an ambassador posted to
+    a country, is of that country (read from the words: the sentence may have no tree)."""
+    gaz = gazetteer()
+    government = word_set("entities", "government_titles")
+    for sentence in doc.sentences:
+        persons = entities.in_sentence(sentence.index)
+        host = None
+        for word in sentence.words:
+            if fold_word(word.lemma) not in ("ambassadeur", "ambassadrice"):
+                continue
+            posted = _POSTED_TO.match(doc.text, word.end_char, sentence.end_char)
+            place = gaz.lookup(posted.group(1)) if posted else None
+            if place is None and posted:
+                place = gaz.lookup(posted.group(1).split()[0])
+            host = host or (place.country if place is not None else None)
+        if host is None:
+            continue
+        for person in persons:
+            full = entities.full_name(person.name)
+            if person.title and fold_word(person.title) in government and full not in entities.countries:
+                entities.countries[full] = host
 
 
 def _dateline_ministers(doc: Doc, entities: DocEntities) -> None:
@@ -456,6 +486,7 @@ def _canonicalise(entities: DocEntities) -> None:
     for person in entities.persons:
         folded = fold(person.name)
         full = next((f for f in full_names if _longer_name_of(fold(f).split(), folded.split())), None)
+        full = full or _by_leading_names(full_names, folded)
         full = full or next((f for f in full_names if _same_person(fold(f).split(), folded.split())), None)
         full = full or _by_given_name(full_names, folded) or person.name
         full = spellings.get(full, full)
@@ -497,6 +528,16 @@ def _by_given_name(full_names: list[str], folded: str) -> str | None:
     if " " in folded or any(fold(f).split()[-1] == folded for f in full_names):
         return None
     owners = [f for f in full_names if fold(f).split()[0] == folded]
+    return owners[0] if len(owners) == 1 else None
+
+
+def _by_leading_names(full_names: list[str], folded: str) -> str | None:
+    """`Tony Mwaba` after `Tony Mwaba Kazadi`: a name of two words or more that begins exactly one
+    longer full name is that person named without the last of his names."""
+    words = folded.split()
+    if len(words) < 2:
+        return None
+    owners = [f for f in full_names if len(fold(f).split()) > len(words) and fold(f).split()[: len(words)] == words]
     return owners[0] if len(owners) == 1 else None
 
 
