@@ -795,6 +795,9 @@ def _organisations(
     def trimmed(root: Word, extra: set[int]) -> list[Word]:
         inner = blocked | extra
         inner |= {w.id for w in sentence.subtree(root, inner) if w.id != root.id and _parenthesised(sentence, w)}
+        # `le Réseau des femmes responsables dans la recherche qui a pour mission ...`: a relative
+        # clause describes the organisation, wherever the parser hangs it, and is no part of its name
+        inner |= {w.id for w in sentence.subtree(root, inner) if w.deprel == "acl:relcl"}
         for w in sentence.subtree(root, inner):
             if w.id != root.id and keys(w) & org_nouns and w.deprel in ("nmod", "conj"):
                 inner |= {w.id}
