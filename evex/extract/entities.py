@@ -127,7 +127,9 @@ def _unglued(name: str) -> str:
 
 
 def _is_honorific(word: Word) -> bool:
-    return bool(keys(word) & word_set("entities", "honorifics"))
+    """`M.`, `Mme`, `Dr`; also `M,` for `M.`, a typo the tokeniser keeps in one word."""
+    honorifics = word_set("entities", "honorifics")
+    return bool(keys(word) & honorifics) or (word.text.endswith(",") and fold_word(word.text[:-1] + ".") in honorifics)
 
 
 def _runs(sentence: Sentence) -> list[list[Word]]:
