@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 SENTENCE_END = (".", "!", "?", "…", "»", '"')
 MAX_HEADLINE_WORDS = 40
+MAX_LABEL_WORDS = 3  # a section label above a web page's title
 # A news story says what happened in its first sentences (the lead); a short item is all lead. Deeper
 # in a long article (a feature, an opinion, a portrait, a history) an undated event is usually one
 # cited from the past, not the day's news (dev-feed: 13 of 16 such events right instead of 2).
@@ -251,12 +252,25 @@ def build_doc(parsed: ParsedDoc, text: str, doc_date: str | None, lexicon: Lexic
 
 def _headline(text: str, sentences: list[Sentence]) -> frozenset[int]:
     """The sentences of the first line, when that line is short, has no sentence punctuation at its
-    end and has more text below."""
-    line_end = text.find("\n")
-    line = text[:line_end].strip() if line_end >= 0 else ""
-    if not line or not text[line_end:].strip() or line.endswith(SENTENCE_END) or len(line.split()) > MAX_HEADLINE_WORDS:
+    end and has more text below; a web page's section label above the title (`Diplomatie`, `Haïti`:
+    a first line of a few words) brings the title's line in too."""
+    line_end = _headline_end(text, 0)
+    if line_end is None:
         return frozenset()
+    if len(text[:line_end].split()) <= MAX_LABEL_WORDS:
+        line_end = _headline_end(text, line_end) or line_end
     return frozenset(s.index for s in sentences if s.end_char <= line_end)
+
+
+def _headline_end(text: str, start: int) -> int | None:
+    """Where the line at `start` (after the blank lines below a first line) ends, when it reads as a headline."""
+    while 0 < start < len(text) and text[start].isspace():
+        start += 1
+    line_end = text.find("\n", start)
+    line = text[start:line_end].strip() if line_end >= 0 else ""
+    if not line or not text[line_end:].strip() or line.endswith(SENTENCE_END) or len(line.split()) > MAX_HEADLINE_WORDS:
+        return None
+    return line_end
 
 
 def keys(word: Word) -> frozenset[str]:

@@ -15,7 +15,7 @@ from functools import cache
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys, surface
 from evex.extract.gazetteer import gazetteer
-from evex.extract.location import LOCATIVE_CASES, dateline, place_of, proper_chain
+from evex.extract.location import LOCATIVE_CASES, dateline, leading_place, place_of, proper_chain
 from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
@@ -133,7 +133,9 @@ def _unglued(name: str) -> str:
 
 
 def _is_honorific(word: Word) -> bool:
-    return bool(keys(word) & word_set("entities", "honorifics"))
+    """`M.`, `Mme`, `Dr`; also `M,` for `M.`, a typo the tokeniser keeps in one word."""
+    honorifics = word_set("entities", "honorifics")
+    return bool(keys(word) & honorifics) or (word.text.endswith(",") and fold_word(word.text[:-1] + ".") in honorifics)
 
 
 def _runs(sentence: Sentence) -> list[list[Word]]:
@@ -185,6 +187,19 @@ def _without_leading_organisation(run: list[Word]) -> list[Word]:
     return run
 
 
+def _without_leading_country(sentence: Sentence, text: str, run: list[Word]) -> list[Word]:
+    """`Guinée Bissau Umaro Sissoco Embaló` (le Président de la Guinée Bissau ...): the tagger ran the
+    country a title names into the name; the person is the rest, two name words or more that name
+    no place. A run the tagger reads as one person (`Maurice Kamto`) is a name."""
+    if _place_as_name(sentence, run):
+        return run
+    size, place = leading_place(text, run)
+    rest = run[size:]
+    if place is None or not place.is_country or len(rest) < 2:
+        return run
+    return run if any(gazetteer().lookup(w.text) for w in rest) else rest
+
+
 def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
     """The title or honorific introducing a name: the nearest one before it in the same phrase
     (`le Ministre algérien des Affaires étrangères, Ramtane Lamamra`), else the one it hangs on."""
@@ -205,10 +220,13 @@ def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
 
 
 def _title_after(sentence: Sentence, run: list[Word]) -> Word | None:
-    """`Mahamat Idriss Déby, le président de la transition tchadienne, séjourne`: a title in apposition
-    right after the name (a comma, an article, the title), read from the words."""
-    comma, article, title = (sentence.word(run[-1].id + i) for i in (1, 2, 3))
-    if comma is None or comma.text != "," or article is None or article.upos != "DET" or title is None:
+    """`Mahamat Idriss Déby, le président de la transition tchadienne, séjourne`, `Bounnhang Vorachith,
+    président de la République démocratique populaire lao`: a title in apposition right after the
+    name (a comma, an article or none, the title), read from the words."""
+    comma, title = sentence.word(run[-1].id + 1), sentence.word(run[-1].id + 2)
+    if title is not None and title.upos == "DET":
+        title = sentence.word(title.id + 1)
+    if comma is None or comma.text != "," or title is None:
         return None
     following = sentence.word(title.id + 1)
     if following is not None and _name_token(sentence, following):
@@ -312,6 +330,10 @@ def _title_country(
             found = place_of(sentence, word, text)
             if found and found.place and found.place.is_country:
                 return found.place.name
+    governor = sentence.head_of(title)
+    if title.deprel == "appos" and governor is not None and governor.upos == "NOUN":
+        # `son homologue rwandais, le Président Paul Kagamé`: the noun the title stands beside has it
+        return next((country for _, country in _demonyms(sentence, governor)), None)
     return None
 
 
@@ -325,7 +347,7 @@ def find_persons(doc: Doc) -> DocEntities:
         key = fold(sentence.text)
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
         for run in map(_without_leading_organisation, _runs(sentence)):
-            run = _name_words(run)
+            run = _without_leading_country(sentence, text, _name_words(run))
             if not run or gaz.lookup(surface(text, run)):
                 continue
             if any(gaz.lookup(w.text) for w in run) and not _place_as_name(sentence, run):
@@ -368,21 +390,68 @@ def find_persons(doc: Doc) -> DocEntities:
         )
     _canonicalise(entities)
     _described_countries(doc, entities)
+    _host_ministers(doc, entities)
     _dateline_ministers(doc, entities)
     return entities
 
 
+_POSTED_TO = re.compile(r"\s+(?:de|d['’])\s*(?:la\s+|l['’]\s*)?\S+(?:\s+\S+)?\s+(?:à|en|au|aux)\s+(?:la\s+|l['’]\s*)?"
+                        r"([A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)?)")
+
+
+def _host_ministers(doc: Doc, entities: DocEntities) -> None:
+    """`l'ambassadeur de France à Madagascar, X, a été reçu par le ministre des Sports, Y`: a
+    minister or president with no country stated, named in the sentence of an ambassador posted to
+    a country, is of that country (read from the words: the sentence may have no tree)."""
+    gaz = gazetteer()
+    government = word_set("entities", "government_titles")
+    for sentence in doc.sentences:
+        persons = entities.in_sentence(sentence.index)
+        host = None
+        for word in sentence.words:
+            if fold_word(word.lemma) not in ("ambassadeur", "ambassadrice"):
+                continue
+            posted = _POSTED_TO.match(doc.text, word.end_char, sentence.end_char)
+            place = gaz.lookup(posted.group(1)) if posted else None
+            if place is None and posted:
+                place = gaz.lookup(posted.group(1).split()[0])
+            host = host or (place.country if place is not None else None)
+        if host is None:
+            continue
+        for person in persons:
+            full = entities.full_name(person.name)
+            if person.title and fold_word(person.title) in government and full not in entities.countries:
+                entities.countries[full] = host
+
+
 def _dateline_ministers(doc: Doc, entities: DocEntities) -> None:
-    """A wire story filed from a capital (`Kinshasa, 11 sept. (ACP).-`) names its own government's
-    members without their country: a minister or president with none stated is of the dateline's country."""
+    """A wire story filed from a capital (`Kinshasa, 11 sept. (ACP).-`), or a story whose headline
+    opens on a country (`Gabon : le président reçoit ...`), names its own government's members
+    without their country: a minister or president with none stated is of that country."""
     filed = dateline(doc.text)
-    if filed is None or filed.place.country is None:
+    country = filed.place.country if filed is not None else _headline_country(doc)
+    if country is None:
         return
     government = word_set("entities", "government_titles")
     for person in entities.persons:
         full = entities.full_name(person.name)
         if person.title and fold_word(person.title) in government and full not in entities.countries:
-            entities.countries[full] = filed.place.country
+            entities.countries[full] = country
+
+
+_HEADLINE_TOPIC = re.compile(r"\s*([^:\n]{2,40}?)\s*:")
+
+
+def _headline_country(doc: Doc) -> str | None:
+    """The country a headline opens on, before a colon (`Algérie : vers une visite ...`), also
+    under a section label."""
+    for index in sorted(doc.headline):
+        sentence = doc.sentences[index]
+        topic = _HEADLINE_TOPIC.match(doc.text, sentence.start_char, sentence.end_char)
+        place = gazetteer().lookup(topic.group(1)) if topic else None
+        if place is not None and place.is_country:
+            return place.name
+    return None
 
 
 def _described_countries(doc: Doc, entities: DocEntities) -> None:
@@ -425,6 +494,7 @@ def _canonicalise(entities: DocEntities) -> None:
     for person in entities.persons:
         folded = fold(person.name)
         full = next((f for f in full_names if _longer_name_of(fold(f).split(), folded.split())), None)
+        full = full or _by_leading_names(full_names, folded)
         full = full or next((f for f in full_names if _same_person(fold(f).split(), folded.split())), None)
         full = full or _by_given_name(full_names, folded) or person.name
         full = spellings.get(full, full)
@@ -466,6 +536,16 @@ def _by_given_name(full_names: list[str], folded: str) -> str | None:
     if " " in folded or any(fold(f).split()[-1] == folded for f in full_names):
         return None
     owners = [f for f in full_names if fold(f).split()[0] == folded]
+    return owners[0] if len(owners) == 1 else None
+
+
+def _by_leading_names(full_names: list[str], folded: str) -> str | None:
+    """`Tony Mwaba` after `Tony Mwaba Kazadi`: a name of two words or more that begins exactly one
+    longer full name is that person named without the last of his names."""
+    words = folded.split()
+    if len(words) < 2:
+        return None
+    owners = [f for f in full_names if len(fold(f).split()) > len(words) and fold(f).split()[: len(words)] == words]
     return owners[0] if len(owners) == 1 else None
 
 
@@ -723,6 +803,9 @@ def _organisations(
     def trimmed(root: Word, extra: set[int]) -> list[Word]:
         inner = blocked | extra
         inner |= {w.id for w in sentence.subtree(root, inner) if w.id != root.id and _parenthesised(sentence, w)}
+        # `le Réseau des femmes responsables dans la recherche qui a pour mission ...`: a relative
+        # clause describes the organisation, wherever the parser hangs it, and is no part of its name
+        inner |= {w.id for w in sentence.subtree(root, inner) if w.deprel == "acl:relcl"}
         for w in sentence.subtree(root, inner):
             if w.id != root.id and keys(w) & org_nouns and w.deprel in ("nmod", "conj"):
                 inner |= {w.id}
