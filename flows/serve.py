@@ -76,11 +76,14 @@ def serve_inbox(settings: Settings) -> None:
         threading.Thread(target=watch_inbox, args=(settings,), name="evex-watch", daemon=True).start()
     runner = Runner(limit=1, pause_on_shutdown=True)
     runner.add_deployment(deployment)
-    _display_serve_start_message(deployment)  # what prefect.serve prints: the deployment and how to run it
     # Prefect's SIGTERM handler calls the runner's stop from inside its event loop, where stop is a
     # coroutine that nobody awaits: SIGTERM is made what Ctrl+C is, which asyncio turns into a clean stop.
+    # Set before the start message too: the runner sets its handler only once its loop runs, and a
+    # SIGTERM sent on seeing the message (by a busy machine's supervisor) would otherwise kill the process.
     runner.handle_sigterm = lambda *_: os.kill(os.getpid(), signal.SIGINT)
+    signal.signal(signal.SIGTERM, runner.handle_sigterm)
     try:
+        _display_serve_start_message(deployment)  # what prefect.serve prints: the deployment and how to run it
         asyncio.run(runner.start())
     except KeyboardInterrupt:
         get_logger("evex.serve").info("stopped")
