@@ -40,7 +40,7 @@ class CharacterCache:
         for position, key in enumerate(keys):
             if key not in self.slots:
                 first_of_key.setdefault(key, position)
-        new_rows = sorted(first_of_key.values())  # still longest first, as packing needs
+        new_rows = list(first_of_key.values())  # in row order: still longest first, as packing needs
         new_reps = self._computed(chars, chars_mask, new_rows, [wordlens[i] for i in new_rows])
         if self.store is None:
             self.store = new_reps.new_empty((self.capacity, new_reps.size(1)))
@@ -51,7 +51,7 @@ class CharacterCache:
             reps[list(positions)] = self.store[list(slots)]
             for key in {keys[position] for position in positions}:
                 self.slots.move_to_end(key)
-        new_index = {keys[row]: k for k, row in enumerate(new_rows)}
+        new_index = {key: k for k, key in enumerate(first_of_key)}  # first_of_key is in row order
         fresh = [(position, new_index[key]) for position, key in enumerate(keys) if key in new_index]
         if fresh:
             positions, rows = zip(*fresh, strict=True)
@@ -75,8 +75,7 @@ class CharacterCache:
         return self.model.num_dir * self.model.args["char_hidden_dim"]
 
     def _remember(self, key: tuple[int, ...], rep) -> None:
-        if key in self.slots:
-            return
+        """A word not remembered yet, into a free slot or the least recently used one's."""
         if len(self.slots) < self.capacity:
             slot = len(self.slots)
         else:
