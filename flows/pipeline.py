@@ -281,14 +281,25 @@ def configured_pipeline(settings: Settings | None = None) -> Flow:
     if settings.dask_address:
         return evex_pipeline.with_options(task_runner=LazyDaskTaskRunner(address=settings.dask_address))
     cluster = {"n_workers": settings.workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
-    logging.getLogger("distributed.nanny").addFilter(quiet_worker_stop)
+    for logger_name in EXPECTED_AT_CLOSE:
+        logging.getLogger(logger_name).addFilter(quiet_cluster_close)
     return evex_pipeline.with_options(task_runner=LazyDaskTaskRunner(cluster_kwargs=cluster))
 
 
-def quiet_worker_stop(record: logging.LogRecord) -> bool:
-    """Drop the nanny's warning that a worker took more than its few seconds to exit when the run's own
-    cluster closes (torch's teardown on a busy machine): it is then stopped, as asked, and nothing is lost."""
-    return not record.getMessage().startswith("Worker process still alive after")
+# What distributed logs, by logger, when the run's own cluster closes as asked: the nanny's warning that
+# a worker took more than its few seconds to exit (torch's teardown on a busy machine), and the
+# scheduler's stream to a worker found closed, logged with its traceback. Nothing is lost either way.
+EXPECTED_AT_CLOSE = {
+    "distributed.nanny": "Worker process still alive after",
+    "distributed.batched": "Batched Comm Closed",
+}
+
+
+def quiet_cluster_close(record: logging.LogRecord) -> bool:
+    """Drop distributed's expected messages of a cluster closing (EXPECTED_AT_CLOSE), which read as failures
+    in a run's or the service's log."""
+    expected = EXPECTED_AT_CLOSE.get(record.name)
+    return not (expected and record.getMessage().startswith(expected))
 
 
 def publish_report(summary: RunSummary) -> None:

@@ -127,3 +127,26 @@ def test_a_worker_killed_mid_parse_is_replaced_and_the_run_ends_with_nothing_twi
     parses = [run for name, run in task_runs_of(state.state_details.flow_run_id).items() if name.startswith("parse")]
     assert len(parses) == 6 and all(run.state.is_completed() for run in parses)
     client.wait_for_workers(WORKERS, timeout=120)  # the nanny started a new worker process
+
+
+def test_the_local_cluster_closing_as_asked_logs_no_warning_or_traceback(caplog):
+    """The scheduler's stream to a stopped worker is logged closed with its traceback, and a worker slow
+    to exit with a warning: in the log of `evex serve` or a run they read as failures. The local cluster's
+    flow drops those two messages and no other of distributed's."""
+    import logging
+
+    from evex.settings import Settings
+    from flows.pipeline import configured_pipeline
+
+    configured_pipeline(Settings(workers=2))
+    try:
+        raise OSError("stream closed")
+    except OSError:
+        closed = "<TCP (closed) Scheduler connection to worker local=tcp://127.0.0.1:1 remote=tcp://127.0.0.1:2>"
+        with caplog.at_level(logging.INFO):
+            logging.getLogger("distributed.batched").info("Batched Comm Closed %r", closed, exc_info=True)
+            logging.getLogger("distributed.nanny").warning("Worker process still alive after 4.0 seconds, killing")
+            logging.getLogger("distributed.batched").warning("Batched send failed")
+            logging.getLogger("distributed.scheduler").info("Batched Comm Closed elsewhere")
+    assert [record.getMessage() for record in caplog.records] == ["Batched send failed",
+                                                                  "Batched Comm Closed elsewhere"]
