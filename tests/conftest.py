@@ -15,6 +15,9 @@ GOLD = SHARED / "gold" / "seeds.gold.jsonl"
 POSTGRES_ADMIN_URL = os.environ.get("EVEX_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 os.environ.setdefault("STANZA_RESOURCES_DIR", str(SHARED / "stanza_resources"))
+# Torch on one thread in the tests' processes and those they start, as in evex's parsing workers: on a
+# shared machine two threads wait on each other (tests/test_bench_geocode.py took 2.2 x as long, load 5).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @pytest.fixture(scope="session")
