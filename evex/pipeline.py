@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 import models
 
 from evex import parse
-from evex.conllu import read_conllu
+from evex.conllu import ParsedDoc, read_conllu
 from evex.ingest import Article, IngestError, article_hash, discover, read_article
 from evex.load import LoadResult, ProcessedArticle, known_hashes, load_batch, record_ingest_errors, replace_frames
 from evex.preflight import check_models
@@ -158,27 +158,29 @@ def reextract_stored(engine: Engine, settings: Settings) -> tuple[int, int]:
     for article_id in article_ids:  # one article in memory at a time
         with Session(engine) as session:
             article = session.get(models.Article, article_id)
-            content = with_needed_dependencies(article.parse.content, article.text, settings)
+            content, parsed = with_needed_dependencies(article.parse.content, article.text, settings)
             if content != article.parse.content:
                 article.parse.content = content
                 session.commit()
             text, doc_date = article.text, article.doc_date
-        events += replace_frames(engine, article_id, extract_events(read_conllu(content), text, doc_date))
+        events += replace_frames(engine, article_id, extract_events(parsed, text, doc_date))
     return len(article_ids), events
 
 
-def with_needed_dependencies(conllu: str, text: str, settings: Settings) -> str:
-    """A stored parse with dependencies in every sentence the extractor reads them in: the parser
-    runs (models loaded on the first need) on the ones stored without; unchanged when none lack them."""
+def with_needed_dependencies(conllu: str, text: str, settings: Settings) -> tuple[str, ParsedDoc]:
+    """A stored parse with dependencies in every sentence the extractor reads them in, and the parse
+    read: the parser runs (models loaded on the first need) on the ones stored without; unchanged when
+    none lack them."""
     from evex.extract import default_extractor
 
     parsed = read_conllu(conllu)
     needed = default_extractor().dependency_sentences(parsed, text)
     if all(parsed.sentences[i].has_dependencies for i in needed):
-        return conllu
+        return conllu, parsed
     folder = check_models(settings.stanza_resources_dir)
     use_gpu = parsing_on_gpu(settings)
-    return parse.add_dependencies(parse.load_pipeline(folder, use_gpu), [conllu], [needed])[0]
+    completed = parse.add_dependencies(parse.load_pipeline(folder, use_gpu), [conllu], [needed])[0]
+    return completed, read_conllu(completed)
 
 
 def load_articles(engine: Engine, run_id: int | None, batch: list[ProcessedArticle]) -> LoadResult:
