@@ -22,6 +22,7 @@ DATELINE = re.compile(
 DATELINE_LINES = 6  # the headline, a date line, a byline, then the first paragraph
 PLACE_NOUNS = grammar_words("place_nouns")
 GENITIVE_CASES = grammar_words("genitive_case")
+DESTINATION_NOUNS = grammar_words("destination_nouns")
 
 
 @dataclass(frozen=True)
@@ -114,10 +115,54 @@ def locative_places(
             place = place_of(sentence, child, text)
             if place is None:
                 continue
-            found.append(place)
+            found.append(locality_before(sentence, place, text))
             if place.site:
                 found.extend(_places_inside(sentence, child, text))
     return found
+
+
+def locality_before(sentence: Sentence, found: FoundPlace, text: str) -> FoundPlace:
+    """A country written just after a name the gazetteer does not know, in a place phrase (`à
+    destination de Maryland, aux USA`, `à l'Université de Coimbra au Portugal`): that name is a
+    locality of the country, where the event is (GUIDELINES 4: the city, else the country).
+    Otherwise the place as found."""
+    if found.place is None or not found.place.is_country:
+        return found
+    words = sentence.words
+    i = found.word.id - 2
+    skipped = 0
+    while i >= 0 and skipped < 3 and (words[i].upos in ("ADP", "DET") or words[i].text == ","):
+        i, skipped = i - 1, skipped + 1
+    if i < 0 or skipped == 0 or words[i].upos != "PROPN" or not words[i].text[:1].isupper():
+        return found
+    last = words[i]
+    if sentence.entity_kind(last) == "PER":
+        return found
+    if not _in_place_phrase(sentence, last):
+        return found  # `la visite de Tebboune en France`, `la société Total, au Mozambique`
+    run = [last]
+    while run[0].id > 1 and words[run[0].id - 2].upos == "PROPN" and words[run[0].id - 2].text[:1].isupper():
+        run.insert(0, words[run[0].id - 2])
+    name = surface(text, run)
+    if gazetteer().lookup(name) is not None or gazetteer().venue_city(name) is not None:
+        return found
+    return FoundPlace(Place(name, "LOC", found.place.name), None, last)
+
+
+def _in_place_phrase(sentence: Sentence, word: Word) -> bool:
+    """A name written where a place goes: after à/en/dans (or a location tag with no preposition, as
+    a headline drops it), or as the `de` complement of a named site (`l'Université de Coimbra`), a
+    place noun (`la ville de X`) or a destination (`à destination de X`); never inside a title
+    (`le ministre des Armées`)."""
+    titles = word_set("entities", "titles")
+    head = sentence.head_of(word)
+    if any(keys(w) & titles for w in [word, *sentence.ancestors(word)][:3]):
+        return False
+    case = sentence.case_of(word)
+    if case in LOCATIVE_CASES or (not case and sentence.entity_kind(word) == "LOC"):
+        return True
+    return case in GENITIVE_CASES and head is not None and head.upos == "NOUN" and (
+        head.text[:1].isupper() or fold(head.lemma) in PLACE_NOUNS | DESTINATION_NOUNS)
 
 
 def _places_inside(sentence: Sentence, site: Word, text: str) -> list[FoundPlace]:
@@ -181,7 +226,7 @@ def sentence_places(sentence: Sentence, text: str, near: Word, received: bool = 
             continue
         place = place_of(sentence, word, text)
         if place is not None and place.place is not None:
-            found.append(place)
+            found.append(locality_before(sentence, place, text))
     return sorted(found, key=lambda p: abs(p.word.id - near.id))
 
 
