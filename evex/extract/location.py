@@ -100,13 +100,17 @@ def leading_place(text: str, words: list[Word]) -> tuple[int, Place | None]:
 
 
 def locative_places(
-    sentence: Sentence, root: Word, text: str, stop: set[int], through_purpose: bool = False
+    sentence: Sentence, root: Word, text: str, stop: set[int], through_purpose: bool = False,
+    through_modifiers: bool = False,
 ) -> list[FoundPlace]:
     """Places introduced by à/en/dans/vers on the root itself or on its relative clauses
     (`rencontre, qui s'est déroulée à Alger`), and for a trip on its purpose clause
-    (`arrive pour déposer une couronne au Mémorial`). Deeper places describe something else."""
+    (`arrive pour déposer une couronne au Mémorial`), and for an event noun, when asked, on the
+    common nouns of its `de` complements. Deeper places describe something else."""
     clause_deprels = ("acl", "acl:relcl", "advcl") if through_purpose else ("acl", "acl:relcl")
-    holders = [root, *[c for c in sentence.children(root) if c.deprel in clause_deprels and c.id not in stop]]
+    modifiers = _noun_modifiers(sentence, root, stop) if through_modifiers else []
+    holders = [root, *modifiers,
+               *[c for c in sentence.children(root) if c.deprel in clause_deprels and c.id not in stop]]
     found: list[FoundPlace] = []
     for holder in holders:
         for child in sentence.children(holder):
@@ -118,6 +122,21 @@ def locative_places(
             found.append(locality_before(sentence, place, text))
             if place.site:
                 found.extend(_places_inside(sentence, child, text))
+    return found
+
+
+def _noun_modifiers(sentence: Sentence, noun: Word, stop: set[int]) -> list[Word]:
+    """The common nouns of an event noun's `de` complements (`une visite de travail de trois jours
+    à Paris`: the parser hangs the place on `jours`), not a person's title (`du ministre à Paris`)."""
+    if noun.upos != "NOUN":
+        return []
+    titles = word_set("entities", "titles")
+    found = []
+    for child in sentence.children(noun):
+        if (child.id not in stop and child.upos == "NOUN" and child.deprel.startswith("nmod")
+                and sentence.case_of(child) in GENITIVE_CASES and child.text[:1].islower()
+                and not keys(child) & titles):
+            found.extend([child, *_noun_modifiers(sentence, child, stop)])
     return found
 
 
