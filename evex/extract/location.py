@@ -256,6 +256,8 @@ def _received(sentence: Sentence, word: Word, trigger: Word) -> bool:
     verb = sentence.governing_verb(trigger)
     if verb is not None:
         clause.add(verb.id)
+    while word.deprel == "conj" and (first := sentence.head_of(word)) is not None:
+        word = first  # a conjunct is what its first conjunct is to the clause
     return word.head in clause and word.deprel != "nsubj"
 
 
