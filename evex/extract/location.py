@@ -23,6 +23,7 @@ DATELINE_LINES = 6  # the headline, a date line, a byline, then the first paragr
 PLACE_NOUNS = grammar_words("place_nouns")
 GENITIVE_CASES = grammar_words("genitive_case")
 DESTINATION_NOUNS = grammar_words("destination_nouns")
+OBJECT_RELATIVES = grammar_words("object_relatives")
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def locative_places(
     clause_deprels = ("acl", "acl:relcl", "advcl") if through_purpose else ("acl", "acl:relcl")
     modifiers = _noun_modifiers(sentence, root, stop) if through_modifiers else []
     holders = [root, *modifiers,
-               *[c for c in sentence.children(root) if c.deprel in clause_deprels and c.id not in stop]]
+               *[c for c in sentence.children(root) if c.deprel in clause_deprels and c.id not in stop],
+               *(_object_clauses(sentence, root, stop) if through_modifiers else [])]
     found: list[FoundPlace] = []
     for holder in holders:
         for child in sentence.children(holder):
@@ -138,6 +140,21 @@ def _noun_modifiers(sentence: Sentence, noun: Word, stop: set[int]) -> list[Word
                 and not keys(child) & titles):
             found.extend([child, *_noun_modifiers(sentence, child, stop)])
     return found
+
+
+def _object_clauses(sentence: Sentence, noun: Word, stop: set[int]) -> list[Word]:
+    """Relative clauses whose object is the event noun but which the parser hangs on one of its
+    complements (`le sommet pour un nouveau Pacte qu'il accueillera en France`: on `Pacte`)."""
+    if noun.upos != "NOUN":
+        return []
+    return [
+        clause
+        for child in sentence.children(noun)
+        if child.deprel.startswith("nmod") and child.upos == "NOUN" and child.id not in stop
+        for clause in sentence.children(child)
+        if clause.deprel == "acl:relcl" and clause.id not in stop
+        and any(fold(w.lemma) in OBJECT_RELATIVES and w.deprel in ("obj", "mark") for w in sentence.children(clause))
+    ]
 
 
 def locality_before(sentence: Sentence, found: FoundPlace, text: str) -> FoundPlace:
