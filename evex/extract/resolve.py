@@ -155,7 +155,7 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
     if days and frame.start and len(frame.start) == len("YYYY-MM-DD") and frame.end is None:
         frame.end = (date.fromisoformat(frame.start) + timedelta(days=days - 1)).isoformat()  # `arrivé le 22 pour une visite de deux jours`
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
-    if event.profile.held_during_host and (place_draft is None or frame.start is None):
+    if _held_during_host(event) and (place_draft is None or frame.start is None):
         host = _host_event(event, events, frame.start)
         if host is not None:
             hosting = _best_place(host)
@@ -293,7 +293,7 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
     _visit_placed_by_what_came_before(frames, events)
     for event, frame in zip(events, frames, strict=True):
-        if not event.profile.held_during_host or frame.location is not None:
+        if not _held_during_host(event) or frame.location is not None:
             continue
         first = min(event.sentences)
         for other in reversed(events):
@@ -304,7 +304,7 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
             if place is not None and place.region:
                 continue
             nearby = any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences)
-            if nearby and _within(frame.start, other.dates):
+            if nearby and _within(frame.start, other.dates) and not _done_before(event, other):
                 frame.location, frame.location_evidence = host.location, host.location_evidence
                 break
         if frame.location is None and _names_the_delegation(event):
@@ -439,7 +439,8 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
             continue
         if other.place.place.region:  # a regional tour does not say where the meeting is
             continue
-        if any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(start, other.dates):
+        if (any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(start, other.dates)
+                and not _done_before(event, other)):
             return other
     if start is not None:
         for other in events:
@@ -454,6 +455,13 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
             ):
                 return other
     return None
+
+
+def _done_before(event: EventDraft, host: EventDraft) -> bool:
+    """An event told as done cannot be held during a trip still announced (`Une visite est prévue à
+    Rabat. Les deux pays ont signé un accord`)."""
+    return (all(d.tense == "past" and not d.planned for d in event.drafts)
+            and all(d.planned for d in host.drafts))
 
 
 def _within(day: str | None, span: tuple[str | None, str | None]) -> bool:
@@ -496,6 +504,13 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     if frame.start is None and any(d.match.entry.open_trip for d in event.drafts):
         return "ongoing"
     return "occurred"
+
+
+def _held_during_host(event: EventDraft) -> bool:
+    """Whether an event with no place or date of its own takes its host's; a named instrument
+    (`le Traité de coopération`) was in force before any visit that cites it."""
+    return event.profile.held_during_host and not (
+        event.profile.named_exists and any(_names_one(d) for d in event.drafts))
 
 
 def _names_one(draft: Draft) -> bool:
