@@ -21,6 +21,9 @@ from evex.frames import EventFrame, Participant, Span
 
 DATELINE_LEAD_SENTENCES = 2  # a dateline may be parsed as a sentence of its own before the lead
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
+OCCASION_CASES = grammar_words("occasion_cases")
+OCCASION_NOUNS = grammar_words("occasion_nouns")
+GENITIVE_CASES = grammar_words("genitive_case")
 
 
 def country_pair(doc: Doc) -> list[str]:
@@ -292,6 +295,7 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     s'entretient avec ...`): GUIDELINES 4, it inherits the visit's destination."""
     by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
     _visit_placed_by_what_came_before(frames, events)
+    _placed_by_its_occasion(frames, events)
     for event, frame in zip(events, frames, strict=True):
         if not _held_during_host(event) or frame.location is not None:
             continue
@@ -348,6 +352,38 @@ def _visit_placed_by_what_came_before(frames: list[EventFrame], events: list[Eve
             place = gazetteer().lookup(told.location)
             if place is None or not place.region:
                 frame.location, frame.location_evidence = told.location, told.location_evidence
+
+
+def _placed_by_its_occasion(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """An event with no place that its clause sets at another event (`Après la signature, la
+    délégation a été reçue`, `En marge du sommet, il a rencontré`) is where that one is; twice, for
+    a chain (`En marge de ces rencontres, il a visité le salon`)."""
+    by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
+    for _ in range(2):
+        for event, frame in zip(events, frames, strict=True):
+            if frame.location is not None:
+                continue
+            occasion = next((by_event[id(o)] for d in event.drafts for o in events
+                             if o is not event and by_event[id(o)].location and _occasion_of(d, o)), None)
+            if occasion is not None:
+                frame.location, frame.location_evidence = occasion.location, occasion.location_evidence
+
+
+def _occasion_of(draft: Draft, other: EventDraft) -> bool:
+    """Whether the draft's clause sets it at a mention of the other event (`après X`, `en marge de X`)."""
+    sentence, head = draft.match.sentence, draft.match.head
+    verb = sentence.governing_verb(head)
+    clause = {head.id} | ({verb.id} if verb is not None else set())
+    for mention in other.drafts:
+        word = mention.match.head
+        holder = sentence.head_of(word)
+        if mention.sentence_index != draft.sentence_index or holder is None:
+            continue
+        if sentence.case_of(word) in OCCASION_CASES and holder.id in clause:
+            return True
+        if fold(holder.lemma) in OCCASION_NOUNS and sentence.case_of(word) in GENITIVE_CASES and holder.head in clause:
+            return True
+    return False
 
 
 def _names_the_delegation(event: EventDraft) -> bool:
