@@ -233,7 +233,7 @@ def _set_place(doc: Doc, draft: Draft, stop: set[int]) -> None:
         found = place_of(sentence, destination, doc.text) if destination is not None else None
         draft.place = found if found and found.place else None
     for root in roots:
-        places = locative_places(sentence, root, doc.text, stop | {head.id} - {root.id}, purpose)
+        places = locative_places(sentence, root, doc.text, stop | {head.id} - {root.id}, purpose, root is head)
         draft.place = draft.place or _venue_city(
             [p for p in places if p.place and (purpose or not p.place.region)])
         if purpose and root is head:

@@ -22,6 +22,8 @@ DATELINE = re.compile(
 DATELINE_LINES = 6  # the headline, a date line, a byline, then the first paragraph
 PLACE_NOUNS = grammar_words("place_nouns")
 GENITIVE_CASES = grammar_words("genitive_case")
+DESTINATION_NOUNS = grammar_words("destination_nouns")
+OBJECT_RELATIVES = grammar_words("object_relatives")
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,18 @@ def leading_place(text: str, words: list[Word]) -> tuple[int, Place | None]:
 
 
 def locative_places(
-    sentence: Sentence, root: Word, text: str, stop: set[int], through_purpose: bool = False
+    sentence: Sentence, root: Word, text: str, stop: set[int], through_purpose: bool = False,
+    through_modifiers: bool = False,
 ) -> list[FoundPlace]:
     """Places introduced by à/en/dans/vers on the root itself or on its relative clauses
     (`rencontre, qui s'est déroulée à Alger`), and for a trip on its purpose clause
-    (`arrive pour déposer une couronne au Mémorial`). Deeper places describe something else."""
+    (`arrive pour déposer une couronne au Mémorial`), and for an event noun, when asked, on the
+    common nouns of its `de` complements. Deeper places describe something else."""
     clause_deprels = ("acl", "acl:relcl", "advcl") if through_purpose else ("acl", "acl:relcl")
-    holders = [root, *[c for c in sentence.children(root) if c.deprel in clause_deprels and c.id not in stop]]
+    modifiers = _noun_modifiers(sentence, root, stop) if through_modifiers else []
+    holders = [root, *modifiers,
+               *[c for c in sentence.children(root) if c.deprel in clause_deprels and c.id not in stop],
+               *(_object_clauses(sentence, root, stop) if through_modifiers else [])]
     found: list[FoundPlace] = []
     for holder in holders:
         for child in sentence.children(holder):
@@ -114,10 +121,84 @@ def locative_places(
             place = place_of(sentence, child, text)
             if place is None:
                 continue
-            found.append(place)
+            found.append(locality_before(sentence, place, text))
             if place.site:
                 found.extend(_places_inside(sentence, child, text))
     return found
+
+
+def _noun_modifiers(sentence: Sentence, noun: Word, stop: set[int]) -> list[Word]:
+    """The common nouns of an event noun's `de` complements (`une visite de travail de trois jours
+    à Paris`: the parser hangs the place on `jours`), not a person's title (`du ministre à Paris`)."""
+    if noun.upos != "NOUN":
+        return []
+    titles = word_set("entities", "titles")
+    found = []
+    for child in sentence.children(noun):
+        if (child.id not in stop and child.upos == "NOUN" and child.deprel.startswith("nmod")
+                and sentence.case_of(child) in GENITIVE_CASES and child.text[:1].islower()
+                and not keys(child) & titles):
+            found.extend([child, *_noun_modifiers(sentence, child, stop)])
+    return found
+
+
+def _object_clauses(sentence: Sentence, noun: Word, stop: set[int]) -> list[Word]:
+    """Relative clauses whose object is the event noun but which the parser hangs on one of its
+    complements (`le sommet pour un nouveau Pacte qu'il accueillera en France`: on `Pacte`)."""
+    if noun.upos != "NOUN":
+        return []
+    return [
+        clause
+        for child in sentence.children(noun)
+        if child.deprel.startswith("nmod") and child.upos == "NOUN" and child.id not in stop
+        for clause in sentence.children(child)
+        if clause.deprel == "acl:relcl" and clause.id not in stop
+        and any(fold(w.lemma) in OBJECT_RELATIVES and w.deprel in ("obj", "mark") for w in sentence.children(clause))
+    ]
+
+
+def locality_before(sentence: Sentence, found: FoundPlace, text: str) -> FoundPlace:
+    """A country written just after a name the gazetteer does not know, in a place phrase (`à
+    destination de Maryland, aux USA`, `à l'Université de Coimbra au Portugal`): that name is a
+    locality of the country, where the event is (GUIDELINES 4: the city, else the country).
+    Otherwise the place as found."""
+    if found.place is None or not found.place.is_country:
+        return found
+    words = sentence.words
+    i = found.word.id - 2
+    skipped = 0
+    while i >= 0 and skipped < 3 and (words[i].upos in ("ADP", "DET") or words[i].text == ","):
+        i, skipped = i - 1, skipped + 1
+    if i < 0 or skipped == 0 or words[i].upos != "PROPN" or not words[i].text[:1].isupper():
+        return found
+    last = words[i]
+    if sentence.entity_kind(last) == "PER":
+        return found
+    if not _in_place_phrase(sentence, last):
+        return found  # `la visite de Tebboune en France`, `la société Total, au Mozambique`
+    run = [last]
+    while run[0].id > 1 and words[run[0].id - 2].upos == "PROPN" and words[run[0].id - 2].text[:1].isupper():
+        run.insert(0, words[run[0].id - 2])
+    name = surface(text, run)
+    if gazetteer().lookup(name) is not None or gazetteer().venue_city(name) is not None:
+        return found
+    return FoundPlace(Place(name, "LOC", found.place.name), None, last)
+
+
+def _in_place_phrase(sentence: Sentence, word: Word) -> bool:
+    """A name written where a place goes: after à/en/dans (or a location tag with no preposition, as
+    a headline drops it), or as the `de` complement of a named site (`l'Université de Coimbra`), a
+    place noun (`la ville de X`) or a destination (`à destination de X`); never inside a title
+    (`le ministre des Armées`)."""
+    titles = word_set("entities", "titles")
+    head = sentence.head_of(word)
+    if any(keys(w) & titles for w in [word, *sentence.ancestors(word)][:3]):
+        return False
+    case = sentence.case_of(word)
+    if case in LOCATIVE_CASES or (not case and sentence.entity_kind(word) == "LOC"):
+        return True
+    return case in GENITIVE_CASES and head is not None and head.upos == "NOUN" and (
+        head.text[:1].isupper() or fold(head.lemma) in PLACE_NOUNS | DESTINATION_NOUNS)
 
 
 def _places_inside(sentence: Sentence, site: Word, text: str) -> list[FoundPlace]:
@@ -181,7 +262,7 @@ def sentence_places(sentence: Sentence, text: str, near: Word, received: bool = 
             continue
         place = place_of(sentence, word, text)
         if place is not None and place.place is not None:
-            found.append(place)
+            found.append(locality_before(sentence, place, text))
     return sorted(found, key=lambda p: abs(p.word.id - near.id))
 
 
@@ -192,6 +273,8 @@ def _received(sentence: Sentence, word: Word, trigger: Word) -> bool:
     verb = sentence.governing_verb(trigger)
     if verb is not None:
         clause.add(verb.id)
+    while word.deprel == "conj" and (first := sentence.head_of(word)) is not None:
+        word = first  # a conjunct is what its first conjunct is to the clause
     return word.head in clause and word.deprel != "nsubj"
 
 

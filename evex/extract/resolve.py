@@ -21,6 +21,9 @@ from evex.frames import EventFrame, Participant, Span
 
 DATELINE_LEAD_SENTENCES = 2  # a dateline may be parsed as a sentence of its own before the lead
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
+OCCASION_CASES = grammar_words("occasion_cases")
+OCCASION_NOUNS = grammar_words("occasion_nouns")
+GENITIVE_CASES = grammar_words("genitive_case")
 
 
 def country_pair(doc: Doc) -> list[str]:
@@ -155,7 +158,7 @@ def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventD
     if days and frame.start and len(frame.start) == len("YYYY-MM-DD") and frame.end is None:
         frame.end = (date.fromisoformat(frame.start) + timedelta(days=days - 1)).isoformat()  # `arrivé le 22 pour une visite de deux jours`
     frame.time_evidence = next((d.time_evidence for d in event.drafts if d.time_evidence), None)
-    if event.profile.held_during_host and (place_draft is None or frame.start is None):
+    if _held_during_host(event) and (place_draft is None or frame.start is None):
         host = _host_event(event, events, frame.start)
         if host is not None:
             hosting = _best_place(host)
@@ -292,8 +295,9 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     s'entretient avec ...`): GUIDELINES 4, it inherits the visit's destination."""
     by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
     _visit_placed_by_what_came_before(frames, events)
+    _placed_by_its_occasion(frames, events)
     for event, frame in zip(events, frames, strict=True):
-        if not event.profile.held_during_host or frame.location is not None:
+        if not _held_during_host(event) or frame.location is not None:
             continue
         first = min(event.sentences)
         for other in reversed(events):
@@ -304,7 +308,7 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
             if place is not None and place.region:
                 continue
             nearby = any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences)
-            if nearby and _within(frame.start, other.dates):
+            if nearby and _within(frame.start, other.dates) and not _done_before(event, other):
                 frame.location, frame.location_evidence = host.location, host.location_evidence
                 break
         if frame.location is None and _names_the_delegation(event):
@@ -348,6 +352,38 @@ def _visit_placed_by_what_came_before(frames: list[EventFrame], events: list[Eve
             place = gazetteer().lookup(told.location)
             if place is None or not place.region:
                 frame.location, frame.location_evidence = told.location, told.location_evidence
+
+
+def _placed_by_its_occasion(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """An event with no place that its clause sets at another event (`Après la signature, la
+    délégation a été reçue`, `En marge du sommet, il a rencontré`) is where that one is; twice, for
+    a chain (`En marge de ces rencontres, il a visité le salon`)."""
+    by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
+    for _ in range(2):
+        for event, frame in zip(events, frames, strict=True):
+            if frame.location is not None:
+                continue
+            occasion = next((by_event[id(o)] for d in event.drafts for o in events
+                             if o is not event and by_event[id(o)].location and _occasion_of(d, o)), None)
+            if occasion is not None:
+                frame.location, frame.location_evidence = occasion.location, occasion.location_evidence
+
+
+def _occasion_of(draft: Draft, other: EventDraft) -> bool:
+    """Whether the draft's clause sets it at a mention of the other event (`après X`, `en marge de X`)."""
+    sentence, head = draft.match.sentence, draft.match.head
+    verb = sentence.governing_verb(head)
+    clause = {head.id} | ({verb.id} if verb is not None else set())
+    for mention in other.drafts:
+        word = mention.match.head
+        holder = sentence.head_of(word)
+        if mention.sentence_index != draft.sentence_index or holder is None:
+            continue
+        if sentence.case_of(word) in OCCASION_CASES and holder.id in clause:
+            return True
+        if fold(holder.lemma) in OCCASION_NOUNS and sentence.case_of(word) in GENITIVE_CASES and holder.head in clause:
+            return True
+    return False
 
 
 def _names_the_delegation(event: EventDraft) -> bool:
@@ -439,7 +475,8 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
             continue
         if other.place.place.region:  # a regional tour does not say where the meeting is
             continue
-        if any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(start, other.dates):
+        if (any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(start, other.dates)
+                and not _done_before(event, other)):
             return other
     if start is not None:
         for other in events:
@@ -454,6 +491,13 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
             ):
                 return other
     return None
+
+
+def _done_before(event: EventDraft, host: EventDraft) -> bool:
+    """An event told as done cannot be held during a trip still announced (`Une visite est prévue à
+    Rabat. Les deux pays ont signé un accord`)."""
+    return (all(d.tense == "past" and not d.planned for d in event.drafts)
+            and all(d.planned for d in host.drafts))
 
 
 def _within(day: str | None, span: tuple[str | None, str | None]) -> bool:
@@ -496,6 +540,13 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     if frame.start is None and any(d.match.entry.open_trip for d in event.drafts):
         return "ongoing"
     return "occurred"
+
+
+def _held_during_host(event: EventDraft) -> bool:
+    """Whether an event with no place or date of its own takes its host's; a named instrument
+    (`le Traité de coopération`) was in force before any visit that cites it."""
+    return event.profile.held_during_host and not (
+        event.profile.named_exists and any(_names_one(d) for d in event.drafts))
 
 
 def _names_one(draft: Draft) -> bool:
