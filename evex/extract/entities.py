@@ -741,15 +741,17 @@ def _names_body(sentence: Sentence, title: Word, word: Word) -> bool:
 
 def titled_person(doc: Doc, sentence: Sentence, title: Word) -> str | None:
     """`le président laotien`, `le chef de l'Etat burundais` with no name: the one person the article
-    names with that title and that country."""
+    names with that title and that country; `la ministre` with no country: the one minister it names."""
     determiner = sentence.determiner(title)
     if determiner is None or determiner.deprel != "det" or fold(determiner.lemma) != "le":
+        return None
+    if title.feat("Number") == "Plur":  # `les deux ministres`: not one person
         return None
     if _named_person_below(doc, sentence, title, set()) is not None:
         return None
     country = _title_country(sentence, title, [], doc.text)
-    if country is None:
-        return None
+    if country is None and not keys(title) & word_set("entities", "portfolio_titles"):
+        return None  # `le président`, `le roi` without a country: often one the article does not name
     wanted = keys(title) & word_set("entities", "titles")
     entities = doc.persons
     names = {
