@@ -12,7 +12,15 @@ import re
 from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
-from evex.extract.entities import GENITIVE, demonym_after, is_title, local_body, presence_words, titled_person
+from evex.extract.entities import (
+    GENITIVE,
+    demonym_after,
+    is_title,
+    local_body,
+    participants_in,
+    presence_words,
+    titled_person,
+)
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
@@ -43,6 +51,7 @@ def sentence_participants(
         evidence = doc.span(sentence, person.words)
         found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
     found.extend(_described_persons(doc, sentence, excluded))
+    found.extend(_taking_part(doc, sentence, own))
     found.extend(_paired_surnames(doc, sentence))
     found.extend(_organisations(doc, sentence, excluded))
     found.extend(_countries(doc, sentence, excluded, named=not profile.has_destination))
@@ -87,6 +96,20 @@ def _described_persons(doc: Doc, sentence: Sentence, excluded: set[int]) -> list
             if referent:
                 found.append(Participant(referent, "PER", word.text, "described", doc.span(sentence, [word])))
     return found
+
+
+def _taking_part(doc: Doc, sentence: Sentence, own: Word) -> list[Participant]:
+    """`Il participera jeudi au sommet`: the subject of a verb of taking part whose complement the
+    trigger is (whatever obl the parser gives it) takes part, a pronoun for the person named before.
+    Read once events are grouped: the trigger's own arguments stay as the parser has them."""
+    verb = sentence.head_of(own)
+    if verb is None or verb.upos != "VERB" or not own.deprel.startswith("obl"):
+        return []
+    if not keys(verb) & word_set("triggers", "participation_verbs"):
+        return []
+    verb = sentence.controller(verb)
+    return [p for child in sentence.children(verb) if child.deprel.startswith("nsubj")
+            for p in participants_in(doc, sentence, child, "taking part", set())]
 
 
 def _paired_surnames(doc: Doc, sentence: Sentence) -> list[Participant]:
