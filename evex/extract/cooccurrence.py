@@ -52,6 +52,8 @@ def sentence_participants(
         found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
     found.extend(_described_persons(doc, sentence, excluded))
     found.extend(_taking_part(doc, sentence, own))
+    if profile.has_destination or profile.attended:
+        found.extend(_seat_holders(doc, sentence, own, excluded))
     found.extend(_paired_surnames(doc, sentence))
     found.extend(_organisations(doc, sentence, excluded))
     found.extend(_countries(doc, sentence, excluded, named=not profile.has_destination))
@@ -110,6 +112,23 @@ def _taking_part(doc: Doc, sentence: Sentence, own: Word) -> list[Participant]:
     verb = sentence.controller(verb)
     return [p for child in sentence.children(verb) if child.deprel.startswith("nsubj")
             for p in participants_in(doc, sentence, child, "taking part", set())]
+
+
+def _seat_holders(doc: Doc, sentence: Sentence, own: Word, excluded: set[int]) -> list[Participant]:
+    """`reçu au siège du RNI`, `lors de sa visite au siège de l'OIF`: the body whose seat a visit or
+    a meeting of the trigger's clause is held at hosts it."""
+    clause = sentence.governing_verb(own) or own
+    within = {w.id for w in sentence.subtree(clause)}
+    found: list[Participant] = []
+    for seat in sentence.words:
+        if seat.id not in within or seat.id in excluded or not keys(seat) & word_set("entities", "seat_nouns"):
+            continue
+        if sentence.case_of(seat) not in LOCATIVE_CASES:
+            continue
+        for holder in sentence.children(seat):
+            if holder.deprel == "nmod" and sentence.case_of(holder) in GENITIVE:
+                found.extend(participants_in(doc, sentence, holder, "seat", set()))
+    return [p for p in found if p.kind == "ORG"]
 
 
 def _paired_surnames(doc: Doc, sentence: Sentence) -> list[Participant]:
