@@ -286,6 +286,7 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
         if word.id in excluded or doc.persons.person_at(sentence.index, word):
             continue  # `Maurice Tchamba`: a place's name inside a person's is the person's
         if word.upos == "PROPN" and (named and sentence.case_of(word) not in LOCATIVE_CASES
+                                     and not _related_with(doc, sentence, word)
                                      or _represented(sentence, word)):
             place = place_of(sentence, word, doc.text)
             if place and place.place and place.place.is_country and not _locates_city(doc, sentence, word):
@@ -303,6 +304,14 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
                 Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word]))
             )
     return found
+
+
+def _related_with(doc: Doc, sentence: Sentence, word: Word) -> bool:
+    """`la coopération avec la Chine`, `les relations avec l'Algérie`: a country a noun other than an
+    event's relates the subject to is a topic, not a party."""
+    head = sentence.head_of(word)
+    return (sentence.case_of(word) in grammar_words("with_case") and head is not None and head.upos == "NOUN"
+            and fold_word(head.lemma) not in doc.lexicon.by_first_word)
 
 
 def _represented(sentence: Sentence, word: Word) -> bool:
