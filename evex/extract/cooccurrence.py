@@ -12,7 +12,15 @@ import re
 from evex.conllu import Word
 from evex.extract.arguments import Draft
 from evex.extract.doc import Doc, Sentence, keys, surface
-from evex.extract.entities import GENITIVE, demonym_after, is_title, local_body, presence_words, titled_person
+from evex.extract.entities import (
+    GENITIVE,
+    demonym_after,
+    is_title,
+    local_body,
+    participants_in,
+    presence_words,
+    titled_person,
+)
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
@@ -32,14 +40,20 @@ def sentence_participants(
     travels (the development sets: 3 of 22 such countries were parties). Nor does it take those
     named in the phrase of another event's mention, `others` (`une visite au cours de laquelle la
     délégation s'entretient avec X`: X is the meeting's)."""
-    excluded = presence_words(sentence) | _reporters(sentence, own) | others | _since(sentence)
+    roots = presence_words(sentence) | _reporters(sentence, own) | others | _since(sentence)
+    roots |= _participle_agents(doc, sentence, own)
+    # who is under an excluded phrase, and the speakers' own words (not their relative clauses)
+    excluded = {w.id for w in sentence.words if _under(sentence, w, roots)} | _speakers(sentence, own)
     found: list[Participant] = []
     for person in doc.persons.in_sentence(sentence.index):
-        if _under(sentence, person.words[0], excluded):
+        if person.words[0].id in excluded:
             continue
         evidence = doc.span(sentence, person.words)
         found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
     found.extend(_described_persons(doc, sentence, excluded))
+    found.extend(_taking_part(doc, sentence, own))
+    if profile.has_destination or profile.attended:
+        found.extend(_seat_holders(doc, sentence, own, excluded))
     found.extend(_paired_surnames(doc, sentence))
     found.extend(_organisations(doc, sentence, excluded))
     found.extend(_countries(doc, sentence, excluded, named=not profile.has_destination))
@@ -79,11 +93,42 @@ def _described_persons(doc: Doc, sentence: Sentence, excluded: set[int]) -> list
     Read once events are grouped, so that a trip's later mentions do not join it through its traveller."""
     found = []
     for word in sentence.words:
-        if is_title(word) and not _under(sentence, word, excluded):
+        if is_title(word) and word.id not in excluded:
             referent = titled_person(doc, sentence, word)
             if referent:
                 found.append(Participant(referent, "PER", word.text, "described", doc.span(sentence, [word])))
     return found
+
+
+def _taking_part(doc: Doc, sentence: Sentence, own: Word) -> list[Participant]:
+    """`Il participera jeudi au sommet`: the subject of a verb of taking part whose complement the
+    trigger is (whatever obl the parser gives it) takes part, a pronoun for the person named before.
+    Read once events are grouped: the trigger's own arguments stay as the parser has them."""
+    verb = sentence.head_of(own)
+    if verb is None or verb.upos != "VERB" or not own.deprel.startswith("obl"):
+        return []
+    if not keys(verb) & word_set("triggers", "participation_verbs"):
+        return []
+    verb = sentence.controller(verb)
+    return [p for child in sentence.children(verb) if child.deprel.startswith("nsubj")
+            for p in participants_in(doc, sentence, child, "taking part", set())]
+
+
+def _seat_holders(doc: Doc, sentence: Sentence, own: Word, excluded: set[int]) -> list[Participant]:
+    """`reçu au siège du RNI`, `lors de sa visite au siège de l'OIF`: the body whose seat a visit or
+    a meeting of the trigger's clause is held at hosts it."""
+    clause = sentence.governing_verb(own) or own
+    within = {w.id for w in sentence.subtree(clause)}
+    found: list[Participant] = []
+    for seat in sentence.words:
+        if seat.id not in within or seat.id in excluded or not keys(seat) & word_set("entities", "seat_nouns"):
+            continue
+        if sentence.case_of(seat) not in LOCATIVE_CASES:
+            continue
+        for holder in sentence.children(seat):
+            if holder.deprel == "nmod" and sentence.case_of(holder) in GENITIVE:
+                found.extend(participants_in(doc, sentence, holder, "seat", set()))
+    return [p for p in found if p.kind == "ORG"]
 
 
 def _paired_surnames(doc: Doc, sentence: Sentence) -> list[Participant]:
@@ -113,6 +158,59 @@ def _reporters(sentence: Sentence, own: Word) -> set[int]:
     return found
 
 
+def _speakers(sentence: Sentence, own: Word) -> set[int]:
+    """`« ... le dialogue entre X et Y », a déclaré Z`, `a ajouté M. Z, lors de la cérémonie`: who
+    speaks in a reporting clause (its subject, or the object a verb without subject inverts) only
+    reports; the words of the speaker's phrase, not of a relative clause on it. Unless the trigger's
+    clause is the speaker's own (`nous avons décidé de venir`)."""
+    if own.upos == "VERB":
+        clause = [own, sentence.controller(own)]
+    else:
+        governor = sentence.head_of(own)
+        clause = [governor] if governor is not None and governor.upos == "VERB" else []
+    if any(c.deprel.startswith("nsubj") and c.feat("Person") == "1" for v in clause for c in sentence.children(v)):
+        return set()
+    reporting = word_set("entities", "reporting_verbs")
+    relatives = {w.id for w in sentence.words if w.deprel == "acl:relcl"}
+    found: set[int] = set()
+    for verb in sentence.words:
+        if verb.upos != "VERB" or not keys(verb) & reporting:
+            continue
+        subjects = [c for c in sentence.children(verb) if c.deprel.startswith("nsubj")]
+        inserted = _inserted(sentence, verb)
+        if inserted:  # its subject follows it; one before it is the reported clause's, misread
+            subjects = [c for c in subjects if c.id > verb.id]
+        if inserted or not subjects:  # an inverted subject the parser takes for the object
+            subjects += [c for c in sentence.children(verb) if c.deprel == "obj" and c.id > verb.id]
+        for speaker in subjects:  # `la même source qui rappelle que ...`: not what it reports
+            found |= {w.id for w in sentence.subtree(speaker, relatives)}
+    return found
+
+
+def _inserted(sentence: Sentence, verb: Word) -> bool:
+    """`», a déclaré X`, `, ajoute la source`: a reporting verb right after a quote or a comma, its
+    subject after it."""
+    first = min([verb, *(c for c in sentence.children(verb) if c.deprel.startswith("aux"))], key=lambda w: w.id)
+    before = sentence.word(first.id - 1)
+    return before is not None and before.upos == "PUNCT"
+
+
+def _participle_agents(doc: Doc, sentence: Sentence, own: Word) -> set[int]:
+    """`un projet subsidié par X`, `un communiqué rendu public par Y`: the agent of a participle
+    describing a thing (a common noun) acts on that thing, not in the event; a group's or an event's
+    (`la délégation conduite par X`, `l'accord annoncé par Y`) is its member or party."""
+    keep = word_set("entities", "group_nouns")
+    found: set[int] = set()
+    for participle in sentence.words:
+        noun = sentence.head_of(participle)
+        if participle.deprel != "acl" or participle.feat("VerbForm") != "Part" or noun is None or noun.upos != "NOUN":
+            continue
+        if noun.id == own.id or keys(noun) & keep or fold_word(noun.lemma) in doc.lexicon.by_first_word:
+            continue
+        found |= {c.id for c in sentence.children(participle) if c.deprel == "obl:agent"}
+    return found
+
+
 def _since(sentence: Sentence) -> set[int]:
     """`le premier à se rendre en Algérie depuis X en 2006`: who a `depuis` phrase names is the
     earlier occurrence's, a point in time for this one."""
@@ -130,7 +228,7 @@ def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Par
     found = []
     for span in sentence.entity_spans("ORG"):
         span = _trim(span)
-        if not span or _under(sentence, span[0], excluded) or not _names_organisation(doc, span, persons):
+        if not span or span[0].id in excluded or not _names_organisation(doc, span, persons):
             continue
         if not _clause_argument(sentence, span):
             continue
@@ -185,9 +283,10 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
     gaz = gazetteer()
     found = []
     for word in sentence.words:
-        if _under(sentence, word, excluded) or doc.persons.person_at(sentence.index, word):
+        if word.id in excluded or doc.persons.person_at(sentence.index, word):
             continue  # `Maurice Tchamba`: a place's name inside a person's is the person's
         if word.upos == "PROPN" and (named and sentence.case_of(word) not in LOCATIVE_CASES
+                                     and not _related_with(doc, sentence, word)
                                      or _represented(sentence, word)):
             place = place_of(sentence, word, doc.text)
             if place and place.place and place.place.is_country and not _locates_city(doc, sentence, word):
@@ -205,6 +304,14 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
                 Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word]))
             )
     return found
+
+
+def _related_with(doc: Doc, sentence: Sentence, word: Word) -> bool:
+    """`la coopération avec la Chine`, `les relations avec l'Algérie`: a country a noun other than an
+    event's relates the subject to is a topic, not a party."""
+    head = sentence.head_of(word)
+    return (sentence.case_of(word) in grammar_words("with_case") and head is not None and head.upos == "NOUN"
+            and fold_word(head.lemma) not in doc.lexicon.by_first_word)
 
 
 def _represented(sentence: Sentence, word: Word) -> bool:

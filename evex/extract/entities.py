@@ -657,6 +657,9 @@ def _country(doc: Doc, sentence: Sentence, name: str, word: Word, role: str) -> 
 def _proper_participants(doc: Doc, sentence: Sentence, word: Word, role: str) -> list[Participant]:
     """A country, a capital standing for its government, every country of `Maroc-Etats-Unis`, or an ORG."""
     gaz = gazetteer()
+    filed = dateline(doc.text)
+    if filed is not None and filed.name[0] <= word.start_char < filed.name[1]:
+        return []  # `Lomé, 10 mai (ATOP).- ...`: where the story is filed from takes no part
     found = place_of(sentence, word, doc.text)
     if found and found.place:
         country = found.place.name if found.place.is_country else gaz.capital_country(found.place.name)
@@ -665,10 +668,20 @@ def _proper_participants(doc: Doc, sentence: Sentence, word: Word, role: str) ->
     if scanned:
         return [_country(doc, sentence, p.name, word, role) for p in scanned]
     if sentence.entity_kind(word) in ("ORG", "MISC") and word.upos == "PROPN":
-        if _in_portfolio(sentence, word):
+        if _in_portfolio(sentence, word) or _files_the_story(doc.text, word):
             return []
         return [Participant(word.text, "ORG", role=role, evidence=doc.span(sentence, [word]))]
     return []
+
+
+_AFTER_WIRE_AGENCY = re.compile(r"[ \t]*\)[ \t]*\.?[ \t]*[-–—]")
+
+
+def _files_the_story(text: str, word: Word) -> bool:
+    """`Kinshasa, 30 mai 2022 (ACP).- Le chanteur ...`: the agency in parentheses before a dateline's
+    dash files the story; it takes part in nothing the story tells."""
+    opened = text[max(word.start_char - 3, 0):word.start_char].rstrip().endswith("(")
+    return opened and bool(_AFTER_WIRE_AGENCY.match(text, word.end_char))
 
 
 def _in_portfolio(sentence: Sentence, word: Word) -> bool:
@@ -741,15 +754,17 @@ def _names_body(sentence: Sentence, title: Word, word: Word) -> bool:
 
 def titled_person(doc: Doc, sentence: Sentence, title: Word) -> str | None:
     """`le président laotien`, `le chef de l'Etat burundais` with no name: the one person the article
-    names with that title and that country."""
+    names with that title and that country; `la ministre` with no country: the one minister it names."""
     determiner = sentence.determiner(title)
     if determiner is None or determiner.deprel != "det" or fold(determiner.lemma) != "le":
+        return None
+    if title.feat("Number") == "Plur":  # `les deux ministres`: not one person
         return None
     if _named_person_below(doc, sentence, title, set()) is not None:
         return None
     country = _title_country(sentence, title, [], doc.text)
-    if country is None:
-        return None
+    if country is None and not keys(title) & word_set("entities", "portfolio_titles"):
+        return None  # `le président`, `le roi` without a country: often one the article does not name
     wanted = keys(title) & word_set("entities", "titles")
     entities = doc.persons
     names = {

@@ -34,8 +34,17 @@ def country_pair(doc: Doc) -> list[str]:
     gaz = gazetteer()
     counts: Counter[str] = Counter()
     for sentence in doc.sentences:
+        inside: set[int] = set()
         for word in sentence.words:
-            place = gaz.lookup(word.text) if word.text[:1].isupper() else None  # `réunion` is no island
+            if word.id in inside:
+                continue
+            following = sentence.word(word.id + 1)
+            place = None
+            if word.text[:1].isupper() and following is not None and following.text[:1].isupper():
+                place = gaz.lookup(f"{word.text} {following.text}")  # `Guinée Bissau`, not `Guinée`
+                inside |= {following.id} if place else set()
+            if place is None:
+                place = gaz.lookup(word.text) if word.text[:1].isupper() else None  # `réunion` is no island
             country = place.name if place and place.is_country else gaz.country_of_demonym(word.text, word.lemma)
             if country:
                 counts[country] += 1
