@@ -235,6 +235,9 @@ def load_pipeline(folder: Path, use_gpu: bool):
         use_gpu=use_gpu,
         depparse_batch_size=DEPPARSE_BATCH_WORDS[use_gpu],
         pos_batch_maximum_tokens=POS_BATCH_WORDS[use_gpu],
+        # The lemmatizer's model reads a word and its tag alone: what it made of one is remembered in
+        # its dictionary and looked up the next time, not predicted again (the same lemmas).
+        lemma_store_results=True,
         logging_level="WARN",
     )
     cache_character_models(nlp)

@@ -190,3 +190,16 @@ def test_a_word_ending_a_line_keeps_its_last_letter(stanza_dir):
     assert {"Djibouti", "mardi", "souri"} <= {w.text for w in words}
     assert len(doc.sentences) == 3
     assert all(text[w.start_char:w.end_char] == w.text for w in words if w.start_char is not None)
+
+
+def test_a_lemma_the_model_made_is_looked_up_the_next_time_and_is_the_same(stanza_dir):
+    """The lemmatizer's seq2seq model runs on the words its dictionary lacks; its answer depends on the
+    word and its tag alone, so the pipeline stores it and the next parse looks it up."""
+    text = "Les délégués zorbanistes fraxinisaient les glombures du traité."  # invented words
+    lemmatizer = load_pipeline(stanza_dir, False).processors["lemma"].trainer
+    first = parse_texts([text], stanza_dir, False, 20000)[0].conllu
+    words = [line.split("\t") for line in first.splitlines() if line and not line.startswith("#")]
+    invented = [(form, upos, lemma) for _, form, lemma, upos, *_ in words if form in ("zorbanistes", "fraxinisaient")]
+    assert len(invented) == 2
+    assert [lemmatizer._lookup(form, upos) for form, upos, _ in invented] == [lemma for *_, lemma in invented]
+    assert parse_texts([text], stanza_dir, False, 20000)[0].conllu == first
