@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from evex.extract.arguments import Draft
+from evex.extract.arguments import Draft, tense_of
 from evex.extract.doc import keys
 from evex.extract.entities import PAIR, DocEntities
 from evex.extract.gazetteer import gazetteer
@@ -238,7 +238,7 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if any(_told_apart(draft, other) or _told_apart(other, draft) for other in event.drafts
            if other.sentence_index == draft.sentence_index):
         return False
-    if any(_named_apart(draft, other) for other in event.drafts):
+    if any(_named_apart(draft, other) for other in event.drafts) or _tenses_apart(draft, event):
         return False
     start, end = event.dates
     if draft.start and start and (draft.start, draft.end) != (start, end) and not _within_month(draft, start, end):
@@ -253,6 +253,26 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if event.profile.has_destination and draft.site != event.site:
         return False
     return True
+
+
+def _tenses_apart(draft: Draft, event: EventDraft) -> bool:
+    """`s'entretiendra avec le Premier ministre` after a seminar that `s'est tenu` in December: a verb
+    in the future and an event told only in the past (or the reverse) are two occurrences."""
+    if draft.match.head.upos != "VERB" or draft.tense not in ("past", "future"):
+        return False
+    other = "future" if draft.tense == "past" else "past"
+    return all(_told_tense(d) == other for d in event.drafts)
+
+
+def _told_tense(draft: Draft) -> str | None:
+    """A mention's tense; a gathering noun's own relative clause saying when it took place (`un
+    séminaire qui s'est tenu en décembre`) tells it better than the verb governing the noun."""
+    sentence, head = draft.match.sentence, draft.match.head
+    taking_place = word_set("triggers", "taking_place_verbs")
+    for clause in sentence.children(head):
+        if clause.deprel == "acl:relcl" and keys(clause) & taking_place:
+            return tense_of(sentence, clause) or draft.tense
+    return draft.tense
 
 
 def _told_apart(draft: Draft, other: Draft) -> bool:
