@@ -296,14 +296,30 @@ def _person_object(match: TriggerMatch, text: str, other_heads: set[int]) -> boo
 
 @need("counterpart")
 def _counterpart(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
-    """An `avec` complement, or a plural or coordinated subject (discuter)."""
+    """An `avec` complement (`avec qui il a discuté`: the relative's `avec`), or a plural or
+    coordinated subject (`ont discuté`, `discuteront`) (discuter)."""
     sentence, head = match.sentence, match.head
     children = sentence.children(head)
-    return any(sentence.case_of(c) in grammar_words("between_cases") and _is_party(sentence, c) for c in children) or any(
+    between = grammar_words("between_cases")
+    if _plural_subject(sentence, head):
+        return True
+    return any(sentence.case_of(c) in between and _is_party(sentence, c) for c in children) or any(
         (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
         or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
+        or (c.deprel == "mark" and head.deprel == "acl:relcl" and fold(c.lemma) in between)
         for c in children
     )
+
+
+def _plural_subject(sentence: Sentence, verb: Word) -> bool:
+    """`les ministres discuteront`, `... et discuteront` (a subject shared with the verb before): a
+    plural subject, or a finite verb in the third person plural, told by its ending when the tagger
+    misses it (the verbs that need a counterpart are of the first group: -ent, -ont are plural)."""
+    if any(c.deprel.startswith("nsubj") and c.upos == "NOUN" and c.feat("Number") == "Plur"
+           for c in sentence.children(verb)):
+        return True
+    return verb.feat("VerbForm") == "Fin" and (
+        verb.feat("Number") == "Plur" or fold(verb.text).endswith(("ent", "ont")))
 
 
 @need("anchor")
