@@ -13,6 +13,8 @@ from evex.extract.location import FoundPlace
 from evex.extract.resources import EventProfile, fold, grammar_words, word_set
 from evex.frames import Participant
 
+NEARBY_BATCH = 2  # sentences from a counted batch (`six accords`) within which its items are listed
+
 @dataclass
 class EventDraft:
     type: str
@@ -108,7 +110,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     if _signs_told_text(draft):
         return next((e for e in reversed(events) if e.type == draft.type and _compatible(draft, e)), None)
     if draft.profile.new_when_indefinite and draft.indefinite:
-        return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
+        # else `un accord`, `deux conventions`: a new one, not the one before
+        return _restated(draft, events) or _item_of_batch(draft, events)
     types = draft.profile.refers_back_to if entry.anaphoric and draft.definite else (draft.type,)
     for event in reversed(events):
         if event.type not in types or not _compatible(draft, event):
@@ -153,6 +156,27 @@ def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     same_words = last.match.entry is draft.match.entry or not draft.has_own_arguments
     restated = same_words and last.sentence_index == draft.sentence_index - 1
     return event if (restated or _dates_the_one_told(draft, event)) and _compatible(draft, event) else None
+
+
+def _item_of_batch(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
+    """`Six accords ont été signés mercredi ...` then `Parmi les textes figurent un accord sur ..., deux
+    conventions ...`: an indefinite mention after a counted batch of its type told in the sentences
+    just before is one of the batch's items, the same signing occasion (GUIDELINES 3.4)."""
+    if _another_occurrence(draft):
+        return None
+    for event in reversed(events):
+        if event.type != draft.type:
+            continue
+        batch = [d for d in event.drafts if _counted_batch(d)]
+        near = any(0 <= draft.sentence_index - d.sentence_index <= NEARBY_BATCH for d in event.drafts)
+        return event if batch and near and _compatible(draft, event) else None
+    return None
+
+
+def _counted_batch(draft: Draft) -> bool:
+    """`six accords`, `quatre conventions`: a plural counted by a number."""
+    sentence, head = draft.match.sentence, draft.match.head
+    return head.feat("Number") == "Plur" and any(c.deprel == "nummod" for c in sentence.children(head))
 
 
 def _dates_the_one_told(draft: Draft, event: EventDraft) -> bool:
