@@ -349,9 +349,12 @@ def _dating_number(sentence: Sentence, word: Word, head: Word) -> bool:
 
 @need("plural")
 def _plural(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
-    """Only the plural is an event (les débats, les échanges)."""
-    head = match.head
-    return head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x"))
+    """Only the plural is an event (les débats, les échanges), or a singular with the parties it is
+    held with (`cet échange avec les résidents`; not `l'échange entre générations`, a practice)."""
+    sentence, head = match.sentence, match.head
+    if head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x")):
+        return True
+    return any(sentence.case_of(c) in WITH_CASE and _is_party(sentence, c) for c in sentence.children(head))
 
 
 @need("joint")
