@@ -200,6 +200,9 @@ def test_weekend_follows_the_tense_and_its_marker() -> None:
     assert _found("Il était à Lomé le week-end dernier.", "2025-11-23", "past") == [
         ("le week-end dernier", "2025-11-15", "2025-11-16")
     ]
+    assert _found("Il séjourne à Lomé depuis le week-end.", thursday, "present") == [
+        ("le week-end", "2025-11-15", "2025-11-16")
+    ]
     assert _found("Il sera à Lomé le week-end prochain.", thursday, "future") == [
         ("le week-end prochain", "2025-11-22", "2025-11-23")
     ]

@@ -452,7 +452,7 @@ def _on_weekday(match: re.Match[str], ctx: _Context) -> _Result | None:
 
 
 def _on_weekend(match: re.Match[str], ctx: _Context) -> _Result | None:
-    """`ce week-end`: the Saturday and Sunday just past (past tense, `dernier`) or coming (else,
+    """`ce week-end`: the Saturday and Sunday just past (past tense, `dernier`, `depuis`) or coming (else,
     `prochain`: the one after the article's own weekend); in an article known only to the month,
     that month (the month hedge)."""
     doc = ctx.doc
@@ -461,6 +461,8 @@ def _on_weekend(match: re.Match[str], ctx: _Context) -> _Result | None:
     if doc is None or doc.day is None:
         return None, None, True
     mode, weekday = _mode(match["mod"], ctx.tense), doc.first.weekday()
+    if re.search(r"\bdepuis\s+$", ctx.folded[max(0, match.start() - 8) : match.start()]):
+        mode = "past"  # `séjourne depuis le week-end`: begun, so the one just past
     saturday = 5
     if mode in ("past", "last"):
         delta = -((weekday - saturday) % 7) - (7 if mode == "last" and weekday >= saturday else 0)
