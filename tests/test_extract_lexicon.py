@@ -81,6 +81,27 @@ def verb_sentence(raw: dict, extra: str | None = None) -> str:
     return conllu(rows)
 
 
+def passive_sentence(raw: dict) -> str:
+    """`20 officiers ont été <trigger> à Paris .`: a counted group as the passive's subject."""
+    rows = [
+        ("20", "20", "NUM", "NumType=Card", 2, "nummod", "_"),
+        ("officiers", "officier", "NOUN", "Number=Plur", 5, "nsubj:pass", "_"),
+        ("ont", "avoir", "AUX", "Mood=Ind|Tense=Pres|VerbForm=Fin", 5, "aux:tense", "_"),
+        ("été", "être", "AUX", "Tense=Past|VerbForm=Part", 5, "aux:pass", "_"),
+        (raw["words"][0], raw["words"][0], "VERB", "Tense=Past|VerbForm=Part|Voice=Pass", 0, "root", "_"),
+        ("à", "à", "ADP", "_", 7, "case", "_"),
+        ("Paris", "Paris", "PROPN", "_", 5, "obl:mod", "ner=S-LOC"),
+        (".", ".", "PUNCT", "_", 5, "punct", "_"),
+    ]
+    return conllu(rows)
+
+
+def sentence_for(raw: dict) -> str:
+    if raw["pos"] == "NOUN":
+        return noun_sentence(raw)
+    return passive_sentence(raw) if raw.get("needs") == "trained_group" else verb_sentence(raw)
+
+
 def triggers_of(conllu_text: str):
     doc = read_conllu(conllu_text)
     return find_triggers(build_doc(doc, "\n".join(s.text for s in doc.sentences), None))
@@ -106,7 +127,7 @@ def test_entries_are_unique():
 
 @pytest.mark.parametrize("raw", RAW_ENTRIES, ids=entry_id)
 def test_entry_matches_a_sentence_meeting_its_conditions(raw):
-    sentence = noun_sentence(raw) if raw["pos"] == "NOUN" else verb_sentence(raw)
+    sentence = sentence_for(raw)
     found = triggers_of(sentence)
     assert len(found) == 1, sentence
     assert found[0].entry == entry_for(raw)

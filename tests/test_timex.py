@@ -189,6 +189,25 @@ def test_weekdays_follow_the_tense() -> None:
     ]
 
 
+def test_weekend_follows_the_tense_and_its_marker() -> None:
+    thursday = "2025-11-20"
+    assert _found("Le sommet se déroule ce week-end à Johannesburg.", thursday, "present") == [
+        ("ce week-end", "2025-11-22", "2025-11-23")
+    ]
+    assert _found("Il s'est envolé le week end pour Ordos.", thursday, "past") == [
+        ("le week end", "2025-11-15", "2025-11-16")
+    ]
+    assert _found("Il était à Lomé le week-end dernier.", "2025-11-23", "past") == [
+        ("le week-end dernier", "2025-11-15", "2025-11-16")
+    ]
+    assert _found("Il séjourne à Lomé depuis le week-end.", thursday, "present") == [
+        ("le week-end", "2025-11-15", "2025-11-16")
+    ]
+    assert _found("Il sera à Lomé le week-end prochain.", thursday, "future") == [
+        ("le week-end prochain", "2025-11-22", "2025-11-23")
+    ]
+
+
 def test_relative_flag() -> None:
     sentence = "Mark Esper est arrivé jeudi à Alger, sa première visite depuis le 1er octobre 2020 et depuis 2019."
     found = find_time_expressions(sentence, "2020-10-01", "past")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from evex import conllu
 from evex.conllu import ParsedDoc, Word
 from evex.extract.genre import article_genres
-from evex.extract.resources import Lexicon, default_lexicon, fold, fold_word, grammar_words, word_set
+from evex.extract.resources import Lexicon, default_lexicon, fold, fold_word, grammar_words, word_map, word_set
 from evex.frames import EventFrame, Span
 from evex.ingest import date_line
 
@@ -246,8 +246,25 @@ class Doc:
 
 def build_doc(parsed: ParsedDoc, text: str, doc_date: str | None, lexicon: Lexicon | None = None) -> Doc:
     sentences = [Sentence(s) for s in parsed.sentences]
+    for sentence in sentences:
+        for word in sentence.words:
+            if word.upos == "VERB":
+                word.lemma = repaired_lemma(word.lemma)
     dated = next((s.index for s in sentences[:3] if date_line(text[s.start_char : s.end_char])), None)
     return Doc(text, doc_date, sentences, _headline(text, sentences), dated, lexicon or default_lexicon())
+
+
+@lru_cache(maxsize=4096)
+def repaired_lemma(lemma: str) -> str:
+    """The verb's lemma with the lemmatiser's known slips undone (data/grammar.yaml `lemma_repairs`,
+    `lemma_ending_repairs`): `s'entretiendra` is a form of entretenir, `vint` of venir."""
+    whole = word_map("grammar", "lemma_repairs")
+    if lemma in whole:
+        return whole[lemma]
+    for wrong, right in word_map("grammar", "lemma_ending_repairs").items():
+        if lemma.endswith(wrong):
+            return lemma[: -len(wrong)] + right
+    return lemma
 
 
 def _headline(text: str, sentences: list[Sentence]) -> frozenset[int]:

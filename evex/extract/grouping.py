@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from evex.extract.arguments import Draft
+from evex.extract.arguments import Draft, tense_of
 from evex.extract.doc import keys
 from evex.extract.entities import PAIR, DocEntities
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import FoundPlace
 from evex.extract.resources import EventProfile, fold, grammar_words, word_set
 from evex.frames import Participant
+
+NEARBY_BATCH = 2  # sentences from a counted batch (`six accords`) within which its items are listed
 
 @dataclass
 class EventDraft:
@@ -108,7 +110,8 @@ def _antecedent(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     if _signs_told_text(draft):
         return next((e for e in reversed(events) if e.type == draft.type and _compatible(draft, e)), None)
     if draft.profile.new_when_indefinite and draft.indefinite:
-        return _restated(draft, events)  # else `un accord`, `deux conventions`: a new one, not the one before
+        # else `un accord`, `deux conventions`: a new one, not the one before
+        return _restated(draft, events) or _item_of_batch(draft, events)
     types = draft.profile.refers_back_to if entry.anaphoric and draft.definite else (draft.type,)
     for event in reversed(events):
         if event.type not in types or not _compatible(draft, event):
@@ -153,6 +156,27 @@ def _restated(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
     same_words = last.match.entry is draft.match.entry or not draft.has_own_arguments
     restated = same_words and last.sentence_index == draft.sentence_index - 1
     return event if (restated or _dates_the_one_told(draft, event)) and _compatible(draft, event) else None
+
+
+def _item_of_batch(draft: Draft, events: list[EventDraft]) -> EventDraft | None:
+    """`Six accords ont été signés mercredi ...` then `Parmi les textes figurent un accord sur ..., deux
+    conventions ...`: an indefinite mention after a counted batch of its type told in the sentences
+    just before is one of the batch's items, the same signing occasion (GUIDELINES 3.4)."""
+    if _another_occurrence(draft):
+        return None
+    for event in reversed(events):
+        if event.type != draft.type:
+            continue
+        batch = [d for d in event.drafts if _counted_batch(d)]
+        near = any(0 <= draft.sentence_index - d.sentence_index <= NEARBY_BATCH for d in event.drafts)
+        return event if batch and near and _compatible(draft, event) else None
+    return None
+
+
+def _counted_batch(draft: Draft) -> bool:
+    """`six accords`, `quatre conventions`: a plural counted by a number."""
+    sentence, head = draft.match.sentence, draft.match.head
+    return head.feat("Number") == "Plur" and any(c.deprel == "nummod" for c in sentence.children(head))
 
 
 def _dates_the_one_told(draft: Draft, event: EventDraft) -> bool:
@@ -238,7 +262,7 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if any(_told_apart(draft, other) or _told_apart(other, draft) for other in event.drafts
            if other.sentence_index == draft.sentence_index):
         return False
-    if any(_named_apart(draft, other) for other in event.drafts):
+    if any(_named_apart(draft, other) for other in event.drafts) or _tenses_apart(draft, event):
         return False
     start, end = event.dates
     if draft.start and start and (draft.start, draft.end) != (start, end) and not _within_month(draft, start, end):
@@ -253,6 +277,26 @@ def _compatible(draft: Draft, event: EventDraft) -> bool:
     if event.profile.has_destination and draft.site != event.site:
         return False
     return True
+
+
+def _tenses_apart(draft: Draft, event: EventDraft) -> bool:
+    """`s'entretiendra avec le Premier ministre` after a seminar that `s'est tenu` in December: a verb
+    in the future and an event told only in the past (or the reverse) are two occurrences."""
+    if draft.match.head.upos != "VERB" or draft.tense not in ("past", "future"):
+        return False
+    other = "future" if draft.tense == "past" else "past"
+    return all(_told_tense(d) == other for d in event.drafts)
+
+
+def _told_tense(draft: Draft) -> str | None:
+    """A mention's tense; a gathering noun's own relative clause saying when it took place (`un
+    séminaire qui s'est tenu en décembre`) tells it better than the verb governing the noun."""
+    sentence, head = draft.match.sentence, draft.match.head
+    taking_place = word_set("triggers", "taking_place_verbs")
+    for clause in sentence.children(head):
+        if clause.deprel == "acl:relcl" and keys(clause) & taking_place:
+            return tense_of(sentence, clause) or draft.tense
+    return draft.tense
 
 
 def _told_apart(draft: Draft, other: Draft) -> bool:

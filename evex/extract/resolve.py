@@ -477,7 +477,12 @@ def _best_place(event: EventDraft) -> Draft | None:
 
 
 def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) -> EventDraft | None:
-    """The visit a meeting takes place in (same or recent sentence), or a longer event containing its date."""
+    """The visit a meeting takes place in (its relative clause's antecedent, or a trip of the same or
+    a recent sentence), or a longer event containing its date."""
+    framing = next((other for other in events if other is not event and other.profile.hosts_meetings
+                    and _told_within(event, other, events)), None)
+    if framing is not None:
+        return framing
     first = min(event.sentences)
     for other in reversed(events):
         if other is event or not other.profile.hosts_meetings or other.place is None or not other.place.place:
@@ -507,6 +512,26 @@ def _done_before(event: EventDraft, host: EventDraft) -> bool:
     Rabat. Les deux pays ont signé un accord`)."""
     return (all(d.tense == "past" and not d.planned for d in event.drafts)
             and all(d.planned for d in host.drafts))
+
+
+def _told_within(event: EventDraft, trip: EventDraft, events: list[EventDraft]) -> bool:
+    """`son déplacement du 9 septembre à Bamako, lors duquel il a été reçu par le président`: the
+    meeting's verb heads a relative clause on the trip's noun (or, where the parser hangs the clause
+    elsewhere, a `lequel` relative after the trip's noun with no other trigger between)."""
+    for draft in event.drafts:
+        sentence, verb, index = draft.match.sentence, draft.match.head, draft.sentence_index
+        if verb.upos != "VERB" or verb.deprel != "acl:relcl":
+            continue
+        trip_heads = [d.match.head.id for d in trip.drafts if d.sentence_index == index]
+        if verb.head in trip_heads:
+            return True
+        relative = next((c for c in sentence.children(verb) if c.feat("PronType") == "Rel"
+                         and fold(c.lemma) in grammar_words("during_relatives")), None)
+        before = [h for h in trip_heads if relative is not None and h < relative.id]
+        others = {d.match.head.id for e in events for d in e.drafts if d.sentence_index == index}
+        if before and not any(before[-1] < h < relative.id for h in others):
+            return True
+    return False
 
 
 def _within(day: str | None, span: tuple[str | None, str | None]) -> bool:

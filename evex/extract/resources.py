@@ -93,6 +93,16 @@ def word_list(name: str, key: str) -> list[str]:
 
 
 @cache
+def word_map(name: str, key: str) -> dict[str, str]:
+    """A mapping of words to words of data/<name>.yaml, refused unless it is one."""
+    mapping = load(name).get(key)
+    if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip() for k, v in mapping.items()):
+        raise LexiconError(f"{DATA_DIR / name}.yaml: {key} must map words to words, not {mapping!r}")
+    return mapping
+
+
+@cache
 def word_set(name: str, key: str) -> frozenset[str]:
     """A YAML list as folded singular keys, for membership tests on lemmas or forms."""
     return frozenset(fold_word(w) for w in word_list(name, key))

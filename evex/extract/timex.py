@@ -209,6 +209,10 @@ def _rules() -> tuple[tuple[re.Pattern[str], _Handler], ...]:
         rf"(?<!\w)(?:(?:le|ce)\s+)?{_alt(data['weekdays'], 'wd')}"
         rf"(?:\s+(?P<mod>{_alt(data['past_markers'] + data['future_markers'])}))?(?:\s+{day_part})?(?!\w)"
     )
+    weekend = (
+        rf"(?<!\w)(?:(?:le|ce|du|au|en)\s+)?{_alt(data['weekend_words'])}"
+        rf"(?:\s+(?P<mod>{_alt(data['past_markers'] + data['future_markers'])}))?(?!\w)"
+    )
     deictic = rf"(?<!\w){_alt(data['deictic_days'], 'word')}(?:\s+{day_part})?(?!\w)(?!-la(?!\w))"  # not `ce soir-là`
     numbers = _alt(data["numbers"])
     ago = (
@@ -224,6 +228,7 @@ def _rules() -> tuple[tuple[re.Pattern[str], _Handler], ...]:
             (years, _on_years),
             (units, _on_units),
             (weekdays, _on_weekday),
+            (weekend, _on_weekend),
             (deictic, _on_deictic),
             (ago, _on_ago),
         )
@@ -444,6 +449,29 @@ def _on_weekday(match: re.Match[str], ctx: _Context) -> _Result | None:
     delta = {"last": -(behind or 7), "next": (-behind) % 7 or 7, "future": (-behind) % 7}.get(mode, -behind)
     value = _from_date(doc.first + dt.timedelta(days=delta))
     return value, value, True
+
+
+def _on_weekend(match: re.Match[str], ctx: _Context) -> _Result | None:
+    """`ce week-end`: the Saturday and Sunday just past (past tense, `dernier`, `depuis`) or coming (else,
+    `prochain`: the one after the article's own weekend); in an article known only to the month,
+    that month (the month hedge)."""
+    doc = ctx.doc
+    if doc is not None and doc.day is None and doc.month is not None:
+        return doc, doc, True
+    if doc is None or doc.day is None:
+        return None, None, True
+    mode, weekday = _mode(match["mod"], ctx.tense), doc.first.weekday()
+    if re.search(r"\bdepuis\s+$", ctx.folded[max(0, match.start() - 8) : match.start()]):
+        mode = "past"  # `séjourne depuis le week-end`: begun, so the one just past
+    saturday = 5
+    if mode in ("past", "last"):
+        delta = -((weekday - saturday) % 7) - (7 if mode == "last" and weekday >= saturday else 0)
+    elif mode == "next":
+        delta = (saturday - weekday) % 7 or 7
+    else:
+        delta = -1 if weekday == saturday + 1 else (saturday - weekday) % 7
+    first = doc.first + dt.timedelta(days=delta)
+    return _from_date(first), _from_date(first + dt.timedelta(days=1)), True
 
 
 def _on_deictic(match: re.Match[str], ctx: _Context) -> _Result | None:

@@ -104,7 +104,7 @@ def _pos_fits(entry: TriggerEntry, word: Word) -> bool:
 def _is_event_sense(match: TriggerMatch, text: str, other_heads: set[int], earlier_types: set[str]) -> bool:
     entry, sentence, head = match.entry, match.sentence, match.head
     if entry.needs and not _need_met(entry.needs, match, text, other_heads):
-        if not (entry.needs == "anchor" and match.type in earlier_types and _refers_back(sentence, head)):
+        if not (match.type in earlier_types and _names_the_one_told(match)):
             return False
     context = _context_keys(sentence, head)
     if context & entry.exclude:
@@ -260,6 +260,25 @@ def _awaited(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     return any(p.word.id > head.id for p in locative_places(sentence, head, text, other_heads))
 
 
+@need("trained_group")
+def _trained_group(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
+    """`20 officiers ont été formés`, `11 fusiliers ... ont été instruits par le détachement`: a
+    passive training verb whose subject is a counted group reports one session; `le joueur formé à
+    l'Académie`, `former ses cadres` are training as an activity."""
+    sentence, head = match.sentence, match.head
+    children = sentence.children(head)
+    if not any(c.deprel == "aux:pass" for c in children):
+        return False
+    subjects = [c for c in children if c.deprel == "nsubj:pass"]
+    governor = sentence.head_of(head)
+    if head.deprel == "acl:relcl" and governor is not None:  # `20 officiers qui ont été formés`
+        subjects.append(governor)
+    if not subjects:  # `A la base de X 11 fusiliers ont été instruits`: the subject hung on the place before it
+        before = [w for w in sentence.words[: head.id - 1] if w.upos in ("NOUN", "VERB")]
+        subjects = before[-1:] if before and before[-1].upos == "NOUN" else []
+    return any(s.upos == "NUM" or any(c.deprel == "nummod" for c in sentence.children(s)) for s in subjects)
+
+
 @need("person_object")
 def _person_object(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     """A person or delegation as object (recevoir)."""
@@ -277,14 +296,30 @@ def _person_object(match: TriggerMatch, text: str, other_heads: set[int]) -> boo
 
 @need("counterpart")
 def _counterpart(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
-    """An `avec` complement, or a plural or coordinated subject (discuter)."""
+    """An `avec` complement (`avec qui il a discuté`: the relative's `avec`), or a plural or
+    coordinated subject (`ont discuté`, `discuteront`) (discuter)."""
     sentence, head = match.sentence, match.head
     children = sentence.children(head)
-    return any(sentence.case_of(c) in grammar_words("between_cases") and _is_party(sentence, c) for c in children) or any(
+    between = grammar_words("between_cases")
+    if _plural_subject(sentence, head):
+        return True
+    return any(sentence.case_of(c) in between and _is_party(sentence, c) for c in children) or any(
         (c.deprel.startswith("nsubj") and any(g.deprel == "conj" for g in sentence.children(c)))
         or (c.deprel.startswith("aux") and c.feat("Number") == "Plur")
+        or (c.deprel == "mark" and head.deprel == "acl:relcl" and fold(c.lemma) in between)
         for c in children
     )
+
+
+def _plural_subject(sentence: Sentence, verb: Word) -> bool:
+    """`les ministres discuteront`, `... et discuteront` (a subject shared with the verb before): a
+    plural subject, or a finite verb in the third person plural, told by its ending when the tagger
+    misses it (the verbs that need a counterpart are of the first group: -ent, -ont are plural)."""
+    if any(c.deprel.startswith("nsubj") and c.upos == "NOUN" and c.feat("Number") == "Plur"
+           for c in sentence.children(verb)):
+        return True
+    return verb.feat("VerbForm") == "Fin" and (
+        verb.feat("Number") == "Plur" or fold(verb.text).endswith(("ent", "ont")))
 
 
 @need("anchor")
@@ -314,9 +349,12 @@ def _dating_number(sentence: Sentence, word: Word, head: Word) -> bool:
 
 @need("plural")
 def _plural(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
-    """Only the plural is an event (les débats, les échanges)."""
-    head = match.head
-    return head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x"))
+    """Only the plural is an event (les débats, les échanges), or a singular with the parties it is
+    held with (`cet échange avec les résidents`; not `l'échange entre générations`, a practice)."""
+    sentence, head = match.sentence, match.head
+    if head.feat("Number") == "Plur" or head.text.lower().endswith(("s", "x")):
+        return True
+    return any(sentence.case_of(c) in WITH_CASE and _is_party(sentence, c) for c in sentence.children(head))
 
 
 @need("joint")
@@ -324,6 +362,19 @@ def _joint(match: TriggerMatch, text: str, other_heads: set[int]) -> bool:
     """A modifier saying several forces or parties take part (exercice conjoint)."""
     joint = word_set("triggers", "joint_modifiers")
     return any(keys(c) & joint for c in match.sentence.children(match.head) if c.deprel in ("amod", "nmod"))
+
+
+def _names_the_one_told(match: TriggerMatch) -> bool:
+    """A noun without its own anchor or destination that names again an event of its type already
+    told: `la formation`, `ce stage` (an anchor's need), `cette mission`, `sa mission`, `son arrivée`
+    after a trip (a destination's need: the trip told is where it went)."""
+    sentence, head = match.sentence, match.head
+    if match.entry.needs == "anchor":
+        return _refers_back(sentence, head)
+    if match.entry.needs != "destination" or match.entry.pos != "NOUN" or head.feat("Number") == "Plur":
+        return False
+    det = sentence.determiner(head)
+    return det is not None and fold(det.lemma) in grammar_words("definite_determiners")
 
 
 def _refers_back(sentence: Sentence, head: Word) -> bool:
