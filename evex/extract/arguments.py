@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from evex.conllu import Word
 from evex.extract import timex
 from evex.extract.doc import Doc, Sentence, keys
-from evex.extract.entities import participants_in, presence_words
+from evex.extract.entities import participants_in, person_participant, presence_words
 from evex.extract.location import FoundPlace, locative_places, place_of
 from evex.extract.resources import EventProfile, fold, grammar_words, load, word_set
 from evex.extract.triggers import TriggerMatch
@@ -126,6 +126,8 @@ def _participants(doc: Doc, match: TriggerMatch, stop: set[int]) -> list[Partici
         ]
         if not found and head.deprel.startswith(("obl", "nmod")):
             found = _frame_subjects(doc, sentence, head, stop)
+        if not any(p.kind == "PER" for p in found):
+            found = found + _possessor(doc, sentence, head, stop)
     return found + _counterparts_below(doc, sentence, [head, *holders], stop)
 
 
@@ -175,6 +177,24 @@ def _frame_subjects(doc: Doc, sentence: Sentence, head: Word, stop: set[int]) ->
         if child.deprel.startswith("nsubj") and child.id not in stop
         for p in participants_in(doc, sentence, child, "frame", stop)
     ]
+
+
+def _possessor(doc: Doc, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:
+    """`sa visite`, `son déplacement`, `sa première rencontre avec X`: one person's event noun names
+    that person: the nearest clause subject above it when a person (none when it names something
+    else: the person may be one the article does not name), else the person named before."""
+    if not any(c.deprel == "det" and c.feat("Poss") == "Yes" and c.feat("Number[psor]") == "Sing"
+               for c in sentence.children(head)):
+        return []
+    for verb in sentence.ancestors(head):
+        subjects = [c for c in sentence.children(verb) if c.deprel.startswith("nsubj") and c.id not in stop]
+        persons = [p for c in subjects for p in participants_in(doc, sentence, c, "possessor", stop) if p.kind == "PER"]
+        if persons:
+            return persons
+        if any(c.upos != "PRON" for c in subjects):
+            return []  # `au cours de son séjour, le président a été invité`: the subject says whose
+    antecedent = doc.persons.person_before(sentence.index, head.start_char)
+    return [person_participant(doc, sentence, antecedent, "possessor")] if antecedent else []
 
 
 def _described_person(doc: Doc, sentence: Sentence, head: Word, stop: set[int]) -> list[Participant]:

@@ -357,6 +357,9 @@ def find_persons(doc: Doc) -> DocEntities:
             if _is_title_part(sentence, run, text) or _after_article(sentence, run) or _heads_town(sentence, run):
                 continue
             title = _title_word(sentence, run)
+            if title is not None and _is_honorific(title):
+                # `M. X, ministre de l'Agriculture`: the title in apposition says what he is, not `M.`
+                title = _title_after(sentence, run) or title
             if title is None and _named_as_place(sentence, run):
                 continue
             candidates.append((sentence.index, run, title))

@@ -150,11 +150,14 @@ def without_destination(frame: EventFrame, event: EventDraft, participants: list
 
 
 def _organisation_country(participant: Participant) -> str | None:
-    """The country an organisation's name gives it (`Fédération tunisienne de boxe` -> Tunisie)."""
+    """The country an organisation's name gives it (`Fédération tunisienne de boxe` -> Tunisie); not a
+    demonym after a `de` complement, which qualifies that complement (`Commission de l'océan Indien`,
+    `Université de Polynésie Française`)."""
     if participant.kind != "ORG":
         return None
     gaz = gazetteer()
-    return next(filter(None, (gaz.country_of_demonym(w) for w in participant.name.split()[1:])), None)
+    head = re.split(r"\s(?:de|du|des|d['’])(?=\s|\w)", participant.name, maxsplit=1)[0]
+    return next(filter(None, (gaz.country_of_demonym(w) for w in head.split()[1:])), None)
 
 
 def set_place_and_time(frame: EventFrame, event: EventDraft, events: list[EventDraft], doc: Doc) -> None:
