@@ -24,6 +24,8 @@ PLACE_NOUNS = grammar_words("place_nouns")
 GENITIVE_CASES = grammar_words("genitive_case")
 DESTINATION_NOUNS = grammar_words("destination_nouns")
 OBJECT_RELATIVES = grammar_words("object_relatives")
+HYPHENATED_LOCALITY_COUNTRIES = grammar_words("hyphenated_locality_countries")
+LEADING_PLACE_ARTICLES = grammar_words("leading_place_articles")
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,23 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
     if place:
         return FoundPlace(place, None, word)
     if any(sentence.entity_kind(w) == "LOC" for w in chain) and word.upos == "PROPN":
-        return FoundPlace(Place(name, "LOC", None), None, word)
+        country = _country_after(sentence, chain[-1])
+        return FoundPlace(Place(locality_spelling(name, country) if country else name, "LOC", country), None, word)
     if word.text[:1].isupper() and not keys(word) & word_set("entities", "titles"):
         return FoundPlace(None, name, word)
     return None
+
+
+def _country_after(sentence: Sentence, last: Word) -> str | None:
+    """The country written just after a locality (`à Villers Cotterêts, en France`)."""
+    words = sentence.words
+    i, skipped = last.id, 0
+    while i < len(words) and skipped < 3 and (words[i].upos in ("ADP", "DET") or words[i].text == ","):
+        i, skipped = i + 1, skipped + 1
+    if i >= len(words) or skipped == 0 or words[i].upos != "PROPN":
+        return None
+    place = gazetteer().lookup(words[i].text)
+    return place.name if place is not None and place.is_country else None
 
 
 def leading_place(text: str, words: list[Word]) -> tuple[int, Place | None]:
@@ -182,7 +197,19 @@ def locality_before(sentence: Sentence, found: FoundPlace, text: str) -> FoundPl
     name = surface(text, run)
     if gazetteer().lookup(name) is not None or gazetteer().venue_city(name) is not None:
         return found
-    return FoundPlace(Place(name, "LOC", found.place.name), None, last)
+    return FoundPlace(Place(locality_spelling(name, found.place.name), "LOC", found.place.name), None, last)
+
+
+def locality_spelling(name: str, country: str) -> str:
+    """A locality's canonical spelling: in a country whose communes join their words with hyphens,
+    the words after a leading article joined (`à Villers Cotterêts, en France` -> Villers-Cotterêts;
+    `Le Mans` keeps its article apart)."""
+    words = name.split()
+    if fold(country) not in HYPHENATED_LOCALITY_COUNTRIES or len(words) < 2:
+        return name
+    article = words[:1] if fold(words[0]) in LEADING_PLACE_ARTICLES else []
+    rest = words[len(article):]
+    return " ".join([*article, "-".join(rest)]) if rest else name
 
 
 def _in_place_phrase(sentence: Sentence, word: Word) -> bool:
