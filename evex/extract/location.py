@@ -24,6 +24,7 @@ PLACE_NOUNS = grammar_words("place_nouns")
 GENITIVE_CASES = grammar_words("genitive_case")
 DESTINATION_NOUNS = grammar_words("destination_nouns")
 OBJECT_RELATIVES = grammar_words("object_relatives")
+SEQUENCE_CONJUNCTIONS = grammar_words("sequence_conjunctions")
 HYPHENATED_LOCALITY_COUNTRIES = grammar_words("hyphenated_locality_countries")
 LEADING_PLACE_ARTICLES = grammar_words("leading_place_articles")
 
@@ -133,13 +134,24 @@ def locative_places(
         for child in sentence.children(holder):
             if child.id in stop or sentence.case_of(child) not in LOCATIVE_CASES:
                 continue
-            place = place_of(sentence, child, text)
+            if holder is not root or through_purpose or through_modifiers:
+                place = place_of(sentence, child, text)
+            else:
+                place = place_of(sentence, _last_stop(sentence, child), text)
             if place is None:
                 continue
             found.append(locality_before(sentence, place, text))
             if place.site:
                 found.extend(_places_inside(sentence, child, text))
     return found
+
+
+def _last_stop(sentence: Sentence, place: Word) -> Word:
+    """The last of places told in sequence (`se rendre au Gabon puis en Angola pour le sommet`): an
+    event the trip's verb is for is held at the last stop, where the trip ends."""
+    stops = [c for c in sentence.children(place) if c.deprel == "conj"
+             and any(fold(m.lemma) in SEQUENCE_CONJUNCTIONS for m in sentence.children(c) if m.deprel == "cc")]
+    return stops[-1] if stops else place
 
 
 def _noun_modifiers(sentence: Sentence, noun: Word, stop: set[int]) -> list[Word]:
