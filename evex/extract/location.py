@@ -25,6 +25,7 @@ GENITIVE_CASES = grammar_words("genitive_case")
 DESTINATION_NOUNS = grammar_words("destination_nouns")
 OBJECT_RELATIVES = grammar_words("object_relatives")
 SEQUENCE_CONJUNCTIONS = grammar_words("sequence_conjunctions")
+LIST_CONJUNCTIONS = grammar_words("list_conjunctions")
 HYPHENATED_LOCALITY_COUNTRIES = grammar_words("hyphenated_locality_countries")
 LEADING_PLACE_ARTICLES = grammar_words("leading_place_articles")
 
@@ -138,12 +139,38 @@ def locative_places(
                 place = place_of(sentence, child, text)
             else:
                 place = place_of(sentence, _last_stop(sentence, child), text)
-            if place is None:
+            if place is None or (not through_purpose and _listed_with_countries(sentence, place, text)):
                 continue
             found.append(locality_before(sentence, place, text))
             if place.site:
                 found.extend(_places_inside(sentence, child, text))
     return found
+
+
+def _listed_with_countries(sentence: Sentence, found: FoundPlace, text: str) -> bool:
+    """A country written in a list of countries (`au Cambodge, au Laos et au Vietnam`), whatever
+    the parser hangs each on: what is said of several countries places no one event in one of them."""
+    if found.place is None or not found.place.is_country:
+        return False
+    words = sentence.words
+    phrase = sorted([found.word, *(c for c in sentence.children(found.word) if c.deprel in ("case", "det"))],
+                    key=lambda w: w.id)
+    neighbours = []
+    i = phrase[0].id - 2  # the word before the phrase
+    if i >= 1 and (words[i].text == "," or fold(words[i].lemma) in LIST_CONJUNCTIONS):
+        neighbours.append(words[i - 1])
+    j = found.word.id  # the word after the name
+    if j < len(words) and (words[j].text == "," or fold(words[j].lemma) in LIST_CONJUNCTIONS):
+        k = j + 1
+        while k < len(words) and words[k].upos in ("ADP", "DET"):
+            k += 1
+        if k < len(words):
+            neighbours.append(words[k])
+    for neighbour in neighbours:
+        other = place_of(sentence, neighbour, text) if neighbour.upos == "PROPN" else None
+        if other is not None and other.place is not None and other.place.is_country:
+            return True
+    return False
 
 
 def _last_stop(sentence: Sentence, place: Word) -> Word:
@@ -300,7 +327,7 @@ def sentence_places(sentence: Sentence, text: str, near: Word, received: bool = 
         if _coordinated_places(sentence, word, text):  # `en Tunisie et en France`: no one place
             continue
         place = place_of(sentence, word, text)
-        if place is not None and place.place is not None:
+        if place is not None and place.place is not None and not _listed_with_countries(sentence, place, text):
             found.append(locality_before(sentence, place, text))
     return sorted(found, key=lambda p: abs(p.word.id - near.id))
 
