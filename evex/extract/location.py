@@ -326,10 +326,27 @@ def sentence_places(sentence: Sentence, text: str, near: Word, received: bool = 
             continue
         if _coordinated_places(sentence, word, text):  # `en Tunisie et en France`: no one place
             continue
+        if _in_a_noun_participle(sentence, word, near):
+            continue
         place = place_of(sentence, word, text)
         if place is not None and place.place is not None and not _listed_with_countries(sentence, place, text):
             found.append(locality_before(sentence, place, text))
     return sorted(found, key=lambda p: abs(p.word.id - near.id))
+
+
+def _in_a_noun_participle(sentence: Sentence, word: Word, near: Word) -> bool:
+    """`après deux années passées au Tchad`: a place in a participle describing a common noun other
+    than the event's, agreeing with it (`la réunion des ministres tenue à X` is placed), tells where that thing was, not where the event is."""
+    above = {near.id, *(w.id for w in sentence.ancestors(near))}
+    for current in sentence.ancestors(word):
+        if current.id in above:
+            return False
+        head = sentence.head_of(current)
+        if (current.upos == "VERB" and current.deprel == "acl" and current.feat("VerbForm") == "Part"
+                and head is not None and head.id not in above and head.upos == "NOUN" and head.text[:1].islower()
+                and all(current.feat(f) == head.feat(f) for f in ("Gender", "Number") if current.feat(f) and head.feat(f))):
+            return True
+    return False
 
 
 def _received(sentence: Sentence, word: Word, trigger: Word) -> bool:
