@@ -24,6 +24,10 @@ PLACE_NOUNS = grammar_words("place_nouns")
 GENITIVE_CASES = grammar_words("genitive_case")
 DESTINATION_NOUNS = grammar_words("destination_nouns")
 OBJECT_RELATIVES = grammar_words("object_relatives")
+SEQUENCE_CONJUNCTIONS = grammar_words("sequence_conjunctions")
+LIST_CONJUNCTIONS = grammar_words("list_conjunctions")
+HYPHENATED_LOCALITY_COUNTRIES = grammar_words("hyphenated_locality_countries")
+LEADING_PLACE_ARTICLES = grammar_words("leading_place_articles")
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,23 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
     if place:
         return FoundPlace(place, None, word)
     if any(sentence.entity_kind(w) == "LOC" for w in chain) and word.upos == "PROPN":
-        return FoundPlace(Place(name, "LOC", None), None, word)
+        country = _country_after(sentence, chain[-1])
+        return FoundPlace(Place(locality_spelling(name, country) if country else name, "LOC", country), None, word)
     if word.text[:1].isupper() and not keys(word) & word_set("entities", "titles"):
         return FoundPlace(None, name, word)
     return None
+
+
+def _country_after(sentence: Sentence, last: Word) -> str | None:
+    """The country written just after a locality (`à Villers Cotterêts, en France`)."""
+    words = sentence.words
+    i, skipped = last.id, 0
+    while i < len(words) and skipped < 3 and (words[i].upos in ("ADP", "DET") or words[i].text == ","):
+        i, skipped = i + 1, skipped + 1
+    if i >= len(words) or skipped == 0 or words[i].upos != "PROPN":
+        return None
+    place = gazetteer().lookup(words[i].text)
+    return place.name if place is not None and place.is_country else None
 
 
 def leading_place(text: str, words: list[Word]) -> tuple[int, Place | None]:
@@ -118,13 +135,50 @@ def locative_places(
         for child in sentence.children(holder):
             if child.id in stop or sentence.case_of(child) not in LOCATIVE_CASES:
                 continue
-            place = place_of(sentence, child, text)
-            if place is None:
+            if holder is not root or through_purpose or through_modifiers:
+                place = place_of(sentence, child, text)
+            else:
+                place = place_of(sentence, _last_stop(sentence, child), text)
+            if place is None or (not through_purpose and _listed_with_countries(sentence, place, text)):
                 continue
             found.append(locality_before(sentence, place, text))
             if place.site:
                 found.extend(_places_inside(sentence, child, text))
     return found
+
+
+def _listed_with_countries(sentence: Sentence, found: FoundPlace, text: str) -> bool:
+    """A country written in a list of countries (`au Cambodge, au Laos et au Vietnam`), whatever
+    the parser hangs each on: what is said of several countries places no one event in one of them."""
+    if found.place is None or not found.place.is_country:
+        return False
+    words = sentence.words
+    phrase = sorted([found.word, *(c for c in sentence.children(found.word) if c.deprel in ("case", "det"))],
+                    key=lambda w: w.id)
+    neighbours = []
+    i = phrase[0].id - 2  # the word before the phrase
+    if i >= 1 and (words[i].text == "," or fold(words[i].lemma) in LIST_CONJUNCTIONS):
+        neighbours.append(words[i - 1])
+    j = found.word.id  # the word after the name
+    if j < len(words) and (words[j].text == "," or fold(words[j].lemma) in LIST_CONJUNCTIONS):
+        k = j + 1
+        while k < len(words) and words[k].upos in ("ADP", "DET"):
+            k += 1
+        if k < len(words):
+            neighbours.append(words[k])
+    for neighbour in neighbours:
+        other = place_of(sentence, neighbour, text) if neighbour.upos == "PROPN" else None
+        if other is not None and other.place is not None and other.place.is_country:
+            return True
+    return False
+
+
+def _last_stop(sentence: Sentence, place: Word) -> Word:
+    """The last of places told in sequence (`se rendre au Gabon puis en Angola pour le sommet`): an
+    event the trip's verb is for is held at the last stop, where the trip ends."""
+    stops = [c for c in sentence.children(place) if c.deprel == "conj"
+             and any(fold(m.lemma) in SEQUENCE_CONJUNCTIONS for m in sentence.children(c) if m.deprel == "cc")]
+    return stops[-1] if stops else place
 
 
 def _noun_modifiers(sentence: Sentence, noun: Word, stop: set[int]) -> list[Word]:
@@ -182,7 +236,19 @@ def locality_before(sentence: Sentence, found: FoundPlace, text: str) -> FoundPl
     name = surface(text, run)
     if gazetteer().lookup(name) is not None or gazetteer().venue_city(name) is not None:
         return found
-    return FoundPlace(Place(name, "LOC", found.place.name), None, last)
+    return FoundPlace(Place(locality_spelling(name, found.place.name), "LOC", found.place.name), None, last)
+
+
+def locality_spelling(name: str, country: str) -> str:
+    """A locality's canonical spelling: in a country whose communes join their words with hyphens,
+    the words after a leading article joined (`à Villers Cotterêts, en France` -> Villers-Cotterêts;
+    `Le Mans` keeps its article apart)."""
+    words = name.split()
+    if fold(country) not in HYPHENATED_LOCALITY_COUNTRIES or len(words) < 2:
+        return name
+    article = words[:1] if fold(words[0]) in LEADING_PLACE_ARTICLES else []
+    rest = words[len(article):]
+    return " ".join([*article, "-".join(rest)]) if rest else name
 
 
 def _in_place_phrase(sentence: Sentence, word: Word) -> bool:
@@ -260,10 +326,27 @@ def sentence_places(sentence: Sentence, text: str, near: Word, received: bool = 
             continue
         if _coordinated_places(sentence, word, text):  # `en Tunisie et en France`: no one place
             continue
+        if _in_a_noun_participle(sentence, word, near):
+            continue
         place = place_of(sentence, word, text)
-        if place is not None and place.place is not None:
+        if place is not None and place.place is not None and not _listed_with_countries(sentence, place, text):
             found.append(locality_before(sentence, place, text))
     return sorted(found, key=lambda p: abs(p.word.id - near.id))
+
+
+def _in_a_noun_participle(sentence: Sentence, word: Word, near: Word) -> bool:
+    """`après deux années passées au Tchad`: a place in a participle describing a common noun other
+    than the event's, agreeing with it (`la réunion des ministres tenue à X` is placed), tells where that thing was, not where the event is."""
+    above = {near.id, *(w.id for w in sentence.ancestors(near))}
+    for current in sentence.ancestors(word):
+        if current.id in above:
+            return False
+        head = sentence.head_of(current)
+        if (current.upos == "VERB" and current.deprel == "acl" and current.feat("VerbForm") == "Part"
+                and head is not None and head.id not in above and head.upos == "NOUN" and head.text[:1].islower()
+                and all(current.feat(f) == head.feat(f) for f in ("Gender", "Number") if current.feat(f) and head.feat(f))):
+            return True
+    return False
 
 
 def _received(sentence: Sentence, word: Word, trigger: Word) -> bool:

@@ -20,6 +20,7 @@ from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import EventFrame, Participant, Span
 
 DATELINE_LEAD_SENTENCES = 2  # a dateline may be parsed as a sentence of its own before the lead
+SEQUENCE_ADVERBS = grammar_words("sequence_adverbs")
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
 OCCASION_CASES = grammar_words("occasion_cases")
 OCCASION_NOUNS = grammar_words("occasion_nouns")
@@ -308,6 +309,7 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
     _visit_placed_by_what_came_before(frames, events)
     _placed_by_its_occasion(frames, events)
+    _placed_as_the_series_goes_on(frames, events)
     for event, frame in zip(events, frames, strict=True):
         if not _held_during_host(event) or frame.location is not None:
             continue
@@ -379,6 +381,26 @@ def _placed_by_its_occasion(frames: list[EventFrame], events: list[EventDraft]) 
                              if o is not event and by_event[id(o)].location and _occasion_of(d, o)), None)
             if occasion is not None:
                 frame.location, frame.location_evidence = occasion.location, occasion.location_evidence
+
+
+def _placed_as_the_series_goes_on(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """`La ministre a ensuite reçu X ... Enfin, elle s'est entretenue avec Y`: an event with no place
+    that a sequence adverb tells as the next of a series is where the one of its type told before it is."""
+    told: dict[str, EventFrame] = {}
+    for event, frame in sorted(zip(events, frames, strict=True), key=lambda pair: min(pair[0].sentences)):
+        previous = told.get(event.type)
+        if frame.location is None and previous is not None and previous.location and _goes_on(event):
+            frame.location, frame.location_evidence = previous.location, previous.location_evidence
+        told[event.type] = frame
+
+
+def _goes_on(event: EventDraft) -> bool:
+    """Whether the first mention's clause carries a sequence adverb (`ensuite`, `enfin`)."""
+    draft = min(event.drafts, key=lambda d: d.sentence_index)
+    sentence, head = draft.match.sentence, draft.match.head
+    verb = head if head.upos == "VERB" else sentence.governing_verb(head)
+    return verb is not None and any(c.deprel == "advmod" and fold(c.lemma) in SEQUENCE_ADVERBS
+                                    for c in sentence.children(verb))
 
 
 def _occasion_of(draft: Draft, other: EventDraft) -> bool:
