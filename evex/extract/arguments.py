@@ -408,6 +408,9 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
     """Tense of a participle or relative clause inside the trigger's phrase that carries the date."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
+    copula = _copula_of_day(sentence, top)
+    if copula is not None:  # `le jeudi 6 octobre sera une journée ...`: the copula's tense
+        return {"Fut": "future", "Past": "past", "Imp": "past", "Pres": "present"}.get(copula.feat("Tense") or "")
     for word in sentence.ancestors(top):
         if word.id in match.word_ids:
             return None
@@ -551,6 +554,27 @@ def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
     )
 
 
+def _copula_of_day(sentence: Sentence, top: Word) -> Word | None:
+    """`le jeudi 6 octobre sera une journée ...`: the copula of the noun a date is said to be."""
+    noun = sentence.head_of(top)
+    if not top.deprel.startswith("nsubj") or noun is None or noun.upos != "NOUN":
+        return None
+    return next((c for c in sentence.children(noun) if c.deprel == "cop"), None)
+
+
+def _day_given_to(sentence: Sentence, top: Word, matches: list[TriggerMatch]) -> tuple[TriggerMatch, int] | None:
+    """`le jeudi 6 octobre sera une journée consacrée aux rencontres`: a date said to be a day (the
+    subject of a copular noun) dates the event that day is given to, inside the noun's phrase."""
+    if _copula_of_day(sentence, top) is None:
+        return None
+    noun = sentence.head_of(top)
+    for match in matches:
+        path = [match.head, *sentence.ancestors(match.head)]
+        if any(w.id == noun.id for w in path[1:]):
+            return match, next(i for i, w in enumerate(path) if w.id == noun.id)
+    return None
+
+
 def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -> tuple[TriggerMatch | None, int]:
     """Climb from the expression; the first trigger on the path, or hanging on a word of the path
     (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it.
@@ -558,6 +582,9 @@ def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -
     a relative clause on the way keeps the expression to what it describes."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
+    described = _day_given_to(sentence, top, matches)
+    if described is not None:
+        return described
     for hops, word in enumerate([top, *sentence.ancestors(top)]):
         for match in matches:
             if _covers(match, word.id):
