@@ -18,6 +18,7 @@ ARGUMENT_DEPRELS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
 PARTNER_CASES = grammar_words("partner_cases")
 GENITIVE = grammar_words("genitive_case")
 SINCE = grammar_words("since_case")
+BEGINNING_VERBS = grammar_words("beginning_verbs")
 MODALS = grammar_words("modal_verbs")
 MONTHS = frozenset(fold(m) for m in load("timex")["months"])
 PAST_MARKERS = frozenset(fold(m) for m in load("timex")["past_markers"])
@@ -398,7 +399,7 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
         draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
         draft.year_written = bool(YEAR.search(expression.text))
         draft.said_past = bool(set(fold(expression.text).split()) & PAST_MARKERS)
-        if _follows_since(sentence, words):  # `mènent depuis le 3 juin`: begun, not over
+        if _follows_since(sentence, words) or _begun_on(sentence, words):  # `depuis le 3 juin`: begun, not over
             draft.end = None
             draft.ongoing = draft.ongoing or draft.tense == "present"
 
@@ -407,6 +408,9 @@ def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> 
     """Tense of a participle or relative clause inside the trigger's phrase that carries the date."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
+    copula = _copula_of_day(sentence, top)
+    if copula is not None:  # `le jeudi 6 octobre sera une journée ...`: the copula's tense
+        return {"Fut": "future", "Past": "past", "Imp": "past", "Pres": "present"}.get(copula.feat("Tense") or "")
     for word in sentence.ancestors(top):
         if word.id in match.word_ids:
             return None
@@ -510,6 +514,19 @@ def _agreeing_noun(sentence: Sentence, participle: Word) -> Word | None:
     return None
 
 
+def _misattached_participle_noun(sentence: Sentence, participle: Word) -> Word | None:
+    """`une tournée dans l'océan Indien, entamée lundi`: a participle hung on a noun it does not agree
+    with describes the nearest noun before it that agrees in gender and number."""
+    gender, number = participle.feat("Gender"), participle.feat("Number")
+    head = sentence.head_of(participle)
+    if participle.feat("VerbForm") != "Part" or not gender or not number or head is None or head.upos != "NOUN":
+        return None
+    if head.feat("Gender") in (gender, None) and head.feat("Number") in (number, None):
+        return None
+    earlier = [w for w in sentence.words if w.id < participle.id and w.upos == "NOUN"]
+    return next((w for w in reversed(earlier) if w.feat("Gender") == gender and w.feat("Number") == number), None)
+
+
 def _covers(match: TriggerMatch, word_id: int) -> bool:
     return word_id in match.word_ids or any(s.id == word_id for s in match.satellites)
 
@@ -518,6 +535,13 @@ def _follows_since(sentence: Sentence, words: list[Word]) -> bool:
     """`depuis le 3 juin`, whether or not the expression includes its preposition."""
     before = sentence.word(words[0].id - 1)
     return any(w is not None and fold(w.lemma) in SINCE for w in (words[0], before))
+
+
+def _begun_on(sentence: Sentence, words: list[Word]) -> bool:
+    """`une tournée entamée lundi`: the day a verb of beginning gives is when the event began."""
+    top = next((w for w in words if w.head not in {x.id for x in words}), words[0])
+    verb = sentence.head_of(top)
+    return verb is not None and verb.upos == "VERB" and bool(keys(verb) & BEGINNING_VERBS)
 
 
 def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
@@ -530,6 +554,27 @@ def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
     )
 
 
+def _copula_of_day(sentence: Sentence, top: Word) -> Word | None:
+    """`le jeudi 6 octobre sera une journée ...`: the copula of the noun a date is said to be."""
+    noun = sentence.head_of(top)
+    if not top.deprel.startswith("nsubj") or noun is None or noun.upos != "NOUN":
+        return None
+    return next((c for c in sentence.children(noun) if c.deprel == "cop"), None)
+
+
+def _day_given_to(sentence: Sentence, top: Word, matches: list[TriggerMatch]) -> tuple[TriggerMatch, int] | None:
+    """`le jeudi 6 octobre sera une journée consacrée aux rencontres`: a date said to be a day (the
+    subject of a copular noun) dates the event that day is given to, inside the noun's phrase."""
+    if _copula_of_day(sentence, top) is None:
+        return None
+    noun = sentence.head_of(top)
+    for match in matches:
+        path = [match.head, *sentence.ancestors(match.head)]
+        if any(w.id == noun.id for w in path[1:]):
+            return match, next(i for i, w in enumerate(path) if w.id == noun.id)
+    return None
+
+
 def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -> tuple[TriggerMatch | None, int]:
     """Climb from the expression; the first trigger on the path, or hanging on a word of the path
     (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it.
@@ -537,6 +582,9 @@ def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -
     a relative clause on the way keeps the expression to what it describes."""
     ids = {w.id for w in words}
     top = next((w for w in words if w.head not in ids), words[0])
+    described = _day_given_to(sentence, top, matches)
+    if described is not None:
+        return described
     for hops, word in enumerate([top, *sentence.ancestors(top)]):
         for match in matches:
             if _covers(match, word.id):
@@ -549,6 +597,10 @@ def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -
         if holders:
             return holders[0], hops + _depth_below(sentence, holders[0].head, word)
         if word.deprel in ("acl", "acl:relcl") and not any(_covers(m, word.head) for m in matches):
+            described = _misattached_participle_noun(sentence, word)
+            owner = next((m for m in matches if described is not None and _covers(m, described.id)), None)
+            if owner is not None:
+                return owner, hops + 1
             if not _takes_place_for(sentence, word, matches):
                 return None, -1  # a relative clause dates what it describes, not an event further up
     return None, 0
