@@ -472,6 +472,8 @@ def _described_countries(doc: Doc, entities: DocEntities) -> None:
             country = gaz.country_of_demonym(following.text, following.lemma)
             if country is None or any(p.title_id == word.id for p in entities.in_sentence(sentence.index)):
                 continue
+            if any(p.country == country for p in entities.in_sentence(sentence.index)):
+                continue  # `le ministre français de l'Agriculture, M. X`: X's own title, behind the honorific
             holders = {entities.full_name(p.name) for p in entities.persons if p.title and fold_word(p.title) in wanted}
             if len(holders) != 1 or any(entities.countries.get(h) == country for h in holders):
                 continue
