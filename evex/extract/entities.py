@@ -472,10 +472,30 @@ def _described_countries(doc: Doc, entities: DocEntities) -> None:
             country = gaz.country_of_demonym(following.text, following.lemma)
             if country is None or any(p.title_id == word.id for p in entities.in_sentence(sentence.index)):
                 continue
+            if any(p.country == country for p in entities.in_sentence(sentence.index)):
+                continue  # `le ministre français de l'Agriculture, M. X`: X's own title, behind the honorific
             holders = {entities.full_name(p.name) for p in entities.persons if p.title and fold_word(p.title) in wanted}
+            if all(entities.countries.get(h) not in (None, country) for h in holders):
+                # `le président français` where the only presidents named are of other countries
+                untitled = _untitled_person(entities, country)
+                holders = {untitled} if untitled is not None else holders
             if len(holders) != 1 or any(entities.countries.get(h) == country for h in holders):
                 continue
             entities.countries.setdefault(holders.pop(), country)
+
+
+def _untitled_person(entities: DocEntities, country: str) -> str | None:
+    """`Emmanuel Macron reçoit ... le président français`, `son homologue nigérien, X ... le Premier
+    ministre nigérien`: whom a title with a country that no named holder has refers to, among the
+    persons named with no title of an office: the one of that country, else the one of none."""
+    relational = word_set("entities", "relational_titles")
+    officed = {entities.full_name(p.name) for p in entities.persons if p.title and fold_word(p.title) not in relational}
+    candidates = {entities.full_name(p.name) for p in entities.persons} - officed
+    for wanted in (country, None):
+        names = {n for n in candidates if entities.countries.get(n) == wanted}
+        if names:
+            return names.pop() if len(names) == 1 else None
+    return None
 
 
 def _place_as_name(sentence: Sentence, run: list[Word]) -> bool:
@@ -776,6 +796,12 @@ def titled_person(doc: Doc, sentence: Sentence, title: Word) -> str | None:
         if p.title and fold_word(p.title) in wanted
         and (country is None or entities.countries.get(entities.full_name(p.name)) == country)
     }
+    if not names and country is not None and all(
+        entities.countries.get(entities.full_name(p.name)) not in (None, country)
+        for p in entities.persons if p.title and fold_word(p.title) in wanted
+    ):
+        untitled = _untitled_person(entities, country)
+        return untitled if untitled is not None and entities.countries.get(untitled) == country else None
     return names.pop() if len(names) == 1 else None
 
 
