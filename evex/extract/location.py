@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from evex.conllu import Word
 from evex.extract.doc import Sentence, keys, surface
@@ -97,13 +98,20 @@ def _place_of(sentence: Sentence, word: Word, text: str) -> FoundPlace | None:
 def _country_after(sentence: Sentence, last: Word) -> str | None:
     """The country written just after a locality (`à Villers Cotterêts, en France`)."""
     words = sentence.words
-    i, skipped = last.id, 0
-    while i < len(words) and skipped < 3 and (words[i].upos in ("ADP", "DET") or words[i].text == ","):
-        i, skipped = i + 1, skipped + 1
+    i, skipped = _past_place_glue(words, last.id, 1)
     if i >= len(words) or skipped == 0 or words[i].upos != "PROPN":
         return None
     place = gazetteer().lookup(words[i].text)
     return place.name if place is not None and place.is_country else None
+
+
+def _past_place_glue(words: list[Word], index: int, step: int) -> tuple[int, int]:
+    """From `words[index]`, going by `step` (1: on, -1: back), past up to three prepositions, articles
+    or commas (`Villers Cotterêts, en France`): the index of the next other word and how many were passed."""
+    skipped = 0
+    while 0 <= index < len(words) and skipped < 3 and (words[index].upos in ("ADP", "DET") or words[index].text == ","):
+        index, skipped = index + step, skipped + 1
+    return index, skipped
 
 
 def leading_place(text: str, words: list[Word]) -> tuple[int, Place | None]:
@@ -219,10 +227,7 @@ def locality_before(sentence: Sentence, found: FoundPlace, text: str) -> FoundPl
     if found.place is None or not found.place.is_country:
         return found
     words = sentence.words
-    i = found.word.id - 2
-    skipped = 0
-    while i >= 0 and skipped < 3 and (words[i].upos in ("ADP", "DET") or words[i].text == ","):
-        i, skipped = i - 1, skipped + 1
+    i, skipped = _past_place_glue(words, found.word.id - 2, -1)
     if i < 0 or skipped == 0 or words[i].upos != "PROPN" or not words[i].text[:1].isupper():
         return found
     last = words[i]
@@ -336,7 +341,8 @@ def sentence_places(sentence: Sentence, text: str, near: Word, received: bool = 
 
 def _in_a_noun_participle(sentence: Sentence, word: Word, near: Word) -> bool:
     """`après deux années passées au Tchad`: a place in a participle describing a common noun other
-    than the event's, agreeing with it (`la réunion des ministres tenue à X` is placed), tells where that thing was, not where the event is."""
+    than the event's, agreeing with it (`la réunion des ministres tenue à X` is placed), tells where
+    that thing was, not where the event is."""
     above = {near.id, *(w.id for w in sentence.ancestors(near))}
     for current in sentence.ancestors(word):
         if current.id in above:
@@ -344,7 +350,8 @@ def _in_a_noun_participle(sentence: Sentence, word: Word, near: Word) -> bool:
         head = sentence.head_of(current)
         if (current.upos == "VERB" and current.deprel == "acl" and current.feat("VerbForm") == "Part"
                 and head is not None and head.id not in above and head.upos == "NOUN" and head.text[:1].islower()
-                and all(current.feat(f) == head.feat(f) for f in ("Gender", "Number") if current.feat(f) and head.feat(f))):
+                and all(current.feat(f) == head.feat(f)
+                        for f in ("Gender", "Number") if current.feat(f) and head.feat(f))):
             return True
     return False
 
@@ -369,9 +376,11 @@ class Dateline:
     end: int
 
 
+@lru_cache(maxsize=8)
 def dateline(text: str) -> Dateline | None:
     """The place a wire story is filed from, when a gazetteer city opens one of its first lines
-    in dateline form; the paragraph it opens is the story's lead."""
+    in dateline form; the paragraph it opens is the story's lead. Remembered for the last articles:
+    the rules ask for it once per proper name they weigh as a participant, and again to place events."""
     offset = 0
     for line in text.splitlines(keepends=True)[:DATELINE_LINES]:
         match = DATELINE.match(line)
