@@ -46,7 +46,9 @@ class ProcessTree:
             return
         for child in children:
             try:
-                self.seen.setdefault((child.pid, child.create_time()), child.cmdline())
+                key = (child.pid, child.create_time())
+                if not self.seen.get(key):  # a process caught as it starts shows no command line yet
+                    self.seen[key] = child.cmdline()
             except psutil.Error:
                 continue
 
