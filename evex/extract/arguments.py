@@ -11,7 +11,7 @@ from evex.extract.doc import Doc, Sentence, keys
 from evex.extract.entities import participants_in, person_participant, presence_words
 from evex.extract.location import FoundPlace, locative_places, place_of
 from evex.extract.resources import EventProfile, fold, grammar_words, load, word_set
-from evex.extract.triggers import TriggerMatch
+from evex.extract.triggers import TriggerMatch, name_opening
 from evex.frames import Mention, Participant, Span
 
 ARGUMENT_DEPRELS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl:agent")
@@ -61,14 +61,14 @@ class Draft:
 
     @property
     def definite(self) -> bool:
-        det = self.match.sentence.determiner(self.match.head)
+        det = self.match.sentence.determiner(name_opening(self.match.sentence, self.match.head))
         return det is not None and fold(det.lemma) in DEFINITE
 
     @property
     def indefinite(self) -> bool:
         """`un accord`, `des ateliers`, `deux conventions`: a noun introducing something new."""
         sentence, head = self.match.sentence, self.match.head
-        det = sentence.determiner(head)
+        det = sentence.determiner(name_opening(sentence, head))
         counted = any(c.deprel == "nummod" for c in sentence.children(head))
         return head.upos != "VERB" and (counted or (det is not None and fold(det.lemma) in grammar_words("indefinite_article")))
 

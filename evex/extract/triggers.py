@@ -167,8 +167,20 @@ def _is_proper_name(sentence: Sentence, head: Word) -> bool:
         return False
     if _names_an_organisation(sentence, head):
         return True
-    det = sentence.determiner(head)
+    det = sentence.determiner(name_opening(sentence, head))
     return det is None or (det.text[:1].isupper() and det.id != sentence.words[0].id)
+
+
+def name_opening(sentence: Sentence, head: Word) -> Word:
+    """The capitalised first word of a name the trigger closes in English order (`du Business Forum`,
+    `au Peace Forum`): the determiner of that word is the name's; else the trigger itself."""
+    governor = sentence.head_of(head)
+    if governor is None or governor.id > head.id or head.id - governor.id > 2:
+        return head
+    between = [sentence.word(i) for i in range(governor.id, head.id)]
+    if all(w.text[:1].isupper() and sentence.entity_goes_on(w, sentence.word(w.id + 1)) for w in between):
+        return governor
+    return head
 
 
 def _names_an_organisation(sentence: Sentence, head: Word) -> bool:
@@ -549,9 +561,12 @@ def _absorb_nested(matches: list[TriggerMatch]) -> list[TriggerMatch]:
 
 
 def _extend_span(match: TriggerMatch) -> None:
-    """Noun: its directly following adjectives (visite officielle); verb: from its reflexive pronoun."""
+    """Noun: from the first word of a name it closes (`Business Forum`), with its directly following
+    adjectives (visite officielle); verb: from its reflexive pronoun."""
     sentence, head = match.sentence, match.head
     if match.entry.pos == "NOUN":
+        opening = name_opening(sentence, head)
+        match.words.extend(sentence.word(i) for i in range(opening.id, head.id))
         nxt = head.id + len(match.entry.words)
         for child in sorted(sentence.children(head), key=lambda w: w.id):
             if child.id == nxt and child.deprel == "amod" and child.upos == "ADJ":
