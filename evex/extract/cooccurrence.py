@@ -225,10 +225,13 @@ def _under(sentence: Sentence, word: Word, excluded: set[int]) -> bool:
 def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Participant]:
     gaz = gazetteer()
     persons = {w.id for p in doc.persons.in_sentence(sentence.index) for w in p.words}
+    event_names = {m.head.id for m in doc.triggers if m.sentence is sentence}  # `le Business Forum X`: the event
     found = []
     for span in sentence.entity_spans("ORG"):
         span = _trim(span)
         if not span or span[0].id in excluded or not _names_organisation(doc, span, persons):
+            continue
+        if event_names & {w.id for w in span}:
             continue
         if not _clause_argument(sentence, span):
             continue
