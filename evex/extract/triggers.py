@@ -412,16 +412,19 @@ def _trainees(sentence: Sentence, child: Word) -> bool:
 
 
 def _person_after(sentence: Sentence, verb: Word) -> bool:
-    """A person named after an active verb, before the next verb, with no preposition of its own: the
-    object the parser attached elsewhere (`a reçu ce 6 octobre à Rabat, Jean-Luc Mélenchon`, taken as
-    a conjunct of Rabat)."""
+    """A person or a title named after an active verb, before the next verb, with no preposition of its
+    own: the object the parser attached elsewhere (`a reçu ce 6 octobre à Rabat, Jean-Luc Mélenchon`,
+    taken as a conjunct of Rabat; `a reçu à X au Palais Y, ministre de ...`, run into the palace's name)."""
     if any(c.deprel in ("aux:pass", "obj") for c in sentence.children(verb)):
         return False  # passive, or an object of its own (`a reçu un appel de ... Elisabeth Borne`)
+    titles = word_set("entities", "titles")
     for word in sentence.words[verb.id:]:
         if word.upos in ("VERB", "AUX"):
             return False
         if sentence.begins_entity(word, "PER"):
             return not sentence.case_of(word)
+        if word.upos == "NOUN" and keys(word) & titles and not sentence.case_of(word):
+            return True
     return False
 
 
