@@ -20,7 +20,7 @@ from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import EventFrame, Participant, Span
 
 DATELINE_LEAD_SENTENCES = 2  # a dateline may be parsed as a sentence of its own before the lead
-SEQUENCE_ADVERBS = grammar_words("sequence_adverbs")
+SEQUENCE_ADVERBS = grammar_words("sequence_adverbs") | grammar_words("series_additive_adverbs")
 NEARBY_SENTENCES = 3  # how far back a meeting looks for the visit it takes place in
 OCCASION_CASES = grammar_words("occasion_cases")
 OCCASION_NOUNS = grammar_words("occasion_nouns")
@@ -310,6 +310,7 @@ def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     _visit_placed_by_what_came_before(frames, events)
     _placed_by_its_occasion(frames, events)
     _placed_as_the_series_goes_on(frames, events)
+    _placed_by_its_occasion(frames, events)  # `en marge de ces rencontres`: those the series placed
     for event, frame in zip(events, frames, strict=True):
         if not _held_during_host(event) or frame.location is not None:
             continue
@@ -384,8 +385,9 @@ def _placed_by_its_occasion(frames: list[EventFrame], events: list[EventDraft]) 
 
 
 def _placed_as_the_series_goes_on(frames: list[EventFrame], events: list[EventDraft]) -> None:
-    """`La ministre a ensuite reçu X ... Enfin, elle s'est entretenue avec Y`: an event with no place
-    that a sequence adverb tells as the next of a series is where the one of its type told before it is."""
+    """`La ministre a ensuite reçu X ... Enfin, elle s'est entretenue avec Y`, `Il a également tenu des
+    rencontres avec Z`: an event with no place that a sequence or additive adverb tells as the next of a
+    series is where the one of its type told before it is."""
     told: dict[str, EventFrame] = {}
     for event, frame in sorted(zip(events, frames, strict=True), key=lambda pair: min(pair[0].sentences)):
         previous = told.get(event.type)
@@ -395,7 +397,7 @@ def _placed_as_the_series_goes_on(frames: list[EventFrame], events: list[EventDr
 
 
 def _goes_on(event: EventDraft) -> bool:
-    """Whether the first mention's clause carries a sequence adverb (`ensuite`, `enfin`)."""
+    """Whether the first mention's clause carries a sequence or additive adverb (`ensuite`, `également`)."""
     draft = min(event.drafts, key=lambda d: d.sentence_index)
     sentence, head = draft.match.sentence, draft.match.head
     verb = head if head.upos == "VERB" else sentence.governing_verb(head)
