@@ -399,7 +399,10 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
         draft.time_evidence = Span(offset + expression.start, offset + expression.end, sentence_text)
         draft.year_written = bool(YEAR.search(expression.text))
         draft.said_past = bool(set(fold(expression.text).split()) & PAST_MARKERS)
-        if _follows_since(sentence, words) or _begun_on(sentence, words):  # `depuis le 3 juin`: begun, not over
+        if _follows_since(sentence, words):  # `depuis le 3 juin`: begun, not over, even told in the past
+            draft.end = None  # (`sont arrivés depuis jeudi pour une visite`)
+            draft.ongoing = draft.ongoing or draft.tense != "future"
+        elif _begun_on(sentence, words):
             draft.end = None
             draft.ongoing = draft.ongoing or draft.tense == "present"
 
