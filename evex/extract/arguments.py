@@ -402,9 +402,9 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
         if _follows_since(sentence, words):  # `depuis le 3 juin`: begun, not over, even told in the past
             draft.end = None  # (`sont arrivés depuis jeudi pour une visite`)
             draft.ongoing = draft.ongoing or draft.tense != "future"
-        elif _begun_on(sentence, words):
+        elif _begun_on(sentence, words):  # `a entamé ce lundi une visite`: under way when begun the article's day
             draft.end = None
-            draft.ongoing = draft.ongoing or draft.tense == "present"
+            draft.ongoing = draft.ongoing or draft.tense == "present" or draft.start == doc.date
 
 
 def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> str | None:
