@@ -244,11 +244,11 @@ def _set_place(doc: Doc, draft: Draft, stop: set[int]) -> None:
     match = draft.match
     sentence, head = match.sentence, match.head
     roots = [head]
+    purpose = match.entry.profile.has_destination
     predicate = sentence.governing_verb(head)
-    if predicate is not None and predicate is not head:
+    if predicate is not None and predicate is not head and not (purpose and is_occasion(sentence, head)):
         roots.append(predicate)
         roots.extend(c for c in sentence.children(predicate) if c.deprel == "xcomp")  # devraient reprendre à X
-    purpose = match.entry.profile.has_destination
     if purpose and head.upos == "VERB":  # `rejoindra Lyon`, `a visité Dakar`
         destination = next((c for c in sentence.children(head) if c.deprel == "obj" and c.upos == "PROPN"), None)
         found = place_of(sentence, destination, doc.text) if destination is not None else None
@@ -261,6 +261,16 @@ def _set_place(doc: Doc, draft: Draft, stop: set[int]) -> None:
             draft.site = draft.site or next((p.site for p in places if p.site), None)
     if not purpose:
         draft.place = draft.place or _city_in_name(doc, sentence, head)
+
+
+def is_occasion(sentence: Sentence, head: Word) -> bool:
+    """`Au cours de son séjour, il a été invité aux finales à X`, `lors de sa tournée`: a trip the clause
+    happens during; the clause's place is one stop of it, not where the trip goes."""
+    governor = sentence.head_of(head)
+    if sentence.case_of(head) in grammar_words("occasion_cases"):
+        return True
+    return (governor is not None and fold(governor.lemma) in grammar_words("occasion_nouns")
+            and sentence.case_of(head) in GENITIVE)
 
 
 def _venue_city(places: list[FoundPlace]) -> FoundPlace | None:
