@@ -338,6 +338,8 @@ def _has_planned_cue(match: TriggerMatch) -> bool:
     near = [*sentence.children(head), *[c for s in match.satellites for c in sentence.children(s)]]
     if any(keys(c) & cues for c in near if c.deprel in ("amod", "acl", "acl:relcl")):
         return True
+    if is_occasion(sentence, head):
+        return False  # `au cours de son séjour, il a été invité aux finales`: what the clause says is to come
     for hops, word in enumerate(sentence.ancestors(head)):
         if hops >= 3:
             break
