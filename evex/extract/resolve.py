@@ -382,6 +382,9 @@ def _placed_by_its_occasion(frames: list[EventFrame], events: list[EventDraft]) 
                              if o is not event and by_event[id(o)].location and _occasion_of(d, o)), None)
             if occasion is not None:
                 frame.location, frame.location_evidence = occasion.location, occasion.location_evidence
+                if frame.start is None and occasion.start:  # on its day; within a longer one, its month
+                    one_day = occasion.end in (None, occasion.start)
+                    frame.start = frame.end = occasion.start if one_day else occasion.start[:7]
 
 
 def _placed_as_the_series_goes_on(frames: list[EventFrame], events: list[EventDraft]) -> None:
@@ -406,7 +409,8 @@ def _goes_on(event: EventDraft) -> bool:
 
 
 def _occasion_of(draft: Draft, other: EventDraft) -> bool:
-    """Whether the draft's clause sets it at a mention of the other event (`après X`, `en marge de X`)."""
+    """Whether the draft's clause sets it at a mention of the other event (`après X`, `en marge de X`),
+    or is a relative clause on that mention (`le forum de X dont le protocole conclu ...`)."""
     sentence, head = draft.match.sentence, draft.match.head
     verb = sentence.governing_verb(head)
     clause = {head.id} | ({verb.id} if verb is not None else set())
@@ -415,6 +419,8 @@ def _occasion_of(draft: Draft, other: EventDraft) -> bool:
         holder = sentence.head_of(word)
         if mention.sentence_index != draft.sentence_index or holder is None:
             continue
+        if any(w.deprel == "acl:relcl" and w.head in mention.match.word_ids for w in (head, verb) if w is not None):
+            return True  # `lors du forum de X dont le protocole d'accord conclu entre A et B`
         if sentence.case_of(word) in OCCASION_CASES and holder.id in clause:
             return True
         if fold(holder.lemma) in OCCASION_NOUNS and sentence.case_of(word) in GENITIVE_CASES and holder.head in clause:
