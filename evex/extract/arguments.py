@@ -340,6 +340,8 @@ def _has_planned_cue(match: TriggerMatch) -> bool:
         return True
     if is_occasion(sentence, head):
         return False  # `au cours de son séjour, il a été invité aux finales`: what the clause says is to come
+    if _on_the_agenda(sentence, head):
+        return True
     for hops, word in enumerate(sentence.ancestors(head)):
         if hops >= 3:
             break
@@ -349,6 +351,15 @@ def _has_planned_cue(match: TriggerMatch) -> bool:
             top = sentence.controller(word)
             return top is not word and bool(keys(top) & cues)
     return False
+
+
+def _on_the_agenda(sentence: Sentence, head: Word) -> bool:
+    """`Au programme de cette visite figurent des audiences`, `le programme prévoit ...`: what a clause
+    in the present or future puts on a programme or an agenda is to come."""
+    verb = head if head.upos == "VERB" else sentence.governing_verb(head)
+    if verb is None or verb.feat("Tense") not in ("Pres", "Fut") or verb.feat("VerbForm") != "Fin":
+        return False
+    return any(keys(c) & grammar_words("agenda_nouns") for c in sentence.children(verb))
 
 
 def _misread_present(verb: Word) -> bool:
