@@ -1,11 +1,11 @@
 """The learned decisions: a model file read and checked, events it rejects dropped by the extractor,
 types it never saw left to the rules, and cross-validation folds that keep each article whole; the
-participant chooser's candidates and features, its fit on a small example, and the shipped models
-loading."""
+participant and place choosers' candidates and features, their fit on a small example, and the
+shipped models loading."""
 
 import pytest
 
-from bench.learn import Choice, Example, fit_chooser, folds
+from bench.learn import Choice, Example, fit_chooser, fit_places, folds
 from evex.extract import extract_events
 from evex.extract.pipeline import RULE_COMPONENTS, Extractor
 from evex.frames import EventFrame, Participant
@@ -13,6 +13,7 @@ from evex.learn import model
 from evex.learn.events import EVENT_FILTER
 from evex.learn.model import MODELS_DIR, LinearDecision, ModelFileError
 from evex.learn.participants import PARTICIPANT_CHOOSER, Candidate, chosen_participants, events_candidates
+from evex.learn.places import PLACE_CHOOSER, chosen_place, events_places
 from tests.extract_support import article
 
 
@@ -127,7 +128,43 @@ def test_the_extractor_takes_the_participants_a_shipped_chooser_picks(shipped):
     assert {p.name for p in meeting.participants} == {"Amadou Diallo", "Adama Barrow"}
 
 
-@pytest.mark.parametrize("path", sorted(MODELS_DIR.glob("*.json")), ids=lambda path: path.name)
-def test_every_shipped_model_loads(path):
-    decision = LinearDecision.from_file(path)
-    assert decision.name == path.stem and decision.types and decision.weights
+def test_the_place_chooser_weighs_every_place_of_the_article_and_each_city_s_country():
+    parsed, text = talk_in_person()
+    doc = Extractor(RULE_COMPONENTS).read(parsed, text, "2024-03-05")
+    [scored] = events_places(doc)
+    features = dict(scored)
+    assert set(features) == {"Dakar", "Sénégal"}
+    dakar, senegal = features["Dakar"], features["Sénégal"]
+    assert dakar["chosen"] == 1.0 and dakar["place_kind=city"] == 1.0 and dakar["name:case=a"] == 1.0
+    assert senegal.get("chosen", 0.0) == 0.0 and senegal["country_of_rules_city"] == 1.0
+    assert senegal["only_as_country_of"] == 1.0 and senegal["of:governor=entretenir"] == 1.0
+
+
+def test_a_place_chooser_fitted_on_a_small_example_takes_the_likeliest_place_when_sure():
+    city, country = {"type=VISIT": 1.0, "place_kind=city": 1.0}, {"type=VISIT": 1.0, "place_kind=country": 1.0}
+    choices = [Choice("dev", f"a{n}", 0, name, features, real) for n in range(30)
+               for name, features, real in (("Dakar", city, True), ("Sénégal", country, False))]
+    decision = fit_places(choices)
+    assert decision.name == PLACE_CHOOSER and decision.types == {"VISIT"}
+    frame = EventFrame("e1", "VISIT", location="Sénégal")
+    assert chosen_place(frame, [("Sénégal", country), ("Dakar", city)], decision) == "Dakar"
+    assert chosen_place(frame, [("Sénégal", country)], decision) == "Sénégal"  # none likely enough: the rules'
+    assert chosen_place(EventFrame("e2", "MEETING", location="Lomé"), [("Dakar", city)], decision) == "Lomé"
+
+
+def test_the_extractor_takes_the_place_a_shipped_chooser_picks(shipped):
+    doc, text = talk_in_person()
+    assert [e.location for e in extract_events(doc, text, "2024-03-05")] == ["Dakar"]
+    shipped(LinearDecision(PLACE_CHOOSER, frozenset({"MEETING"}), -10.0, {"place_kind=country": 20.0}, 0.5))
+    assert [e.location for e in extract_events(doc, text, "2024-03-05")] == ["Sénégal"]
+
+
+@pytest.mark.parametrize("name", [EVENT_FILTER, PARTICIPANT_CHOOSER, PLACE_CHOOSER])
+def test_a_shipped_model_loads(name):
+    """What `python -m bench learn` ships must load: a broken file would stop every extraction."""
+    model.shipped_decision.cache_clear()
+    path = MODELS_DIR / f"{name}.json"
+    decision = model.shipped_decision(name)
+    assert (decision is not None) == path.is_file()
+    if decision is not None:
+        assert decision.name == name and decision.types and decision.weights

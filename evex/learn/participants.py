@@ -46,7 +46,7 @@ class Candidate:
     named: list[Named] = field(default_factory=list)
 
 
-def _name_heads(sentence: Sentence) -> Iterable[Word]:
+def name_heads(sentence: Sentence) -> Iterable[Word]:
     """Words that may open a participant phrase: proper names (not the inner words of one) and titles."""
     for word in sentence.words:
         if word.upos == "PROPN" and not word.deprel.startswith("flat"):
@@ -72,7 +72,7 @@ def article_candidates(doc: Doc) -> dict[str, Candidate]:
             candidate.named.append(named)
 
     for sentence in doc.sentences:
-        for word in _name_heads(sentence):
+        for word in name_heads(sentence):
             for participant in participants_in(doc, sentence, word, "article", set()):
                 words = _words_of(sentence, participant) or [word]
                 add(participant, Named(sentence.index, words))
@@ -81,7 +81,7 @@ def article_candidates(doc: Doc) -> dict[str, Candidate]:
                     add(Participant(country, "GPE", evidence=participant.evidence), Named(sentence.index, words, "of"))
     for frame in doc.frames:
         for participant in frame.participants:
-            sentence = _sentence_of(doc, participant)
+            sentence = sentence_of(doc, participant)
             if sentence is not None:
                 add(participant, Named(sentence.index, _words_of(sentence, participant)))
             else:
@@ -93,7 +93,7 @@ def _person_mentions(doc: Doc, name: str) -> list[PersonMention]:
     return [p for p in doc.persons.persons if doc.persons.full_name(p.name) == name]
 
 
-def _sentence_of(doc: Doc, participant: Participant) -> Sentence | None:
+def sentence_of(doc: Doc, participant: Participant) -> Sentence | None:
     span = participant.evidence
     if span is None:
         return None
@@ -110,7 +110,7 @@ def _path(sentence: Sentence, a: Word, b: Word) -> int | None:
     return next((i + ids_b[w.id] for i, w in enumerate(up_a) if w.id in ids_b), None)
 
 
-def _bucket(value: int, edges: tuple[int, ...]) -> str:
+def bucket(value: int, edges: tuple[int, ...]) -> str:
     for edge in edges:
         if value <= edge:
             return str(edge)
@@ -121,7 +121,7 @@ def _name_head(sentence: Sentence, words: list[Word]) -> Word:
     return next((w for w in words if sentence.head_of(w) is None or sentence.head_of(w) not in words), words[0])
 
 
-def _near_features(sentence: Sentence, words: list[Word]) -> Iterable[tuple[str, float]]:
+def near_features(sentence: Sentence, words: list[Word]) -> Iterable[tuple[str, float]]:
     """How a name stands in a sentence next to the event's: its function and governor there."""
     head = _name_head(sentence, words)
     yield f"deprel={head.deprel.split(':')[0] or 'none'}", 1.0
@@ -129,7 +129,7 @@ def _near_features(sentence: Sentence, words: list[Word]) -> Iterable[tuple[str,
     yield f"governor={governor.lemma.lower() if governor else 'root'}", 1.0
 
 
-def _in_sentence_features(sentence: Sentence, words: list[Word], trigger: Word) -> Iterable[tuple[str, float]]:
+def in_sentence_features(sentence: Sentence, words: list[Word], trigger: Word) -> Iterable[tuple[str, float]]:
     """How a name stands to the trigger in the trigger's own sentence."""
     head = _name_head(sentence, words)
     yield f"deprel={head.deprel.split(':')[0] or 'none'}", 1.0
@@ -138,7 +138,7 @@ def _in_sentence_features(sentence: Sentence, words: list[Word], trigger: Word) 
     governor = sentence.head_of(head)
     yield f"governor={governor.lemma.lower() if governor else 'root'}", 1.0
     path = _path(sentence, head, trigger)
-    yield f"path={_bucket(path, (1, 2, 3, 5)) if path is not None else 'none'}", 1.0
+    yield f"path={bucket(path, (1, 2, 3, 5)) if path is not None else 'none'}", 1.0
     if path is not None:
         yield "below_trigger", float(trigger in sentence.ancestors(head))
     yield "before_trigger", float(head.start_char < trigger.start_char)
@@ -175,7 +175,7 @@ def _rules_features(doc: Doc, frame: EventFrame, participant: Participant, frame
     return features
 
 
-def _article_features(doc: Doc, frame: EventFrame, candidate: Candidate, frames: list[EventFrame],
+def naming_features(doc: Doc, frame: EventFrame, candidate: Candidate, frames: list[EventFrame],
                       total_named: int) -> Features:
     """How often and where the article names the candidate, against the event's sentences."""
     named, kind = candidate.named, candidate.participant.kind
@@ -183,9 +183,9 @@ def _article_features(doc: Doc, frame: EventFrame, candidate: Candidate, frames:
     event_sentences = {m.sentence_index for m in frame.mentions}
     other_sentences = {m.sentence_index for other in frames if other is not frame for m in other.mentions}
     chosen_sentences = {sentence.index for p in frame.participants if fold(p.name) != fold(candidate.participant.name)
-                        for sentence in [_sentence_of(doc, p)] if sentence is not None}
+                        for sentence in [sentence_of(doc, p)] if sentence is not None}
     distances = [min(abs(n.sentence_index - s) for s in event_sentences) for n in named]
-    nearest = _bucket(min(distances, default=99), (0, 1, 2, 5))
+    nearest = bucket(min(distances, default=99), (0, 1, 2, 5))
     first_named = min(sentences, default=len(doc.sentences))
     return {
         "article_named": min(len(named), 10) / 10,
@@ -204,7 +204,7 @@ def _article_features(doc: Doc, frame: EventFrame, candidate: Candidate, frames:
     }
 
 
-def _context_features(doc: Doc, frame: EventFrame, candidate: Candidate) -> Features:
+def context_features(doc: Doc, frame: EventFrame, candidate: Candidate) -> Features:
     """How the names stand in the trigger's sentence and in the sentences next to the event's, each
     feature once by how the candidate is named there (`name`, `of`) and once by its kind."""
     features: Features = {}
@@ -212,7 +212,7 @@ def _context_features(doc: Doc, frame: EventFrame, candidate: Candidate) -> Feat
     event_sentences = {m.sentence_index for m in frame.mentions}
     for n in candidate.named:
         if n.words and min(abs(n.sentence_index - s) for s in event_sentences) == 1:
-            for name, value in _near_features(doc.sentences[n.sentence_index], n.words):
+            for name, value in near_features(doc.sentences[n.sentence_index], n.words):
                 features[f"near_{n.via}:{name}"] = features[f"near_{kind}:{name}"] = value
     for mention in frame.mentions[:3]:
         sentence = doc.sentences[mention.sentence_index]
@@ -220,7 +220,7 @@ def _context_features(doc: Doc, frame: EventFrame, candidate: Candidate) -> Feat
         for n in candidate.named:
             if trigger is None or n.sentence_index != mention.sentence_index or not n.words:
                 continue
-            for name, value in _in_sentence_features(sentence, n.words, trigger):
+            for name, value in in_sentence_features(sentence, n.words, trigger):
                 for prefix in (n.via, kind):
                     features[f"{prefix}:{name}"] = max(features.get(f"{prefix}:{name}", 0.0), value)
     return features
@@ -230,8 +230,8 @@ def candidate_features(doc: Doc, frame: EventFrame, candidate: Candidate, frames
                        total_named: int) -> Features:
     """The features of one candidate for one event (`total_named`: how often the article names any)."""
     return {**_rules_features(doc, frame, candidate.participant, frames),
-            **_article_features(doc, frame, candidate, frames, total_named),
-            **_context_features(doc, frame, candidate)}
+            **naming_features(doc, frame, candidate, frames, total_named),
+            **context_features(doc, frame, candidate)}
 
 
 def events_candidates(doc: Doc) -> list[list[tuple[Candidate, Features]]]:
