@@ -270,8 +270,8 @@ def report(scores: dict[str, dict], shipped: bool, chooser_scores: dict[str, dic
               f"a candidate the rules chose kept when p >= {CHOOSER_KEEP}, "
               f"another added when p >= {CHOOSER_THRESHOLD}. "
               f"{_verdict(chooser_shipped)} C and the two thresholds were picked on this same cross-validation "
-              "(a grid of about twenty), and other fold seeds (1 to 4) move each set by up to 0.001: a margin "
-              "that small is noise.",
+              "(a grid of about twenty), and other fold seeds move each set's difference by up to 0.002: a "
+              "margin that small is noise.",
               "",
               "| set | rules overall | learned overall | rules participants P / R / F1 "
               "| learned participants P / R / F1 |", "|---|---|---|---|---|"]
