@@ -47,6 +47,8 @@ from evex.extract.triggers import TriggerMatch, find_triggers, unknown_needs
 from evex.frames import EventFrame
 from evex.learn.events import EVENT_FILTER, real_events
 from evex.learn.model import shipped_decision
+from evex.learn.participants import PARTICIPANT_CHOOSER, choose_participants
+from evex.learn.places import PLACE_CHOOSER, choose_places
 
 BUILT = ("sentences", "text", "date", "headline")
 
@@ -133,6 +135,22 @@ def _learned_filter(doc: Doc) -> None:
         doc.frames = real_events(doc, decision)
 
 
+def _learned_participants(doc: Doc) -> None:
+    """Each event's participants as a shipped participant chooser (`python -m bench learn`) picks them
+    among the article's candidates; none shipped, the rules' participants stand."""
+    decision = shipped_decision(PARTICIPANT_CHOOSER)
+    if decision is not None:
+        doc.frames = choose_participants(doc, decision)
+
+
+def _learned_places(doc: Doc) -> None:
+    """Each event's place as a shipped place chooser (`python -m bench learn`) picks it among the
+    article's places; none shipped, the rules' place stands."""
+    decision = shipped_decision(PLACE_CHOOSER)
+    if decision is not None:
+        doc.frames = choose_places(doc, decision)
+
+
 # The rules alone: what the learned decisions are trained on and scored against (bench/learn.py).
 RULE_COMPONENTS = (
     Component("persons", ("sentences", "text"), ("persons",), _persons),
@@ -154,6 +172,10 @@ RULE_COMPONENTS = (
 COMPONENTS = (
     *RULE_COMPONENTS,
     Component("learned event filter", ("frames", "headline", "date"), ("filtered frames",), _learned_filter),
+    Component("learned participant chooser", ("frames", "filtered frames", "persons", "pair"),
+              ("chosen participants",),
+              _learned_participants),
+    Component("learned place chooser", ("frames", "filtered frames"), ("chosen places",), _learned_places),
 )
 
 
