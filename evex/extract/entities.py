@@ -442,6 +442,24 @@ def _dateline_ministers(doc: Doc, entities: DocEntities) -> None:
             entities.countries[full] = country
 
 
+def pair_side_ministers(entities: DocEntities, pair: list[str]) -> None:
+    """`M. X, ministre de l'Agriculture` beside `le ministre français, M. Y` in an article on two
+    countries (`la coopération entre le Maroc et la France`): where the named persons stand for one
+    country of the pair and none for the other, a minister or president with no country stated is
+    of the other one."""
+    if len(pair) != 2:
+        return
+    held = set(entities.countries.values())
+    unheld = [country for country in pair if country not in held]
+    if len(unheld) != 1:
+        return
+    government = word_set("entities", "government_titles")
+    for person in entities.persons:
+        full = entities.full_name(person.name)
+        if person.title and fold_word(person.title) in government and full not in entities.countries:
+            entities.countries[full] = unheld[0]
+
+
 _HEADLINE_TOPIC = re.compile(r"\s*([^:\n]{2,40}?)\s*:")
 
 
