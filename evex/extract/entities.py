@@ -322,7 +322,8 @@ def _title_country(
     gaz = gazetteer()
     blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
     for word in sentence.subtree(title, blocked):
-        if word.deprel == "amod":
+        # `le Chef de l'Etat Togolais`: a capitalised demonym the parser ran into a name as a flat part
+        if word.deprel == "amod" or (word.deprel.startswith("flat") and word.upos == "PROPN"):
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country:
                 return country
