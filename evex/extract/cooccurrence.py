@@ -285,6 +285,8 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
     for word in sentence.words:
         if word.id in excluded or doc.persons.person_at(sentence.index, word):
             continue  # `Maurice Tchamba`: a place's name inside a person's is the person's
+        if word.upos == "PROPN" and _inside_organisation_name(sentence, word):
+            continue
         if word.upos == "PROPN" and (named and sentence.case_of(word) not in LOCATIVE_CASES
                                      and not _related_with(doc, sentence, word)
                                      or _represented(sentence, word)):
@@ -304,6 +306,16 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
                 Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word]))
             )
     return found
+
+
+def _inside_organisation_name(sentence: Sentence, word: Word) -> bool:
+    """`la France insoumise`, `le collectif Frapp/France dégage`: a country's name inside the tagged
+    name of an organisation is part of that name, not a party; a state's own name (`la République du
+    Sénégal`) and a name of places alone (`Maroc-France`) are not an organisation's."""
+    span = next((s for s in sentence.entity_spans("ORG") if word in s), None)
+    if span is None or len(span) < 2 or keys(span[0]) & word_set("entities", "state_nouns"):
+        return False
+    return not all(gazetteer().lookup(w.text) for w in span if w.upos not in ("PUNCT", "DET", "ADP", "CCONJ"))
 
 
 def _related_with(doc: Doc, sentence: Sentence, word: Word) -> bool:
