@@ -24,7 +24,7 @@ from evex.extract.entities import (
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
-from evex.extract.resources import EventProfile, fold, fold_word, grammar_words, word_set
+from evex.extract.resources import EventProfile, fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obl:agent")
@@ -347,7 +347,8 @@ def _locates_city(doc: Doc, sentence: Sentence, word: Word) -> bool:
 def organisation_acronyms(doc: Doc) -> dict[str, str]:
     """`l'Agence française de développement (AFD)`, or `la FTB` in an article that names the
     `Fédération tunisienne de boxe`: the acronym stands for the expanded name, the organisation's
-    canonical name (GUIDELINES 4), wherever the article uses it."""
+    canonical name (GUIDELINES 4), wherever the article uses it; an organisation's short common name
+    (`la Francophonie`) stands for the name the article gives it (expanded, else its acronym)."""
     found: dict[str, str] = {}
     names: list[str] = []
     for sentence in doc.sentences:
@@ -366,6 +367,10 @@ def organisation_acronyms(doc: Doc) -> dict[str, str]:
         longer = next((n for n in names if fold(n).startswith(fold(short) + " ")), None)
         if longer:
             found.setdefault(short, longer)
+    for short, forms in load("entities")["organisation_short_names"].items():
+        written = next((f for f in forms if re.search(rf"\b{re.escape(f)}\b", doc.text, re.IGNORECASE)), None)
+        if written:
+            found.setdefault(short, written)
     return found
 
 
