@@ -788,9 +788,12 @@ def _described_participants(
 def _names_body(sentence: Sentence, title: Word, word: Word) -> bool:
     """The body a named person's title belongs to (`le président de la FIFA, X`), not the portfolio
     of the title (`le ministre de la Jeunesse et des Sports, X`): a tagged name that the lemmatiser
-    does not take for a capitalised common noun, after a title that has no portfolio."""
+    does not take for a capitalised common noun, or a tagged name opening on a capitalised organisation
+    noun (`l'Organisation des États Américains`), after a title that has no portfolio."""
     if keys(title) & word_set("entities", "portfolio_titles"):
         return False
+    if word.upos == "NOUN" and word.text[:1].isupper() and keys(word) & word_set("entities", "org_nouns"):
+        return sentence.begins_entity(word, "ORG")
     return word.upos == "PROPN" and sentence.entity_kind(word) in ("ORG", "MISC") and not word.lemma.islower()
 
 
