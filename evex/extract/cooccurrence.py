@@ -230,7 +230,7 @@ def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Par
         span = _trim(span)
         if not span or span[0].id in excluded or not _names_organisation(doc, span, persons):
             continue
-        if not _clause_argument(sentence, span):
+        if not _clause_argument(sentence, span) and not _sends_a_group(sentence, _top(span)):
             continue
         name = surface(doc.text, span)
         if len(name) < 2 or gaz.lookup(name) or "http" in name:
@@ -253,6 +253,26 @@ def _clause_argument(sentence: Sentence, span: list[Word]) -> bool:
         verb = sentence.head_of(top)
         return verb is not None and not any(c.deprel.startswith("nsubj") for c in sentence.children(verb))
     return top.deprel in CLAUSE_ARGUMENTS
+
+
+def _sends_a_group(sentence: Sentence, word: Word) -> bool:
+    """`des représentants de l'Institut X`, `une équipe de l'AFD`: the organisation a group of people
+    (a plural title or group noun, or a collective one) comes from takes part with them; one person's
+    title names a body only with its holder."""
+    head = sentence.head_of(word)
+    if word.deprel != "nmod" or sentence.case_of(word) not in GENITIVE or head is None:
+        return False
+    if keys(head) & word_set("entities", "collective_groups"):
+        return True
+    people = is_title(head) or bool(keys(head) & word_set("entities", "group_nouns"))
+    # `des ministres des Affaires étrangères`: a portfolio, not a body; `dans le cadre du X`: no group
+    return people and head.feat("Number") == "Plur" and not keys(head) & word_set("entities", "portfolio_titles")
+
+
+def _top(span: list[Word]) -> Word:
+    """The word of a span the others hang on."""
+    ids = {w.id for w in span}
+    return next((w for w in span if w.head not in ids), span[0])
 
 
 def _names_organisation(doc: Doc, span: list[Word], persons: set[int]) -> bool:
