@@ -49,7 +49,8 @@ def sentence_participants(
         if person.words[0].id in excluded:
             continue
         evidence = doc.span(sentence, person.words)
-        found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
+        kind = "ORG" if person.club else "PER"
+        found.append(Participant(doc.persons.full_name(person.name), kind, person.title, "sentence", evidence))
     found.extend(_described_persons(doc, sentence, excluded))
     found.extend(_taking_part(doc, sentence, own))
     if profile.has_destination or profile.attended:

@@ -35,6 +35,11 @@ class PersonMention:
     title_id: int | None = None  # id of the title word in its sentence
     subject: bool = False  # the name or its title is a clause subject: what `il` most likely refers to
 
+    @property
+    def club(self) -> bool:
+        """`Santos FC`, `Brocéliande Volley`: the tagger's person is a club, an organisation."""
+        return bool(keys(self.words[-1]) & word_set("entities", "team_name_words"))
+
 
 @dataclass
 class DocEntities:
@@ -86,8 +91,10 @@ class DocEntities:
         candidates = [
             p
             for p in self.persons
-            if p.sentence_index < sentence_index
-            or (p.sentence_index == sentence_index and (offset < 0 or p.words[-1].end_char <= offset))
+            if not p.club and (
+                p.sentence_index < sentence_index
+                or (p.sentence_index == sentence_index and (offset < 0 or p.words[-1].end_char <= offset))
+            )
         ]
         recent_subjects = [p for p in candidates if p.subject and p.sentence_index >= sentence_index - 1]
         if recent_subjects:
@@ -685,7 +692,7 @@ def _phrase_participants(
 def person_participant(doc: Doc, sentence: Sentence, person: PersonMention, role: str) -> Participant:
     return Participant(
         name=doc.persons.full_name(person.name),
-        kind="PER",
+        kind="ORG" if person.club else "PER",
         title=person.title,
         role=role,
         evidence=doc.span(sentence, person.words),
