@@ -17,6 +17,7 @@ from evex.extract.entities import (
     demonym_after,
     is_title,
     local_body,
+    of_states,
     participants_in,
     presence_words,
     titled_person,
@@ -317,7 +318,7 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
         elif is_title(word) and local_body(sentence, word, doc.text):
             found.append(Participant(local_body(sentence, word, doc.text), "GPE", role="sentence",
                                      evidence=doc.span(sentence, [word])))
-        elif word.deprel == "amod":
+        elif word.deprel == "amod" and not of_states(sentence, word):
             head = sentence.head_of(word)
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):

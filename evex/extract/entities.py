@@ -330,6 +330,8 @@ def _title_country(
     blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
     for word in sentence.subtree(title, blocked):
         # `le Chef de l'Etat Togolais`: a capitalised demonym the parser ran into a name as a flat part
+        if of_states(sentence, word):
+            continue  # `l'Organisation des États Américains`: states of a continent, no one country
         if word.deprel == "amod" or (word.deprel.startswith("flat") and word.upos == "PROPN"):
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country:
@@ -343,6 +345,13 @@ def _title_country(
         # `son homologue rwandais, le Président Paul Kagamé`: the noun the title stands beside has it
         return next((country for _, country in _demonyms(sentence, governor)), None)
     return None
+
+
+def of_states(sentence: Sentence, word: Word) -> bool:
+    """A demonym qualifying a plural `États` (`des États Américains`, `les États africains`) names a
+    group of states, not the country of the demonym."""
+    head = sentence.head_of(word)
+    return head is not None and fold_word(head.lemma) == "etat" and head.feat("Number") == "Plur"
 
 
 def find_persons(doc: Doc) -> DocEntities:
