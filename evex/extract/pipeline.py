@@ -25,7 +25,7 @@ from evex.extract.dependencies import (
     trigger_sentences,
 )
 from evex.extract.doc import Doc, build_doc
-from evex.extract.entities import find_persons
+from evex.extract.entities import find_persons, pair_side_ministers
 from evex.extract.genre import undated_events_reported
 from evex.extract.grouping import group_mentions, merge_headline_events
 from evex.extract.resources import Lexicon, LexiconError, default_lexicon
@@ -77,6 +77,7 @@ def _acronyms(doc: Doc) -> None:
 
 def _pair(doc: Doc) -> None:
     doc.pair = country_pair(doc)
+    pair_side_ministers(doc.persons, doc.pair)
 
 
 def _triggers(doc: Doc) -> None:
@@ -155,7 +156,7 @@ def _learned_places(doc: Doc) -> None:
 RULE_COMPONENTS = (
     Component("persons", ("sentences", "text"), ("persons",), _persons),
     Component("acronyms", ("sentences", "text"), ("acronyms",), _acronyms, acronym_sentences),
-    Component("country pair", ("sentences",), ("pair",), _pair, pair_sentences),
+    Component("country pair", ("sentences", "persons"), ("pair",), _pair, pair_sentences),
     Component("triggers", ("sentences", "text"), ("triggers",), _triggers, trigger_sentences),
     Component("mentions", ("triggers", "persons", "date"), ("mentions",), _mentions),
     Component("events", ("mentions", "persons", "headline"), ("events",), _events),
