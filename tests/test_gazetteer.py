@@ -96,3 +96,10 @@ def test_scan_finds_every_country_of_a_compound_name():
 def test_country_names_are_unique():
     names = [c["name"] for c in COUNTRIES]
     assert len(names) == len(set(names))
+
+
+def test_union_demonym_names_an_organisation():
+    """`la commissaire européenne` serves the Union: the demonym gives it, and it is no country."""
+    gaz = gazetteer()
+    assert gaz.country_of_demonym("européenne") == "Union européenne"
+    assert gaz.is_union("Union européenne") and not gaz.is_union("France")

@@ -47,8 +47,11 @@ class ProcessTree:
         for child in children:
             try:
                 key = (child.pid, child.create_time())
-                if not self.seen.get(key):  # a process caught as it starts shows no command line yet
-                    self.seen[key] = child.cmdline()
+                command = child.cmdline()
+                # read again each time: a process caught as it starts shows no command line yet, or its
+                # parent's until it executes its own program (the server, a worker)
+                if command or key not in self.seen:
+                    self.seen[key] = command
             except psutil.Error:
                 continue
 

@@ -17,6 +17,7 @@ from evex.extract.entities import (
     demonym_after,
     is_title,
     local_body,
+    of_states,
     participants_in,
     presence_words,
     titled_person,
@@ -24,7 +25,7 @@ from evex.extract.entities import (
 from evex.extract.gazetteer import gazetteer
 from evex.extract.grouping import EventDraft
 from evex.extract.location import LOCATIVE_CASES, place_of
-from evex.extract.resources import EventProfile, fold, fold_word, grammar_words, word_set
+from evex.extract.resources import EventProfile, fold, fold_word, grammar_words, load, word_set
 from evex.frames import Participant
 
 CLAUSE_ARGUMENTS = ("nsubj", "nsubj:pass", "obl:agent")
@@ -49,7 +50,8 @@ def sentence_participants(
         if person.words[0].id in excluded:
             continue
         evidence = doc.span(sentence, person.words)
-        found.append(Participant(doc.persons.full_name(person.name), "PER", person.title, "sentence", evidence))
+        kind = "ORG" if person.club else "PER"
+        found.append(Participant(doc.persons.full_name(person.name), kind, person.title, "sentence", evidence))
     found.extend(_described_persons(doc, sentence, excluded))
     found.extend(_taking_part(doc, sentence, own))
     if profile.has_destination or profile.attended:
@@ -233,7 +235,7 @@ def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Par
             continue
         if event_names & {w.id for w in span}:
             continue
-        if not _clause_argument(sentence, span):
+        if not _clause_argument(sentence, span) and not _sends_a_group(sentence, _top(span)):
             continue
         name = surface(doc.text, span)
         if len(name) < 2 or gaz.lookup(name) or "http" in name:
@@ -256,6 +258,26 @@ def _clause_argument(sentence: Sentence, span: list[Word]) -> bool:
         verb = sentence.head_of(top)
         return verb is not None and not any(c.deprel.startswith("nsubj") for c in sentence.children(verb))
     return top.deprel in CLAUSE_ARGUMENTS
+
+
+def _sends_a_group(sentence: Sentence, word: Word) -> bool:
+    """`des représentants de l'Institut X`, `une équipe de l'AFD`: the organisation a group of people
+    (a plural title or group noun, or a collective one) comes from takes part with them; one person's
+    title names a body only with its holder."""
+    head = sentence.head_of(word)
+    if word.deprel != "nmod" or sentence.case_of(word) not in GENITIVE or head is None:
+        return False
+    if keys(head) & word_set("entities", "collective_groups"):
+        return True
+    people = is_title(head) or bool(keys(head) & word_set("entities", "group_nouns"))
+    # `des ministres des Affaires étrangères`: a portfolio, not a body; `dans le cadre du X`: no group
+    return people and head.feat("Number") == "Plur" and not keys(head) & word_set("entities", "portfolio_titles")
+
+
+def _top(span: list[Word]) -> Word:
+    """The word of a span the others hang on."""
+    ids = {w.id for w in span}
+    return next((w for w in span if w.head not in ids), span[0])
 
 
 def _names_organisation(doc: Doc, span: list[Word], persons: set[int]) -> bool:
@@ -288,6 +310,8 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
     for word in sentence.words:
         if word.id in excluded or doc.persons.person_at(sentence.index, word):
             continue  # `Maurice Tchamba`: a place's name inside a person's is the person's
+        if word.upos == "PROPN" and _inside_organisation_name(sentence, word):
+            continue
         if word.upos == "PROPN" and (named and sentence.case_of(word) not in LOCATIVE_CASES
                                      and not _related_with(doc, sentence, word)
                                      or _represented(sentence, word)):
@@ -297,7 +321,7 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
         elif is_title(word) and local_body(sentence, word, doc.text):
             found.append(Participant(local_body(sentence, word, doc.text), "GPE", role="sentence",
                                      evidence=doc.span(sentence, [word])))
-        elif word.deprel == "amod":
+        elif word.deprel == "amod" and not of_states(sentence, word):
             head = sentence.head_of(word)
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country and head is not None and (is_title(head) or keys(head) & word_set("entities", "group_nouns")):
@@ -307,6 +331,16 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
                 Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word]))
             )
     return found
+
+
+def _inside_organisation_name(sentence: Sentence, word: Word) -> bool:
+    """`la France insoumise`, `le collectif Frapp/France dégage`: a country's name inside the tagged
+    name of an organisation is part of that name, not a party; a state's own name (`la République du
+    Sénégal`) and a name of places alone (`Maroc-France`) are not an organisation's."""
+    span = next((s for s in sentence.entity_spans("ORG") if word in s), None)
+    if span is None or len(span) < 2 or keys(span[0]) & word_set("entities", "state_nouns"):
+        return False
+    return not all(gazetteer().lookup(w.text) for w in span if w.upos not in ("PUNCT", "DET", "ADP", "CCONJ"))
 
 
 def _related_with(doc: Doc, sentence: Sentence, word: Word) -> bool:
@@ -338,7 +372,8 @@ def _locates_city(doc: Doc, sentence: Sentence, word: Word) -> bool:
 def organisation_acronyms(doc: Doc) -> dict[str, str]:
     """`l'Agence française de développement (AFD)`, or `la FTB` in an article that names the
     `Fédération tunisienne de boxe`: the acronym stands for the expanded name, the organisation's
-    canonical name (GUIDELINES 4), wherever the article uses it."""
+    canonical name (GUIDELINES 4), wherever the article uses it; an organisation's short common name
+    (`la Francophonie`) stands for the name the article gives it (expanded, else its acronym)."""
     found: dict[str, str] = {}
     names: list[str] = []
     for sentence in doc.sentences:
@@ -357,6 +392,10 @@ def organisation_acronyms(doc: Doc) -> dict[str, str]:
         longer = next((n for n in names if fold(n).startswith(fold(short) + " ")), None)
         if longer:
             found.setdefault(short, longer)
+    for short, forms in load("entities")["organisation_short_names"].items():
+        written = next((f for f in forms if re.search(rf"\b{re.escape(f)}\b", doc.text, re.IGNORECASE)), None)
+        if written:
+            found.setdefault(short, written)
     return found
 
 

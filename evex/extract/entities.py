@@ -35,6 +35,11 @@ class PersonMention:
     title_id: int | None = None  # id of the title word in its sentence
     subject: bool = False  # the name or its title is a clause subject: what `il` most likely refers to
 
+    @property
+    def club(self) -> bool:
+        """`Santos FC`, `Brocéliande Volley`: the tagger's person is a club, an organisation."""
+        return bool(keys(self.words[-1]) & word_set("entities", "team_name_words"))
+
 
 @dataclass
 class DocEntities:
@@ -86,8 +91,10 @@ class DocEntities:
         candidates = [
             p
             for p in self.persons
-            if p.sentence_index < sentence_index
-            or (p.sentence_index == sentence_index and (offset < 0 or p.words[-1].end_char <= offset))
+            if not p.club and (
+                p.sentence_index < sentence_index
+                or (p.sentence_index == sentence_index and (offset < 0 or p.words[-1].end_char <= offset))
+            )
         ]
         recent_subjects = [p for p in candidates if p.subject and p.sentence_index >= sentence_index - 1]
         if recent_subjects:
@@ -322,7 +329,10 @@ def _title_country(
     gaz = gazetteer()
     blocked = {w.id for w in run} | {c.id for c in sentence.children(title) if c.deprel in ("conj", "acl:relcl")}
     for word in sentence.subtree(title, blocked):
-        if word.deprel == "amod":
+        # `le Chef de l'Etat Togolais`: a capitalised demonym the parser ran into a name as a flat part
+        if of_states(sentence, word):
+            continue  # `l'Organisation des États Américains`: states of a continent, no one country
+        if word.deprel == "amod" or (word.deprel.startswith("flat") and word.upos == "PROPN"):
             country = gaz.country_of_demonym(word.text, word.lemma)
             if country:
                 return country
@@ -335,6 +345,13 @@ def _title_country(
         # `son homologue rwandais, le Président Paul Kagamé`: the noun the title stands beside has it
         return next((country for _, country in _demonyms(sentence, governor)), None)
     return None
+
+
+def of_states(sentence: Sentence, word: Word) -> bool:
+    """A demonym qualifying a plural `États` (`des États Américains`, `les États africains`) names a
+    group of states, not the country of the demonym."""
+    head = sentence.head_of(word)
+    return head is not None and fold_word(head.lemma) == "etat" and head.feat("Number") == "Plur"
 
 
 def find_persons(doc: Doc) -> DocEntities:
@@ -440,6 +457,24 @@ def _dateline_ministers(doc: Doc, entities: DocEntities) -> None:
         full = entities.full_name(person.name)
         if person.title and fold_word(person.title) in government and full not in entities.countries:
             entities.countries[full] = country
+
+
+def pair_side_ministers(entities: DocEntities, pair: list[str]) -> None:
+    """`M. X, ministre de l'Agriculture` beside `le ministre français, M. Y` in an article on two
+    countries (`la coopération entre le Maroc et la France`): where the named persons stand for one
+    country of the pair and none for the other, a minister or president with no country stated is
+    of the other one."""
+    if len(pair) != 2:
+        return
+    held = set(entities.countries.values())
+    unheld = [country for country in pair if country not in held]
+    if len(unheld) != 1:
+        return
+    government = word_set("entities", "government_titles")
+    for person in entities.persons:
+        full = entities.full_name(person.name)
+        if person.title and fold_word(person.title) in government and full not in entities.countries:
+            entities.countries[full] = unheld[0]
 
 
 _HEADLINE_TOPIC = re.compile(r"\s*([^:\n]{2,40}?)\s*:")
@@ -666,7 +701,7 @@ def _phrase_participants(
 def person_participant(doc: Doc, sentence: Sentence, person: PersonMention, role: str) -> Participant:
     return Participant(
         name=doc.persons.full_name(person.name),
-        kind="PER",
+        kind="ORG" if person.club else "PER",
         title=person.title,
         role=role,
         evidence=doc.span(sentence, person.words),
@@ -769,9 +804,12 @@ def _described_participants(
 def _names_body(sentence: Sentence, title: Word, word: Word) -> bool:
     """The body a named person's title belongs to (`le président de la FIFA, X`), not the portfolio
     of the title (`le ministre de la Jeunesse et des Sports, X`): a tagged name that the lemmatiser
-    does not take for a capitalised common noun, after a title that has no portfolio."""
+    does not take for a capitalised common noun, or a tagged name opening on a capitalised organisation
+    noun (`l'Organisation des États Américains`), after a title that has no portfolio."""
     if keys(title) & word_set("entities", "portfolio_titles"):
         return False
+    if word.upos == "NOUN" and word.text[:1].isupper() and keys(word) & word_set("entities", "org_nouns"):
+        return sentence.begins_entity(word, "ORG")
     return word.upos == "PROPN" and sentence.entity_kind(word) in ("ORG", "MISC") and not word.lemma.islower()
 
 

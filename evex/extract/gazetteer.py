@@ -46,6 +46,7 @@ class Gazetteer:
     capitals: dict[str, str]  # folded capital -> country
     longest: int  # most words in a place name, bounds the scan
     venues: dict[str, Place]  # folded venue name -> the city it stands in
+    unions: frozenset[str]  # unions of states a demonym may name (`européen`): ORG parties, not countries
 
     def lookup(self, text: str) -> Place | None:
         return self.places.get(fold(text))
@@ -59,6 +60,9 @@ class Gazetteer:
             if country:
                 return country
         return None
+
+    def is_union(self, name: str) -> bool:
+        return name in self.unions
 
     def capital_country(self, text: str) -> str | None:
         return self.capitals.get(fold(text))
@@ -96,10 +100,14 @@ def gazetteer() -> Gazetteer:
         if "demonym" in entry:
             for form in demonym_forms(entry["demonym"]):
                 demonyms.setdefault(form, country)
+    for demonym, union in data["union_demonyms"].items():  # `la commissaire européenne`: the Union she serves
+        for form in demonym_forms(demonym):
+            demonyms.setdefault(form, union)
     for region in data["regions"]:
         places.setdefault(fold(region), Place(region, "LOC", None, region=True))
     for alias, city in data["city_aliases"].items():
         places[fold(alias)] = places[fold(city)]
     longest = max(len(key.replace("'", "' ").split()) for key in places)
     venues = {fold(venue): places[fold(city)] for venue, city in data["venues"].items()}
-    return Gazetteer(places=places, demonyms=demonyms, capitals=capitals, longest=longest, venues=venues)
+    unions = frozenset(data["union_demonyms"].values())
+    return Gazetteer(places=places, demonyms=demonyms, capitals=capitals, longest=longest, venues=venues, unions=unions)

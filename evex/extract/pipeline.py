@@ -25,7 +25,7 @@ from evex.extract.dependencies import (
     trigger_sentences,
 )
 from evex.extract.doc import Doc, build_doc
-from evex.extract.entities import find_persons
+from evex.extract.entities import find_persons, pair_side_ministers
 from evex.extract.genre import undated_events_reported
 from evex.extract.grouping import group_mentions, merge_headline_events
 from evex.extract.resources import Lexicon, LexiconError, default_lexicon
@@ -47,6 +47,8 @@ from evex.extract.triggers import TriggerMatch, find_triggers, unknown_needs
 from evex.frames import EventFrame
 from evex.learn.events import EVENT_FILTER, real_events
 from evex.learn.model import shipped_decision
+from evex.learn.participants import PARTICIPANT_CHOOSER, choose_participants
+from evex.learn.places import PLACE_CHOOSER, choose_places
 
 BUILT = ("sentences", "text", "date", "headline")
 
@@ -75,6 +77,7 @@ def _acronyms(doc: Doc) -> None:
 
 def _pair(doc: Doc) -> None:
     doc.pair = country_pair(doc)
+    pair_side_ministers(doc.persons, doc.pair)
 
 
 def _triggers(doc: Doc) -> None:
@@ -133,11 +136,27 @@ def _learned_filter(doc: Doc) -> None:
         doc.frames = real_events(doc, decision)
 
 
+def _learned_participants(doc: Doc) -> None:
+    """Each event's participants as a shipped participant chooser (`python -m bench learn`) picks them
+    among the article's candidates; none shipped, the rules' participants stand."""
+    decision = shipped_decision(PARTICIPANT_CHOOSER)
+    if decision is not None:
+        doc.frames = choose_participants(doc, decision)
+
+
+def _learned_places(doc: Doc) -> None:
+    """Each event's place as a shipped place chooser (`python -m bench learn`) picks it among the
+    article's places; none shipped, the rules' place stands."""
+    decision = shipped_decision(PLACE_CHOOSER)
+    if decision is not None:
+        doc.frames = choose_places(doc, decision)
+
+
 # The rules alone: what the learned decisions are trained on and scored against (bench/learn.py).
 RULE_COMPONENTS = (
     Component("persons", ("sentences", "text"), ("persons",), _persons),
     Component("acronyms", ("sentences", "text"), ("acronyms",), _acronyms, acronym_sentences),
-    Component("country pair", ("sentences",), ("pair",), _pair, pair_sentences),
+    Component("country pair", ("sentences", "persons"), ("pair",), _pair, pair_sentences),
     Component("triggers", ("sentences", "text"), ("triggers",), _triggers, trigger_sentences),
     Component("mentions", ("triggers", "persons", "date"), ("mentions",), _mentions),
     Component("events", ("mentions", "persons", "headline"), ("events",), _events),
@@ -154,6 +173,10 @@ RULE_COMPONENTS = (
 COMPONENTS = (
     *RULE_COMPONENTS,
     Component("learned event filter", ("frames", "headline", "date"), ("filtered frames",), _learned_filter),
+    Component("learned participant chooser", ("frames", "filtered frames", "persons", "pair"),
+              ("chosen participants",),
+              _learned_participants),
+    Component("learned place chooser", ("frames", "filtered frames"), ("chosen places",), _learned_places),
 )
 
 

@@ -112,6 +112,8 @@ def event_participants(
                 merged.setdefault(
                     fold(country), Participant(country, "GPE", role="title", evidence=participant.evidence)
                 )
+    gaz = gazetteer()  # `la commissaire européenne` gave the Union she serves, an ORG
+    merged = {key: replace(p, kind="ORG") if gaz.is_union(p.name) else p for key, p in merged.items()}
     countries = [p for p in merged.values() if p.kind == "GPE"]
     wants_pair = wants_pair or any(_between_two(d) for d in event.drafts)
     if len(pair) == 2 and ((wants_pair and len(countries) < 2) or (not merged and event.profile.pair_when_unnamed)):
