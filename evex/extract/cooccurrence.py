@@ -62,10 +62,20 @@ def sentence_participants(
     return found
 
 
+def _relative_on(sentence: Sentence, head: Word, trigger: set[int]) -> Word | None:
+    """The relative clause on the trigger's words that the mention heads or is an argument of
+    (`ce forum, où un protocole a été signé entre A et B`), if any."""
+    for clause in (head, sentence.head_of(head)):
+        if clause is not None and clause.deprel == "acl:relcl" and clause.head in trigger:
+            return clause
+    return None
+
+
 def other_mentions(events: list[EventDraft], event: EventDraft, draft: Draft) -> set[int]:
     """Ids of the verbs of other-typed events' mentions in the draft's sentence that do not govern
     it (`une visite au cours de laquelle la délégation s'entretient avec X`, `lors duquel il a été
-    reçu par X`): those they name are that event's."""
+    reçu par X`), or that are relative clauses on it (`le forum dont le protocole conclu entre A et B`):
+    those they name are that event's."""
     sentence = draft.match.sentence
     above = {w.id for w in sentence.ancestors(draft.match.head)}
     found = set()
@@ -78,6 +88,8 @@ def other_mentions(events: list[EventDraft], event: EventDraft, draft: Draft) ->
             head = d.match.head
             if head.upos == "VERB":
                 found.add(head.id)
+            elif relative := _relative_on(sentence, head, draft.match.word_ids):
+                found.add(relative.id)  # `le forum de X dont le protocole conclu entre A et B`: A and B sign it
             elif head.upos == "NOUN":
                 # `où il a eu des discussions approfondies avec X`: X is the meeting's, held during the trip,
                 # whether the parser hangs `avec X` on the noun or on its support verb
