@@ -7,6 +7,8 @@ alternating pairs of fresh processes, then `load_batch` alone; writes bench/RESU
 `python -m bench learn`: train the learned decisions, cross-validated by article against the rules
 (bench/LEARNED.md); a model is written into the package only where it beats the rules on every set.
 
+`python -m bench processors`: CPU seconds of each Stanza processor in evex's parse (bench/processors.py).
+
 `python -m bench ceiling`: the peak memory of one Stanza call at its worst (bench/ceiling.py).
 
 `python -m bench geocode`: the share of the development set's predicted events with a location that
@@ -77,6 +79,11 @@ def main(argv: list[str] | None = None) -> None:
     geocode_parser = commands.add_parser("geocode", help="share of predicted events with a location geocoded")
     add_gold_set_options(geocode_parser, "parse cache (shared with `quality`)")
     geocode_parser.add_argument("--set", default="dev", choices=["dev", "seeds"], help="which gold set's texts")
+    processors_parser = commands.add_parser("processors", help="CPU seconds of each Stanza processor in evex's parse")
+    processors_parser.add_argument("--articles", type=int, default=30, help="articles of the news drop")
+    processors_parser.add_argument("--seed", type=int, default=1, help="which articles the drop draws")
+    processors_parser.add_argument("--stanza-dir", type=Path,
+                                   default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
     gpu_parser.add_argument("out", type=Path)
@@ -104,6 +111,12 @@ def main(argv: list[str] | None = None) -> None:
         from bench.ceiling import main as ceiling
 
         ceiling(args.stanza_dir.resolve())
+    elif args.command == "processors":
+        from bench.processors import news_texts, processor_seconds, report
+
+        texts = news_texts(args.articles, args.seed)
+        print(report(processor_seconds(texts, args.stanza_dir.resolve()), sum(len(text.split()) for text in texts),
+                     "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)))
     elif args.command == "gpu":
         from bench.gpu import measure
 

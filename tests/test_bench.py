@@ -81,3 +81,18 @@ def test_report_gives_the_median_ratio_of_the_pairs_and_its_spread():
     assert results["figures"]["evex_articles_per_s_per_core"] == 111.111  # 1,000 articles / 4.5 s / 2 cores
     assert "| peak RSS of the whole run, every process, ≤ 2,384 MiB (N = 1,000) | N = 1,000: 1,500 MiB | **met** |" in text
     assert "ran on 100 of the drop's 400 sentences (25.0%), 2,600 of its 8,000 words (32.5%)" in text
+
+
+def test_each_processor_of_evex_parse_is_timed_and_the_pipeline_given_back(stanza_dir):
+    """`python -m bench processors`: CPU seconds per processor, and the pipeline (cached for the whole
+    process) left as it was."""
+    from bench.processors import timed_processors
+    from evex import parse
+
+    nlp = parse.load_pipeline(stanza_dir, False)
+    before = [dict(vars(processor)) for processor in nlp.processors.values()]
+    with timed_processors(nlp) as seconds:
+        parse.parse_texts(["Le ministre a reçu son homologue tunisien à Alger mardi."], stanza_dir, False, 20000)
+    assert {"tokenize", "pos", "lemma", "depparse"} <= set(seconds) <= set(nlp.processors)
+    assert all(value > 0 for value in seconds.values())
+    assert [vars(processor) for processor in nlp.processors.values()] == before
