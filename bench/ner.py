@@ -92,6 +92,8 @@ class Corrections:
             while start < span.end - 1 and words[start].lower() in DETERMINERS:
                 start += 1  # `la France`: the name alone, as Stanza's training data and evex's rules have it
             span = Span(start, span.end, span.label)
+            if all(fold(word) in self.titles for word in words[start:span.end]):
+                continue  # `Président`, `Monsieur` alone: spaCy's most frequent one-word PER, no name
             while start < span.end - 1 and fold(words[start]) in self.titles:
                 start += 1  # `Général-Major Mounir Zahi`, `Président Tebboune`: the name alone
             if start > span.start:

@@ -31,6 +31,11 @@ def test_corrections_keep_titles_and_articles_out_of_names_and_fix_places():
     assert corrections.apply(words, spans) == [Span(2, 4, "PER"), Span(7, 8, "LOC"), Span(12, 13, "LOC")]
 
 
+def test_a_title_alone_is_no_name():
+    words = "Le Président a reçu le Premier ministre".split()
+    assert Corrections.load().apply(words, [Span(1, 2, "PER"), Span(5, 7, "PER")]) == []
+
+
 def test_bioes_round_trips_through_entity_set():
     spans = [Span(0, 1, "PER"), Span(2, 5, "ORG")]
     tags = bioes(6, spans)
