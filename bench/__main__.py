@@ -9,6 +9,9 @@ alternating pairs of fresh processes, then `load_batch` alone; writes bench/RESU
 
 `python -m bench processors`: CPU seconds of each Stanza processor in evex's parse (bench/processors.py).
 
+`python -m bench ner --workdir W`: train a French NER model with Stanza's trainer on spaCy's silver labels over
+the news archive (bench/ner.py; not shipped, docs/quality.md).
+
 `python -m bench ceiling`: the peak memory of one Stanza call at its worst (bench/ceiling.py).
 
 `python -m bench geocode`: the share of the development set's predicted events with a location that
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shlex
 import sys
@@ -87,6 +91,15 @@ def main(argv: list[str] | None = None) -> None:
     gpu_parser = commands.add_parser("gpu", help="GPU throughput of bare Stanza and of evex's parse stage")
     gpu_parser.add_argument("corpus", type=Path)
     gpu_parser.add_argument("out", type=Path)
+    ner_parser = commands.add_parser("ner", help="train a NER model on spaCy's silver labels (WORKDIR/ner_fr.pt)")
+    ner_parser.add_argument("--workdir", type=Path, required=True, help="silver data, checkpoints (not the repo)")
+    ner_parser.add_argument("--archive", type=Path, default=SHARED / "data" / "news-fr" / "archive.jsonl")
+    ner_parser.add_argument("--stanza-dir", type=Path, default=Path(os.environ.get("STANZA_RESOURCES_DIR", STANZA_DIR)))
+    ner_parser.add_argument("--sentences", type=int, default=40_000, help="silver training sentences")
+    ner_parser.add_argument("--max-steps", type=int, default=6_000, help="training steps (batches of 32)")
+    ner_parser.add_argument("--eval-interval", type=int, default=500)
+    ner_parser.add_argument("--agreement", type=Path, metavar="MODEL",
+                            help="only score MODEL against spaCy on UD French-GSD test and the workdir's dev.json")
     args = parser.parse_args(argv)
 
     if args.command == "quality":
@@ -98,6 +111,21 @@ def main(argv: list[str] | None = None) -> None:
 
         run_learning(args.workdir, args.shared.resolve(), args.stanza_dir.resolve(),
                      "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv), args.out)
+    elif args.command == "ner":
+        from bench.ner import UD_HELD_OUT, agreement, run_ner, spacy_sentences, ud_sentences  # the `train` extra
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        if args.agreement:
+            texts = ud_sentences(SHARED / "data" / "ud" / UD_HELD_OUT)
+            golds = {f"GSD test, spaCy{' corrected' if corrected else ''}":
+                     spacy_sentences(args.stanza_dir.resolve(), texts, corrected) for corrected in (False, True)}
+            if (args.workdir / "dev.json").is_file():  # held-out news sentences, as corrected for training
+                golds["news dev, spaCy corrected"] = json.loads((args.workdir / "dev.json").read_text())
+            for name, gold in golds.items():
+                print(name, json.dumps(agreement(args.stanza_dir.resolve(), args.agreement.resolve(), gold)))
+        else:
+            run_ner(args.workdir.resolve(), args.archive, args.stanza_dir.resolve(), args.sentences, args.max_steps,
+                    args.eval_interval)
     elif args.command == "geocode":
         from bench.geocode import geocode_share, report
 
