@@ -20,6 +20,7 @@ from evex.extract.resources import fold, fold_word, grammar_words, load, word_se
 from evex.frames import Participant
 
 SUBJECT_PRONOUNS = grammar_words("subject_pronouns")
+OBJECT_PRONOUNS = grammar_words("object_pronouns")
 PAIR_NOUNS = word_set("grammar", "pair_nouns")
 GENITIVE = grammar_words("genitive_case")
 PAIR = "<les deux pays>"  # placeholder for `les deux pays`, resolved once the event is known
@@ -83,15 +84,18 @@ class DocEntities:
     def full_name(self, name: str) -> str:
         return self.canonical.get(fold(name), name)
 
-    def person_before(self, sentence_index: int, offset: int) -> PersonMention | None:
-        """The last person named before a pronoun; a repeated paragraph resolves like its first copy."""
+    def person_before(
+        self, sentence_index: int, offset: int, excluded: frozenset[str] = frozenset()
+    ) -> PersonMention | None:
+        """The last person named before a pronoun, other than the excluded names; a repeated paragraph
+        resolves like its first copy."""
         original = self.first_copy.get(sentence_index, sentence_index)
         if original != sentence_index:
-            return self.person_before(original, -1)
+            return self.person_before(original, -1, excluded)
         candidates = [
             p
             for p in self.persons
-            if not p.club and (
+            if not p.club and self.full_name(p.name) not in excluded and (
                 p.sentence_index < sentence_index
                 or (p.sentence_index == sentence_index and (offset < 0 or p.words[-1].end_char <= offset))
             )
@@ -682,6 +686,8 @@ def _phrase_participants(
     if word.upos == "PRON" and fold(word.text) in SUBJECT_PRONOUNS and word.deprel.startswith("nsubj"):
         antecedent = doc.persons.person_before(sentence.index, word.start_char)
         return [person_participant(doc, sentence, antecedent, role)] if antecedent else []
+    if word.upos == "PRON" and word.deprel in ("obj", "iobj") and fold(word.lemma) in OBJECT_PRONOUNS:
+        return _object_antecedent(doc, sentence, word, role)
     if is_title(word) or keys(word) & word_set("entities", "group_nouns"):
         return _described_participants(doc, sentence, word, role, stop)
     if keys(word) & word_set("entities", "org_nouns"):
@@ -696,6 +702,18 @@ def _phrase_participants(
             for p in participants_in(doc, sentence, c, role, stop)
         ]
     return []
+
+
+def _object_antecedent(doc: Doc, sentence: Sentence, word: Word, role: str) -> list[Participant]:
+    """`le ministre l'a reçu`, `je l'ai rencontré`: an object pronoun is the last person named before it
+    other than the clause's subject."""
+    verb = sentence.head_of(word)
+    subjects = [c for c in sentence.children(verb) if c.deprel.startswith("nsubj")] if verb is not None else []
+    excluded = frozenset(
+        p.name for s in subjects for p in _phrase_participants(doc, sentence, s, role, set()) if p.kind == "PER"
+    )
+    antecedent = doc.persons.person_before(sentence.index, word.start_char, excluded)
+    return [person_participant(doc, sentence, antecedent, role)] if antecedent else []
 
 
 def person_participant(doc: Doc, sentence: Sentence, person: PersonMention, role: str) -> Participant:
