@@ -685,6 +685,10 @@ def _phrase_participants(
         ]
     if word.upos == "PRON" and fold(word.text) in SUBJECT_PRONOUNS and word.deprel.startswith("nsubj"):
         antecedent = doc.persons.person_before(sentence.index, word.start_char)
+        if antecedent is None or not (antecedent.subject and antecedent.sentence_index >= sentence.index - 1):
+            organisations = _organisation_subject_before(doc, sentence, role)
+            if organisations:
+                return organisations
         return [person_participant(doc, sentence, antecedent, role)] if antecedent else []
     if word.upos == "PRON" and word.deprel in ("obj", "iobj") and fold(word.lemma) in OBJECT_PRONOUNS:
         return _object_antecedent(doc, sentence, word, role)
@@ -702,6 +706,28 @@ def _phrase_participants(
             for p in participants_in(doc, sentence, c, role, stop)
         ]
     return []
+
+
+def _organisation_subject_before(doc: Doc, sentence: Sentence, role: str) -> list[Participant]:
+    """`Le RESUFF promeut l'égalité. Il organisera un atelier`: with no person subject just before, a
+    subject pronoun is the organisation named before the previous sentence's first verb, outside a
+    prepositional phrase (that sentence is tagged, not parsed: its subject read from word order)."""
+    if sentence.index == 0:
+        return []
+    previous = doc.sentences[sentence.index - 1]
+    verb = next((w for w in previous.words if w.upos == "VERB"), None)
+    if verb is None:
+        return []
+    subjects = [
+        span
+        for span in previous.entity_spans("ORG")
+        if span[-1].id < verb.id and all(w.upos == "PROPN" for w in span)
+        and not any(w.upos == "ADP" for w in previous.words if span[0].id - 3 <= w.id < span[0].id)
+    ]
+    if not subjects:
+        return []
+    span = subjects[-1]
+    return [Participant(surface(doc.text, span), "ORG", role=role, evidence=doc.span(previous, span))]
 
 
 def _object_antecedent(doc: Doc, sentence: Sentence, word: Word, role: str) -> list[Participant]:
