@@ -274,6 +274,23 @@ def _heads_town(sentence: Sentence, run: list[Word]) -> bool:
     return title is not None and bool(keys(title) & word_set("entities", "local_titles"))
 
 
+def _named_after(sentence: Sentence, run: list[Word]) -> bool:
+    """`la galerie parisienne Frédéric Roulette`, `le stade Demba Diop`, `le lycée Victor Hugo`: a
+    person's name right after a venue's or an institution's noun (and its adjectives) names that
+    place or body, not someone who takes part."""
+    before = sentence.word(run[0].id - 1)
+    while before is not None and before.upos == "ADJ" and before.start_char < run[0].start_char:
+        before = sentence.word(before.id - 1)
+    return before is not None and before.upos == "NOUN" and fold(before.lemma) in grammar_words("named_after_nouns")
+
+
+def _place_of_origin(sentence: Sentence, run: list[Word]) -> bool:
+    """`originaire de Boulogne-sur-Mer`, `le natif de Três Corações`: the name one comes from is a place."""
+    before = sentence.word(run[0].id - 1)
+    origin = sentence.word(before.id - 1) if before is not None and fold(before.lemma) in GENITIVE else None
+    return origin is not None and fold(origin.lemma) in grammar_words("origin_words")
+
+
 def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
     """`aux finales départementales à Saint Malo`: a name a locative preposition introduces, with no
     title, is a place the gazetteer does not know, not a person."""
@@ -376,6 +393,8 @@ def find_persons(doc: Doc) -> DocEntities:
             if _names_places(text, run):
                 continue
             if _is_title_part(sentence, run, text) or _after_article(sentence, run) or _heads_town(sentence, run):
+                continue
+            if _named_after(sentence, run) or _place_of_origin(sentence, run):
                 continue
             title = _title_word(sentence, run)
             if title is not None and _is_honorific(title):
