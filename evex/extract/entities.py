@@ -176,6 +176,13 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
     return runs
 
 
+def _after_colon(run: list[Word]) -> list[Word]:
+    """`Gabon: Ali BONGO ONDIMBA reçoit ...`: a headline's topic the tokeniser kept glued to its colon
+    comes before the name, it is no part of it."""
+    glued = [i for i, w in enumerate(run[:-1]) if w.text.endswith(":")]
+    return run[glued[-1] + 1:] if glued else run
+
+
 def _name_words(run: list[Word]) -> list[Word]:
     """The run without the honorifics inside it."""
     return [w for w in run if not _is_honorific(w)]
@@ -384,7 +391,7 @@ def find_persons(doc: Doc) -> DocEntities:
     for sentence in doc.sentences:
         key = fold(sentence.text)
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
-        for run in map(_without_leading_organisation, _runs(sentence)):
+        for run in map(_without_leading_organisation, map(_after_colon, _runs(sentence))):
             run = _without_leading_country(sentence, text, _name_words(run))
             if not run or gaz.lookup(surface(text, run)):
                 continue
