@@ -21,6 +21,8 @@ from evex.frames import Participant
 
 SUBJECT_PRONOUNS = grammar_words("subject_pronouns")
 OBJECT_PRONOUNS = grammar_words("object_pronouns")
+NARRATOR_PRONOUNS = grammar_words("narrator_pronouns")
+QUOTES = ("«", "»", '"', "“", "”")
 PAIR_NOUNS = word_set("grammar", "pair_nouns")
 GENITIVE = grammar_words("genitive_case")
 PAIR = "<les deux pays>"  # placeholder for `les deux pays`, resolved once the event is known
@@ -716,6 +718,8 @@ def _phrase_participants(
             if organisations:
                 return organisations
         return [person_participant(doc, sentence, antecedent, role)] if antecedent else []
+    if word.upos == "PRON" and word.deprel.startswith("nsubj") and fold(word.lemma) in NARRATOR_PRONOUNS:
+        return _narrator(doc, sentence, role)
     if word.upos == "PRON" and word.deprel in ("obj", "iobj") and fold(word.lemma) in OBJECT_PRONOUNS:
         return _object_antecedent(doc, sentence, word, role)
     if is_title(word) or keys(word) & word_set("entities", "group_nouns"):
@@ -754,6 +758,17 @@ def _organisation_subject_before(doc: Doc, sentence: Sentence, role: str) -> lis
         return []
     span = subjects[-1]
     return [Participant(surface(doc.text, span), "ORG", role=role, evidence=doc.span(previous, span))]
+
+
+def _narrator(doc: Doc, sentence: Sentence, role: str) -> list[Participant]:
+    """`Saâd Karmous, que j'ai rencontré au café`: outside quotation marks, an article's `je` is the one
+    person its headline names (a memoir, an interview); inside them, someone quoted."""
+    if any(q in doc.text[sentence.start_char:sentence.end_char] for q in QUOTES):
+        return []
+    named = {doc.persons.full_name(p.name): p for i in doc.headline for p in doc.persons.in_sentence(i) if not p.club}
+    if len(named) != 1:
+        return []
+    return [person_participant(doc, sentence, next(iter(named.values())), role)]
 
 
 def _object_antecedent(doc: Doc, sentence: Sentence, word: Word, role: str) -> list[Participant]:
