@@ -160,7 +160,7 @@ def _personal_expletive(doc: Doc, sentence: Sentence, verb: Word, stop: set[int]
         for child in sentence.children(verb)
         if child.deprel == "expl:subj" and child.id not in stop
         and fold(child.text) in grammar_words("subject_pronouns")
-        for antecedent in [doc.persons.person_before(sentence.index, child.start_char)]
+        for antecedent in [doc.persons.person_before(sentence.index, child.start_char, gender=child.feat("Gender"))]
         if antecedent is not None
     ]
 

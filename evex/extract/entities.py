@@ -53,6 +53,7 @@ class DocEntities:
     canonical: dict[str, str] = field(default_factory=dict)  # folded name as written -> full name
     countries: dict[str, str] = field(default_factory=dict)  # full name -> country of the title
     first_copy: dict[int, int] = field(default_factory=dict)  # sentence index -> index of its first copy
+    genders: dict[str, str] = field(default_factory=dict)  # full name -> Masc or Fem, from a title (Mme, la ministre)
     # indexed on the first question, once all persons are found
     _by_sentence: dict[int, list[PersonMention]] | None = field(default=None, init=False, repr=False)
     _by_word: dict[tuple[int, int], PersonMention] | None = field(default=None, init=False, repr=False)
@@ -87,17 +88,18 @@ class DocEntities:
         return self.canonical.get(fold(name), name)
 
     def person_before(
-        self, sentence_index: int, offset: int, excluded: frozenset[str] = frozenset()
+        self, sentence_index: int, offset: int, excluded: frozenset[str] = frozenset(), gender: str | None = None
     ) -> PersonMention | None:
-        """The last person named before a pronoun, other than the excluded names; a repeated paragraph
-        resolves like its first copy."""
+        """The last person named before a pronoun, other than the excluded names and than those a title
+        gives the other gender (`Mme X ... il`); a repeated paragraph resolves like its first copy."""
         original = self.first_copy.get(sentence_index, sentence_index)
         if original != sentence_index:
-            return self.person_before(original, -1, excluded)
+            return self.person_before(original, -1, excluded, gender)
         candidates = [
             p
             for p in self.persons
-            if not p.club and self.full_name(p.name) not in excluded and (
+            if not p.club and self.full_name(p.name) not in excluded
+            and (gender is None or self.genders.get(self.full_name(p.name), gender) == gender) and (
                 p.sentence_index < sentence_index
                 or (p.sentence_index == sentence_index and (offset < 0 or p.words[-1].end_char <= offset))
             )
@@ -441,10 +443,29 @@ def find_persons(doc: Doc) -> DocEntities:
             )
         )
     _canonicalise(entities)
+    _genders(doc, entities)
     _described_countries(doc, entities)
     _host_ministers(doc, entities)
     _dateline_ministers(doc, entities)
     return entities
+
+
+def _genders(doc: Doc, entities: DocEntities) -> None:
+    """A person's gender when a title says it, one way only (`Mme`, `la ministre`, `ambassadrice`; `M.`)."""
+    said: dict[str, set[str]] = {}
+    for person in entities.persons:
+        if person.title_id is None:
+            continue
+        sentence = doc.sentences[person.sentence_index]
+        title = sentence.word(person.title_id)
+        gender = (
+            "Fem" if fold(title.text) in grammar_words("feminine_honorifics")
+            else "Masc" if fold(title.text) in grammar_words("masculine_honorifics")
+            else title.feat("Gender")
+        )
+        if gender in ("Masc", "Fem"):
+            said.setdefault(entities.full_name(person.name), set()).add(gender)
+    entities.genders = {name: genders.pop() for name, genders in said.items() if len(genders) == 1}
 
 
 _POSTED_TO = re.compile(r"\s+(?:de|d['’])\s*(?:la\s+|l['’]\s*)?\S+(?:\s+\S+)?\s+(?:à|en|au|aux)\s+(?:la\s+|l['’]\s*)?"
@@ -712,7 +733,7 @@ def _phrase_participants(
             Participant(surface(doc.text, organisation), "ORG", role=role, evidence=doc.span(sentence, organisation))
         ]
     if word.upos == "PRON" and fold(word.text) in SUBJECT_PRONOUNS and word.deprel.startswith("nsubj"):
-        antecedent = doc.persons.person_before(sentence.index, word.start_char)
+        antecedent = doc.persons.person_before(sentence.index, word.start_char, gender=word.feat("Gender"))
         if antecedent is None or not (antecedent.subject and antecedent.sentence_index >= sentence.index - 1):
             organisations = _organisation_subject_before(doc, sentence, role)
             if organisations:
