@@ -397,7 +397,8 @@ def find_persons(doc: Doc) -> DocEntities:
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
         for run in map(_without_leading_organisation, map(_after_colon, _runs(sentence))):
             run = _without_leading_country(sentence, text, _name_words(run))
-            if not run or gaz.lookup(surface(text, run)):
+            if not run or gaz.lookup(surface(text, run)) or run[-1].text[:1].islower():
+                # `conseiller Outre-mer du Président`: a tag running on into a phrase names no one
                 continue
             if any(gaz.lookup(w.text) for w in run) and not _place_as_name(sentence, run):
                 continue
