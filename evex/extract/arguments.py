@@ -116,7 +116,7 @@ def _participants(doc: Doc, match: TriggerMatch, stop: set[int]) -> list[Partici
     stop = stop | {w.id for w in match.words}
     if head.upos == "VERB":
         holders = _argument_holders(sentence, head)
-        found = _clause_arguments(doc, sentence, holders, stop)
+        found = _clause_arguments(doc, sentence, holders, stop) + _personal_expletive(doc, sentence, head, stop)
     else:
         described = _described_person(doc, sentence, head, stop)
         holders = [] if described else _argument_holders(sentence, head)
@@ -150,6 +150,19 @@ def _clause_arguments(
                     if organiser.deprel == "nmod" and organiser.id not in stop:
                         found.extend(participants_in(doc, sentence, organiser, "organiser", stop))
     return found
+
+
+def _personal_expletive(doc: Doc, sentence: Sentence, verb: Word, stop: set[int]) -> list[Participant]:
+    """`Il se rendra au Mémorial`: the parser reads the `il` of an event verb as impersonal; an event
+    verb is done by someone, so it is the person named before."""
+    return [
+        person_participant(doc, sentence, antecedent, "nsubj")
+        for child in sentence.children(verb)
+        if child.deprel == "expl:subj" and child.id not in stop
+        and fold(child.text) in grammar_words("subject_pronouns")
+        for antecedent in [doc.persons.person_before(sentence.index, child.start_char, gender=child.feat("Gender"))]
+        if antecedent is not None
+    ]
 
 
 def _counterparts_below(

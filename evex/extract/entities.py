@@ -20,6 +20,9 @@ from evex.extract.resources import fold, fold_word, grammar_words, load, word_se
 from evex.frames import Participant
 
 SUBJECT_PRONOUNS = grammar_words("subject_pronouns")
+OBJECT_PRONOUNS = grammar_words("object_pronouns")
+NARRATOR_PRONOUNS = grammar_words("narrator_pronouns")
+QUOTES = ("«", "»", '"', "“", "”")
 PAIR_NOUNS = word_set("grammar", "pair_nouns")
 GENITIVE = grammar_words("genitive_case")
 PAIR = "<les deux pays>"  # placeholder for `les deux pays`, resolved once the event is known
@@ -50,6 +53,7 @@ class DocEntities:
     canonical: dict[str, str] = field(default_factory=dict)  # folded name as written -> full name
     countries: dict[str, str] = field(default_factory=dict)  # full name -> country of the title
     first_copy: dict[int, int] = field(default_factory=dict)  # sentence index -> index of its first copy
+    genders: dict[str, str] = field(default_factory=dict)  # full name -> Masc or Fem, from a title (Mme, la ministre)
     # indexed on the first question, once all persons are found
     _by_sentence: dict[int, list[PersonMention]] | None = field(default=None, init=False, repr=False)
     _by_word: dict[tuple[int, int], PersonMention] | None = field(default=None, init=False, repr=False)
@@ -83,15 +87,19 @@ class DocEntities:
     def full_name(self, name: str) -> str:
         return self.canonical.get(fold(name), name)
 
-    def person_before(self, sentence_index: int, offset: int) -> PersonMention | None:
-        """The last person named before a pronoun; a repeated paragraph resolves like its first copy."""
+    def person_before(
+        self, sentence_index: int, offset: int, excluded: frozenset[str] = frozenset(), gender: str | None = None
+    ) -> PersonMention | None:
+        """The last person named before a pronoun, other than the excluded names and than those a title
+        gives the other gender (`Mme X ... il`); a repeated paragraph resolves like its first copy."""
         original = self.first_copy.get(sentence_index, sentence_index)
         if original != sentence_index:
-            return self.person_before(original, -1)
+            return self.person_before(original, -1, excluded, gender)
         candidates = [
             p
             for p in self.persons
-            if not p.club and (
+            if not p.club and self.full_name(p.name) not in excluded
+            and (gender is None or self.genders.get(self.full_name(p.name), gender) == gender) and (
                 p.sentence_index < sentence_index
                 or (p.sentence_index == sentence_index and (offset < 0 or p.words[-1].end_char <= offset))
             )
@@ -170,6 +178,13 @@ def _runs(sentence: Sentence) -> list[list[Word]]:
             else:
                 runs.append([word])
     return runs
+
+
+def _after_colon(run: list[Word]) -> list[Word]:
+    """`Gabon: Ali BONGO ONDIMBA reçoit ...`: a headline's topic the tokeniser kept glued to its colon
+    comes before the name, it is no part of it."""
+    glued = [i for i, w in enumerate(run[:-1]) if w.text.endswith(":")]
+    return run[glued[-1] + 1:] if glued else run
 
 
 def _name_words(run: list[Word]) -> list[Word]:
@@ -270,6 +285,23 @@ def _heads_town(sentence: Sentence, run: list[Word]) -> bool:
     return title is not None and bool(keys(title) & word_set("entities", "local_titles"))
 
 
+def _named_after(sentence: Sentence, run: list[Word]) -> bool:
+    """`la galerie parisienne Frédéric Roulette`, `le stade Demba Diop`, `le lycée Victor Hugo`: a
+    person's name right after a venue's or an institution's noun (and its adjectives) names that
+    place or body, not someone who takes part."""
+    before = sentence.word(run[0].id - 1)
+    while before is not None and before.upos == "ADJ" and before.start_char < run[0].start_char:
+        before = sentence.word(before.id - 1)
+    return before is not None and before.upos == "NOUN" and fold(before.lemma) in grammar_words("named_after_nouns")
+
+
+def _place_of_origin(sentence: Sentence, run: list[Word]) -> bool:
+    """`originaire de Boulogne-sur-Mer`, `le natif de Três Corações`: the name one comes from is a place."""
+    before = sentence.word(run[0].id - 1)
+    origin = sentence.word(before.id - 1) if before is not None and fold(before.lemma) in GENITIVE else None
+    return origin is not None and fold(origin.lemma) in grammar_words("origin_words")
+
+
 def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
     """`aux finales départementales à Saint Malo`: a name a locative preposition introduces, with no
     title, is a place the gazetteer does not know, not a person."""
@@ -363,15 +395,18 @@ def find_persons(doc: Doc) -> DocEntities:
     for sentence in doc.sentences:
         key = fold(sentence.text)
         entities.first_copy[sentence.index] = seen_sentences.setdefault(key, sentence.index)
-        for run in map(_without_leading_organisation, _runs(sentence)):
+        for run in map(_without_leading_organisation, map(_after_colon, _runs(sentence))):
             run = _without_leading_country(sentence, text, _name_words(run))
-            if not run or gaz.lookup(surface(text, run)):
+            if not run or gaz.lookup(surface(text, run)) or run[-1].text[:1].islower():
+                # `conseiller Outre-mer du Président`: a tag running on into a phrase names no one
                 continue
             if any(gaz.lookup(w.text) for w in run) and not _place_as_name(sentence, run):
                 continue
             if _names_places(text, run):
                 continue
             if _is_title_part(sentence, run, text) or _after_article(sentence, run) or _heads_town(sentence, run):
+                continue
+            if _named_after(sentence, run) or _place_of_origin(sentence, run):
                 continue
             title = _title_word(sentence, run)
             if title is not None and _is_honorific(title):
@@ -409,10 +444,29 @@ def find_persons(doc: Doc) -> DocEntities:
             )
         )
     _canonicalise(entities)
+    _genders(doc, entities)
     _described_countries(doc, entities)
     _host_ministers(doc, entities)
     _dateline_ministers(doc, entities)
     return entities
+
+
+def _genders(doc: Doc, entities: DocEntities) -> None:
+    """A person's gender when a title says it, one way only (`Mme`, `la ministre`, `ambassadrice`; `M.`)."""
+    said: dict[str, set[str]] = {}
+    for person in entities.persons:
+        if person.title_id is None:
+            continue
+        sentence = doc.sentences[person.sentence_index]
+        title = sentence.word(person.title_id)
+        gender = (
+            "Fem" if fold(title.text) in grammar_words("feminine_honorifics")
+            else "Masc" if fold(title.text) in grammar_words("masculine_honorifics")
+            else title.feat("Gender")
+        )
+        if gender in ("Masc", "Fem"):
+            said.setdefault(entities.full_name(person.name), set()).add(gender)
+    entities.genders = {name: genders.pop() for name, genders in said.items() if len(genders) == 1}
 
 
 _POSTED_TO = re.compile(r"\s+(?:de|d['’])\s*(?:la\s+|l['’]\s*)?\S+(?:\s+\S+)?\s+(?:à|en|au|aux)\s+(?:la\s+|l['’]\s*)?"
@@ -680,8 +734,16 @@ def _phrase_participants(
             Participant(surface(doc.text, organisation), "ORG", role=role, evidence=doc.span(sentence, organisation))
         ]
     if word.upos == "PRON" and fold(word.text) in SUBJECT_PRONOUNS and word.deprel.startswith("nsubj"):
-        antecedent = doc.persons.person_before(sentence.index, word.start_char)
+        antecedent = doc.persons.person_before(sentence.index, word.start_char, gender=word.feat("Gender"))
+        if antecedent is None or not (antecedent.subject and antecedent.sentence_index >= sentence.index - 1):
+            organisations = _organisation_subject_before(doc, sentence, role)
+            if organisations:
+                return organisations
         return [person_participant(doc, sentence, antecedent, role)] if antecedent else []
+    if word.upos == "PRON" and word.deprel.startswith("nsubj") and fold(word.lemma) in NARRATOR_PRONOUNS:
+        return _narrator(doc, sentence, role)
+    if word.upos == "PRON" and word.deprel in ("obj", "iobj") and fold(word.lemma) in OBJECT_PRONOUNS:
+        return _object_antecedent(doc, sentence, word, role)
     if is_title(word) or keys(word) & word_set("entities", "group_nouns"):
         return _described_participants(doc, sentence, word, role, stop)
     if keys(word) & word_set("entities", "org_nouns"):
@@ -696,6 +758,51 @@ def _phrase_participants(
             for p in participants_in(doc, sentence, c, role, stop)
         ]
     return []
+
+
+def _organisation_subject_before(doc: Doc, sentence: Sentence, role: str) -> list[Participant]:
+    """`Le RESUFF promeut l'égalité. Il organisera un atelier`: with no person subject just before, a
+    subject pronoun is the organisation named before the previous sentence's first verb, outside a
+    prepositional phrase (that sentence is tagged, not parsed: its subject read from word order)."""
+    if sentence.index == 0:
+        return []
+    previous = doc.sentences[sentence.index - 1]
+    verb = next((w for w in previous.words if w.upos == "VERB"), None)
+    if verb is None:
+        return []
+    subjects = [
+        span
+        for span in previous.entity_spans("ORG")
+        if span[-1].id < verb.id and all(w.upos == "PROPN" for w in span)
+        and not any(w.upos == "ADP" for w in previous.words if span[0].id - 3 <= w.id < span[0].id)
+    ]
+    if not subjects:
+        return []
+    span = subjects[-1]
+    return [Participant(surface(doc.text, span), "ORG", role=role, evidence=doc.span(previous, span))]
+
+
+def _narrator(doc: Doc, sentence: Sentence, role: str) -> list[Participant]:
+    """`Saâd Karmous, que j'ai rencontré au café`: outside quotation marks, an article's `je` is the one
+    person its headline names (a memoir, an interview); inside them, someone quoted."""
+    if any(q in doc.text[sentence.start_char:sentence.end_char] for q in QUOTES):
+        return []
+    named = {doc.persons.full_name(p.name): p for i in doc.headline for p in doc.persons.in_sentence(i) if not p.club}
+    if len(named) != 1:
+        return []
+    return [person_participant(doc, sentence, next(iter(named.values())), role)]
+
+
+def _object_antecedent(doc: Doc, sentence: Sentence, word: Word, role: str) -> list[Participant]:
+    """`le ministre l'a reçu`, `je l'ai rencontré`: an object pronoun is the last person named before it
+    other than the clause's subject."""
+    verb = sentence.head_of(word)
+    subjects = [c for c in sentence.children(verb) if c.deprel.startswith("nsubj")] if verb is not None else []
+    excluded = frozenset(
+        p.name for s in subjects for p in _phrase_participants(doc, sentence, s, role, set()) if p.kind == "PER"
+    )
+    antecedent = doc.persons.person_before(sentence.index, word.start_char, excluded)
+    return [person_participant(doc, sentence, antecedent, role)] if antecedent else []
 
 
 def person_participant(doc: Doc, sentence: Sentence, person: PersonMention, role: str) -> Participant:

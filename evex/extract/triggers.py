@@ -577,6 +577,7 @@ def _extend_span(match: TriggerMatch) -> None:
                 nxt += 1
     else:
         for child in sentence.children(head):
-            if child.upos == "PRON" and child.id < head.id and child.deprel.startswith("expl"):
+            reflexive = child.deprel.startswith("expl") and child.deprel != "expl:subj"  # not `Il` read as impersonal
+            if child.upos == "PRON" and child.id < head.id and reflexive:
                 match.words.append(child)
     match.words.sort(key=lambda w: w.id)
