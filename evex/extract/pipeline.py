@@ -33,6 +33,7 @@ from evex.extract.resolve import (
     attach_attendance,
     country_pair,
     date_trip_by_its_stop,
+    date_from_host,
     date_undated_report,
     dateline_city_for_its_country,
     event_participants,
@@ -118,6 +119,7 @@ def _frames(doc: Doc) -> None:
         frame.status = event_status(event, frame, doc.date)
         date_undated_report(frame, event, doc)
         frames.append(frame)
+    date_from_host(frames, doc.events)
     join_visitors(frames, doc.events)
     date_trip_by_its_stop(frames, doc.events)
     place_from_host(frames, doc.events)

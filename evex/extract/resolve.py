@@ -304,6 +304,20 @@ def date_trip_by_its_stop(frames: list[EventFrame], events: list[EventDraft]) ->
                 break
 
 
+def date_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """A meeting or signing with no date, held during a visit dated only as the article's news
+    (`de retour d'une visite à Paris, sanctionnée par la signature d'un accord`): GUIDELINES 4, it
+    inherits the visit's date, now known (one day of an open-ended stay)."""
+    by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
+    for event, frame in zip(events, frames, strict=True):
+        if frame.start is not None or not _held_during_host(event):
+            continue
+        host = _host_event(event, events, None)
+        if host is not None and host.profile.hosts_meetings and by_event[id(host)].start:
+            frame.start = by_event[id(host)].start
+            frame.end = by_event[id(host)].end or frame.start
+
+
 def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     """A meeting with no place, held during a visit whose destination only its sentences name
     (`Une visite officielle des ministres ... à X` over `une visite au cours de laquelle la délégation
