@@ -526,8 +526,9 @@ def _best_place(event: EventDraft) -> Draft | None:
 
 
 def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) -> EventDraft | None:
-    """The visit a meeting takes place in (its relative clause's antecedent, or a trip of the same or
-    a recent sentence), or a longer event containing its date."""
+    """The visit a meeting takes place in (its relative clause's antecedent, a trip of the same or
+    a recent sentence, or the one trip whose mentions come before and after it), or a longer event
+    containing its date."""
     framing = next((other for other in events if other is not event and other.profile.hosts_meetings
                     and _told_within(event, other, events)), None)
     if framing is not None:
@@ -541,6 +542,10 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
         if (any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(start, other.dates)
                 and not _done_before(event, other)):
             return other
+    bracketing = [other for other in events if other is not event and other.profile.hosts_meetings
+                  and other.place is not None and min(other.sentences) < first < max(other.sentences)]
+    if len(bracketing) == 1 and _within(start, bracketing[0].dates) and not _done_before(event, bracketing[0]):
+        return bracketing[0]  # told between two mentions of the one trip the article follows
     if start is not None:
         for other in events:
             span = other.dates
