@@ -33,6 +33,7 @@ from evex.extract.resolve import (
     attach_attendance,
     country_pair,
     date_trip_by_its_stop,
+    date_as_the_series_goes_on,
     date_from_host,
     date_undated_report,
     dateline_city_for_its_country,
@@ -120,6 +121,7 @@ def _frames(doc: Doc) -> None:
         date_undated_report(frame, event, doc)
         frames.append(frame)
     date_from_host(frames, doc.events)
+    date_as_the_series_goes_on(frames, doc.events)
     join_visitors(frames, doc.events)
     date_trip_by_its_stop(frames, doc.events)
     place_from_host(frames, doc.events)

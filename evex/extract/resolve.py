@@ -318,6 +318,20 @@ def date_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
             frame.end = by_event[id(host)].end or frame.start
 
 
+def date_as_the_series_goes_on(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """`Ce mardi, la ministre a accordé une série d'audiences ... Elle a ensuite reçu X ... Enfin, elle
+    s'est entretenue avec Y`: an undated event that a sequence or additive adverb tells as the next of a
+    series took place on the day of the one of its type told before it, not on the article's day (types
+    an undated report dates by the article; not agreements, often standing frameworks)."""
+    told: dict[str, EventFrame] = {}
+    for event, frame in sorted(zip(events, frames, strict=True), key=lambda pair: min(pair[0].sentences)):
+        previous = told.get(event.type)
+        if (frame.time_evidence is None and event.profile.dated_by_article and previous is not None and previous.start and previous.start == previous.end
+                and frame.status == previous.status and _goes_on(event)):
+            frame.start = frame.end = previous.start
+        told[event.type] = frame
+
+
 def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     """A meeting with no place, held during a visit whose destination only its sentences name
     (`Une visite officielle des ministres ... à X` over `une visite au cours de laquelle la délégation
