@@ -33,6 +33,7 @@ from evex.extract.resolve import (
     attach_attendance,
     country_pair,
     date_trip_by_its_stop,
+    background_trip_is_over,
     date_as_the_series_goes_on,
     date_from_host,
     date_undated_report,
@@ -118,6 +119,7 @@ def _frames(doc: Doc) -> None:
             frame, event, event_participants(event, doc.persons.countries, doc.pair, doc.acronyms)
         )
         frame.status = event_status(event, frame, doc.date)
+        background_trip_is_over(frame, event, doc)
         date_undated_report(frame, event, doc)
         frames.append(frame)
     date_from_host(frames, doc.events)

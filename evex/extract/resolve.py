@@ -644,6 +644,17 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     return "occurred"
 
 
+def background_trip_is_over(frame: EventFrame, event: EventDraft, doc: Doc) -> None:
+    """An undated trip taken to be under way for want of a date, but told in the past and deep in a
+    long article (not its news: `Pelé s'était rendu au Congo lors d'une tournée`), is history: it took place."""
+    if frame.status != "ongoing" or frame.start is not None or any(d.ongoing for d in event.drafts):
+        return
+    tensed = next((d for d in event.drafts if d.tense), None)
+    if tensed is not None and tensed.tense == "past" and not any(doc.is_news_of_the_day(d.sentence_index)
+                                                                 for d in event.drafts):
+        frame.status = "occurred"
+
+
 def _held_during_host(event: EventDraft) -> bool:
     """Whether an event with no place or date of its own takes its host's; a named instrument
     (`le Traité de coopération`) was in force before any visit that cites it."""
