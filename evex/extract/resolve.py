@@ -540,8 +540,8 @@ def _best_place(event: EventDraft) -> Draft | None:
 
 
 def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) -> EventDraft | None:
-    """The visit a meeting takes place in (its relative clause's antecedent, a trip of the same or
-    a recent sentence, or the one trip whose mentions come before and after it), or a longer event
+    """The visit a meeting takes place in (its relative clause's antecedent, a trip told in a sentence
+    of one of its mentions or shortly before its first, or the one trip whose mentions come before and after it), or a longer event
     containing its date."""
     framing = next((other for other in events if other is not event and other.profile.hosts_meetings
                     and _told_within(event, other, events)), None)
@@ -553,7 +553,9 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
             continue
         if other.place.place.region:  # a regional tour does not say where the meeting is
             continue
-        if (any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(start, other.dates)
+        told_with = any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) or bool(
+            set(event.sentences) & set(other.sentences))
+        if (told_with and _within(start, other.dates)
                 and not _done_before(event, other)):
             return other
     bracketing = [other for other in events if other is not event and other.profile.hosts_meetings
