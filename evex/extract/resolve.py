@@ -326,7 +326,8 @@ def date_as_the_series_goes_on(frames: list[EventFrame], events: list[EventDraft
     told: dict[str, EventFrame] = {}
     for event, frame in sorted(zip(events, frames, strict=True), key=lambda pair: min(pair[0].sentences)):
         previous = told.get(event.type)
-        if (frame.time_evidence is None and event.profile.dated_by_article and previous is not None and previous.start and previous.start == previous.end
+        if (frame.time_evidence is None and event.profile.dated_by_article and previous is not None
+                and previous.start and previous.start == previous.end
                 and frame.status == previous.status and _goes_on(event)):
             frame.start = frame.end = previous.start
         told[event.type] = frame
@@ -541,8 +542,8 @@ def _best_place(event: EventDraft) -> Draft | None:
 
 def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) -> EventDraft | None:
     """The visit a meeting takes place in (its relative clause's antecedent, a trip told in a sentence
-    of one of its mentions or shortly before its first, or the one trip whose mentions come before and after it), or a longer event
-    containing its date."""
+    of one of its mentions or shortly before its first, or the one trip whose mentions come before and
+    after it), or a longer event containing its date."""
     framing = next((other for other in events if other is not event and other.profile.hosts_meetings
                     and _told_within(event, other, events)), None)
     if framing is not None:
