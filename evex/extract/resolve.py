@@ -306,7 +306,7 @@ def date_trip_by_its_stop(frames: list[EventFrame], events: list[EventDraft]) ->
 
 def date_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     """A meeting or signing with no date, held during a visit dated only as the article's news
-    (`de retour d'une visite à Paris, sanctionnée par la signature d'un accord`): GUIDELINES 4, it
+    (`satisfait de sa visite à Berlin, marquée par la signature d'un accord`): GUIDELINES 4, it
     inherits the visit's date, now known (one day of an open-ended stay)."""
     by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
     for event, frame in zip(events, frames, strict=True):
@@ -319,8 +319,8 @@ def date_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
 
 
 def date_as_the_series_goes_on(frames: list[EventFrame], events: list[EventDraft]) -> None:
-    """`Ce mardi, la ministre a accordé une série d'audiences ... Elle a ensuite reçu X ... Enfin, elle
-    s'est entretenue avec Y`: an undated event that a sequence or additive adverb tells as the next of a
+    """`Ce lundi, le ministre a accordé des audiences ... Il a ensuite reçu X ... Enfin, il s'est
+    entretenu avec Y`: an undated event that a sequence or additive adverb tells as the next of a
     series took place on the day of the one of its type told before it, not on the article's day (types
     an undated report dates by the article; not agreements, often standing frameworks)."""
     told: dict[str, EventFrame] = {}
@@ -649,7 +649,8 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
 
 def background_trip_is_over(frame: EventFrame, event: EventDraft, doc: Doc) -> None:
     """An undated trip taken to be under way for want of a date, but told in the past and deep in a
-    long article (not its news: `Pelé s'était rendu au Congo lors d'une tournée`), is history: it took place."""
+    long article (not its news: `au sommet de sa gloire, il avait effectué une tournée en Afrique`), is
+    history: it took place."""
     if frame.status != "ongoing" or frame.start is not None or any(d.ongoing for d in event.drafts):
         return
     tensed = next((d for d in event.drafts if d.tense), None)
