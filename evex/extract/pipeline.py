@@ -33,6 +33,9 @@ from evex.extract.resolve import (
     attach_attendance,
     country_pair,
     date_trip_by_its_stop,
+    background_trip_is_over,
+    date_as_the_series_goes_on,
+    date_from_host,
     date_undated_report,
     dateline_city_for_its_country,
     event_participants,
@@ -116,8 +119,11 @@ def _frames(doc: Doc) -> None:
             frame, event, event_participants(event, doc.persons.countries, doc.pair, doc.acronyms)
         )
         frame.status = event_status(event, frame, doc.date)
+        background_trip_is_over(frame, event, doc)
         date_undated_report(frame, event, doc)
         frames.append(frame)
+    date_from_host(frames, doc.events)
+    date_as_the_series_goes_on(frames, doc.events)
     join_visitors(frames, doc.events)
     date_trip_by_its_stop(frames, doc.events)
     place_from_host(frames, doc.events)

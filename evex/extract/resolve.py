@@ -304,6 +304,35 @@ def date_trip_by_its_stop(frames: list[EventFrame], events: list[EventDraft]) ->
                 break
 
 
+def date_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """A meeting or signing with no date, held during a visit dated only as the article's news
+    (`satisfait de sa visite à Berlin, marquée par la signature d'un accord`): GUIDELINES 4, it
+    inherits the visit's date, now known (one day of an open-ended stay)."""
+    by_event = {id(event): frame for event, frame in zip(events, frames, strict=True)}
+    for event, frame in zip(events, frames, strict=True):
+        if frame.start is not None or not _held_during_host(event):
+            continue
+        host = _host_event(event, events, None)
+        if host is not None and host.profile.hosts_meetings and by_event[id(host)].start:
+            frame.start = by_event[id(host)].start
+            frame.end = by_event[id(host)].end or frame.start
+
+
+def date_as_the_series_goes_on(frames: list[EventFrame], events: list[EventDraft]) -> None:
+    """`Ce lundi, le ministre a accordé des audiences ... Il a ensuite reçu X ... Enfin, il s'est
+    entretenu avec Y`: an undated event that a sequence or additive adverb tells as the next of a
+    series took place on the day of the one of its type told before it, not on the article's day (types
+    an undated report dates by the article; not agreements, often standing frameworks)."""
+    told: dict[str, EventFrame] = {}
+    for event, frame in sorted(zip(events, frames, strict=True), key=lambda pair: min(pair[0].sentences)):
+        previous = told.get(event.type)
+        if (frame.time_evidence is None and event.profile.dated_by_article and previous is not None
+                and previous.start and previous.start == previous.end
+                and frame.status == previous.status and _goes_on(event)):
+            frame.start = frame.end = previous.start
+        told[event.type] = frame
+
+
 def place_from_host(frames: list[EventFrame], events: list[EventDraft]) -> None:
     """A meeting with no place, held during a visit whose destination only its sentences name
     (`Une visite officielle des ministres ... à X` over `une visite au cours de laquelle la délégation
@@ -512,8 +541,9 @@ def _best_place(event: EventDraft) -> Draft | None:
 
 
 def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) -> EventDraft | None:
-    """The visit a meeting takes place in (its relative clause's antecedent, or a trip of the same or
-    a recent sentence), or a longer event containing its date."""
+    """The visit a meeting takes place in (its relative clause's antecedent, a trip told in a sentence
+    of one of its mentions or shortly before its first, or the one trip whose mentions come before and
+    after it), or a longer event containing its date."""
     framing = next((other for other in events if other is not event and other.profile.hosts_meetings
                     and _told_within(event, other, events)), None)
     if framing is not None:
@@ -524,9 +554,15 @@ def _host_event(event: EventDraft, events: list[EventDraft], start: str | None) 
             continue
         if other.place.place.region:  # a regional tour does not say where the meeting is
             continue
-        if (any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) and _within(start, other.dates)
+        told_with = any(first - NEARBY_SENTENCES <= s <= first for s in other.sentences) or bool(
+            set(event.sentences) & set(other.sentences))
+        if (told_with and _within(start, other.dates)
                 and not _done_before(event, other)):
             return other
+    bracketing = [other for other in events if other is not event and other.profile.hosts_meetings
+                  and other.place is not None and min(other.sentences) < first < max(other.sentences)]
+    if len(bracketing) == 1 and _within(start, bracketing[0].dates) and not _done_before(event, bracketing[0]):
+        return bracketing[0]  # told between two mentions of the one trip the article follows
     if start is not None:
         for other in events:
             span = other.dates
@@ -609,6 +645,18 @@ def event_status(event: EventDraft, frame: EventFrame, doc_date: str | None) -> 
     if frame.start is None and any(d.match.entry.open_trip for d in event.drafts):
         return "ongoing"
     return "occurred"
+
+
+def background_trip_is_over(frame: EventFrame, event: EventDraft, doc: Doc) -> None:
+    """An undated trip taken to be under way for want of a date, but told in the past and deep in a
+    long article (not its news: `au sommet de sa gloire, il avait effectué une tournée en Afrique`), is
+    history: it took place."""
+    if frame.status != "ongoing" or frame.start is not None or any(d.ongoing for d in event.drafts):
+        return
+    tensed = next((d for d in event.drafts if d.tense), None)
+    if tensed is not None and tensed.tense == "past" and not any(doc.is_news_of_the_day(d.sentence_index)
+                                                                 for d in event.drafts):
+        frame.status = "occurred"
 
 
 def _held_during_host(event: EventDraft) -> bool:
