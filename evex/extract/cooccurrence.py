@@ -324,7 +324,7 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
             continue  # `Maurice Tchamba`: a place's name inside a person's is the person's
         if word.upos == "PROPN" and _inside_organisation_name(sentence, word):
             continue
-        if word.upos == "PROPN" and (named and sentence.case_of(word) not in LOCATIVE_CASES
+        if word.upos == "PROPN" and (named and sentence.case_of(_name_head(sentence, word)) not in LOCATIVE_CASES
                                      and not _related_with(doc, sentence, word)
                                      or _represented(sentence, word)):
             place = place_of(sentence, word, doc.text)
@@ -343,6 +343,13 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
                 Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word]))
             )
     return found
+
+
+def _name_head(sentence: Sentence, word: Word) -> Word:
+    """The first word of the name `word` is part of: `au Burkina Faso` marks `Burkina`, not `Faso`."""
+    while word.deprel.startswith("flat") and (head := sentence.head_of(word)) is not None:
+        word = head
+    return word
 
 
 def _inside_organisation_name(sentence: Sentence, word: Word) -> bool:
