@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from evex.conllu import Word
 from evex.extract.doc import Doc, Sentence, keys
-from evex.extract.entities import PersonMention, participants_in, person_participant, presence_words
+from evex.extract.entities import PersonMention, is_title, participants_in, person_participant, presence_words
 from evex.extract.gazetteer import gazetteer
 from evex.extract.resources import fold, grammar_words, word_set
 from evex.frames import Participant
@@ -48,12 +48,22 @@ def _taking_part(doc: Doc, sentence: Sentence) -> list[PersonMention]:
 
 def _lists_delegation(sentence: Sentence) -> bool:
     verbs = word_set("entities", "delegation_verbs")
-    if any(w.upos == "VERB" and keys(w) & verbs for w in sentence.words):
+    if any(w.upos == "VERB" and keys(w) & verbs and _said_of_people(sentence, w) for w in sentence.words):
         return True
     first = sentence.words[0]
     return bool(keys(first) & word_set("entities", "delegation_sides")) and any(
         gazetteer().country_of_demonym(w.text, w.lemma) for w in sentence.children(first) if w.deprel == "amod"
     )
+
+
+def _said_of_people(sentence: Sentence, verb: Word) -> bool:
+    """`le ministre, accompagné de`, `une délégation composée de`: a participle qualifying a noun lists
+    a delegation only when that noun is a person or a group of people, not `une élite composée de`."""
+    head = sentence.head_of(verb)
+    if not verb.deprel.startswith("acl") or head is None:
+        return True
+    people = word_set("entities", "group_nouns") | word_set("entities", "side_nouns")
+    return head.upos == "PROPN" or is_title(head) or bool(keys(head) & people)
 
 
 def _is_participation(sentence: Sentence, verb: Word) -> bool:
