@@ -324,7 +324,7 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
             continue  # `Maurice Tchamba`: a place's name inside a person's is the person's
         if word.upos == "PROPN" and _inside_organisation_name(sentence, word):
             continue
-        if word.upos == "PROPN" and (named and sentence.case_of(_name_head(sentence, word)) not in LOCATIVE_CASES
+        if word.upos == "PROPN" and (named and not _placed(sentence, _name_head(sentence, word))
                                      and not _related_with(doc, sentence, word)
                                      or _represented(sentence, word)):
             place = place_of(sentence, word, doc.text)
@@ -343,6 +343,17 @@ def _countries(doc: Doc, sentence: Sentence, excluded: set[int], named: bool) ->
                 Participant(demonym_after(sentence, word), "GPE", role="sentence", evidence=doc.span(sentence, [word]))
             )
     return found
+
+
+def _placed(sentence: Sentence, word: Word) -> bool:
+    """After a preposition of place; of two prepositions the parser stacked on one name (`à Ordos en
+    Chine`), the one just before it counts."""
+    if sentence.case_of(word) in LOCATIVE_CASES:
+        return True
+    marks = [c for c in sentence.children(word) if c.deprel == "case"]
+    last = max(marks, key=lambda c: c.id, default=None)
+    return (len(marks) > 1 and last is not None and not any(c.deprel == "fixed" for c in sentence.children(last))
+            and fold(last.lemma) in LOCATIVE_CASES)
 
 
 def _name_head(sentence: Sentence, word: Word) -> Word:
