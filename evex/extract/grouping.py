@@ -27,10 +27,13 @@ class EventDraft:
 
     @property
     def dates(self) -> tuple[str | None, str | None]:
-        """The first dates given; arriving somewhere (not at a site) starts a stay of unknown length."""
+        """The first dates given, or a later mention's days within them (`attendue en mars` ... `prévu
+        du 6 au 8 mars`); arriving somewhere (not at a site) starts a stay of unknown length."""
         dated = next((d for d in self.drafts if d.start or d.end), None)
         if dated is None:
             return (None, None)
+        dated = next((d for d in self.drafts if dated.start and d.start and len(d.start) > len(dated.start)
+                      and d.start.startswith(dated.start)), dated)
         if dated.match.entry.arrival and not self.site:
             return (dated.start, None)
         return (dated.start, dated.end)
