@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from evex.conllu import Word
 from evex.extract import timex
-from evex.extract.doc import Doc, Sentence, keys
+from evex.extract.doc import Doc, Sentence, keys, span_head
 from evex.extract.entities import participants_in, person_participant, presence_words
 from evex.extract.location import FoundPlace, locative_places, place_of
 from evex.extract.resources import EventProfile, fold, grammar_words, load, word_set
@@ -445,8 +445,7 @@ def _set_time(doc: Doc, draft: Draft, siblings: list[TriggerMatch]) -> None:
 
 def _local_tense(sentence: Sentence, words: list[Word], match: TriggerMatch) -> str | None:
     """Tense of a participle or relative clause inside the trigger's phrase that carries the date."""
-    ids = {w.id for w in words}
-    top = next((w for w in words if w.head not in ids), words[0])
+    top = span_head(words)
     copula = _copula_of_day(sentence, top)
     if copula is not None:  # `le jeudi 6 octobre sera une journée ...`: the copula's tense
         return {"Fut": "future", "Past": "past", "Imp": "past", "Pres": "present"}.get(copula.feat("Tense") or "")
@@ -501,8 +500,7 @@ def _dates_clause_of(sentence: Sentence, words: list[Word], match: TriggerMatch,
     """The expression hangs on a verb above the trigger (`en 1985, la chorale a chanté à Lomé dans le
     cadre d'une tournée`), not inside a noun phrase (`le génocide de 1994`) or another clause, and no
     other trigger lies between them (`X, arrivée le 16 pour une visite`: the arrival's, not the clause's)."""
-    ids = {w.id for w in words}
-    top = next((w for w in words if w.head not in ids), words[0])
+    top = span_head(words)
     verb = sentence.head_of(top)
     if verb is None or verb.upos not in ("VERB", "AUX"):
         return False
@@ -578,14 +576,14 @@ def _follows_since(sentence: Sentence, words: list[Word]) -> bool:
 
 def _begun_on(sentence: Sentence, words: list[Word]) -> bool:
     """`une tournée entamée lundi`: the day a verb of beginning gives is when the event began."""
-    top = next((w for w in words if w.head not in {x.id for x in words}), words[0])
+    top = span_head(words)
     verb = sentence.head_of(top)
     return verb is not None and verb.upos == "VERB" and bool(keys(verb) & BEGINNING_VERBS)
 
 
 def _inside_since_phrase(sentence: Sentence, words: list[Word]) -> bool:
     """`depuis X en février 2006` dates X, the start of a period; not when the event happened."""
-    top = next((w for w in words if w.head not in {x.id for x in words}), words[0])
+    top = span_head(words)
     head = sentence.head_of(top)
     siblings = sentence.children(head) if head is not None else []
     return not _follows_since(sentence, words) and any(
@@ -619,8 +617,7 @@ def _owner(sentence: Sentence, words: list[Word], matches: list[TriggerMatch]) -
     (a trigger or a `signature` standing for an agreement), or carried by a verb of the path, owns it.
     With the owner, how many words the climb went up (the nearer expression dates the trigger); -1 when
     a relative clause on the way keeps the expression to what it describes."""
-    ids = {w.id for w in words}
-    top = next((w for w in words if w.head not in ids), words[0])
+    top = span_head(words)
     described = _day_given_to(sentence, top, matches)
     if described is not None:
         return described

@@ -11,7 +11,7 @@ import re
 
 from evex.conllu import Word
 from evex.extract.arguments import Draft
-from evex.extract.doc import Doc, Sentence, keys, surface
+from evex.extract.doc import Doc, Sentence, keys, span_head, surface
 from evex.extract.entities import (
     GENITIVE,
     demonym_after,
@@ -247,7 +247,7 @@ def _organisations(doc: Doc, sentence: Sentence, excluded: set[int]) -> list[Par
             continue
         if event_names & {w.id for w in span}:
             continue
-        if not _clause_argument(sentence, span) and not _sends_a_group(sentence, _top(span)):
+        if not _clause_argument(sentence, span) and not _sends_a_group(sentence, span_head(span)):
             continue
         name = surface(doc.text, span)
         if len(name) < 2 or gaz.lookup(name) or "http" in name:
@@ -262,8 +262,7 @@ def _clause_argument(sentence: Sentence, span: list[Word]) -> bool:
     subject the parser takes for an object), not one that is acted on (`X, qui dirige la Société ...`)
     or only qualifies a noun (`le leader du Front National`, `le sommet Russie-Afrique`, `en
     provenance du RB Salzbourg`): those were mostly no parties in the development sets."""
-    ids = {w.id for w in span}
-    top = next((w for w in span if w.head not in ids), span[0])
+    top = span_head(span)
     while top.deprel == "conj" and sentence.head_of(top) is not None:
         top = sentence.head_of(top)
     if top.deprel in ("obj", "iobj"):  # `à laquelle a pris part la Banque mondiale`: an inverted subject
@@ -284,12 +283,6 @@ def _sends_a_group(sentence: Sentence, word: Word) -> bool:
     people = is_title(head) or bool(keys(head) & word_set("entities", "group_nouns"))
     # `des ministres des Affaires étrangères`: a portfolio, not a body; `dans le cadre du X`: no group
     return people and head.feat("Number") == "Plur" and not keys(head) & word_set("entities", "portfolio_titles")
-
-
-def _top(span: list[Word]) -> Word:
-    """The word of a span the others hang on."""
-    ids = {w.id for w in span}
-    return next((w for w in span if w.head not in ids), span[0])
 
 
 def _names_organisation(doc: Doc, span: list[Word], persons: set[int]) -> bool:
@@ -435,8 +428,7 @@ def _expanded_before_acronym(sentence: Sentence, span: list[Word]) -> tuple[str,
     parentheses after an organisation's phrase names that phrase, from its first capitalised word that begins
     with the acronym's letter (the tagger may have run a containing body in, or stopped short of
     complements of the head it tagged) to the parenthesis."""
-    ids = {w.id for w in span}
-    top = next((w for w in span if w.head not in ids), span[0])
+    top = span_head(span)
     phrase = list(span)
     following = sentence.word(span[-1].id + 1)
     while following is not None and following.upos != "PUNCT" and top in sentence.ancestors(following):

@@ -300,6 +300,12 @@ def _keys(lemma: str, text: str) -> frozenset[str]:
     return frozenset((fold_word(lemma), fold_word(text)))
 
 
+def span_head(words: list[Word]) -> Word:
+    """The word of a span the others hang on (its first word where the span has no tree)."""
+    ids = {w.id for w in words}
+    return next((w for w in words if w.head not in ids), words[0])
+
+
 def surface(text: str, words: list[Word]) -> str:
     """Text of words as written, one space where words were dropped, contractions written once."""
     pieces: list[str] = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from evex.conllu import Word
-from evex.extract.doc import Doc, Sentence, keys, surface
+from evex.extract.doc import Doc, Sentence, keys, span_head, surface
 from evex.extract.gazetteer import gazetteer
 from evex.extract.location import LOCATIVE_CASES, dateline, leading_place, place_of, proper_chain
 from evex.extract.resources import fold, fold_word, grammar_words, load, word_set
@@ -231,8 +231,7 @@ def _title_word(sentence: Sentence, run: list[Word]) -> Word | None:
             break
         if is_title(word):
             return word
-    run_ids = {w.id for w in run}
-    top = next((w for w in run if w.head not in run_ids), run[0])
+    top = span_head(run)
     for hops, head in enumerate(sentence.ancestors(top)):
         if hops >= 3 or head.upos not in ("NOUN", "PROPN"):
             break
@@ -305,8 +304,7 @@ def _place_of_origin(sentence: Sentence, run: list[Word]) -> bool:
 def _named_as_place(sentence: Sentence, run: list[Word]) -> bool:
     """`aux finales départementales à Saint Malo`: a name a locative preposition introduces, with no
     title, is a place the gazetteer does not know, not a person."""
-    ids = {w.id for w in run}
-    top = next((w for w in run if w.head not in ids), run[0])
+    top = span_head(run)
     return sentence.case_of(top) in LOCATIVE_CASES
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from evex.conllu import Word
-from evex.extract.doc import Doc, Sentence
+from evex.extract.doc import Doc, Sentence, span_head
 from evex.extract.entities import PersonMention, is_title, participants_in
 from evex.extract.location import dateline
 from evex.extract.resources import fold
@@ -117,13 +117,9 @@ def bucket(value: int, edges: tuple[int, ...]) -> str:
     return f">{edges[-1]}"
 
 
-def _name_head(sentence: Sentence, words: list[Word]) -> Word:
-    return next((w for w in words if sentence.head_of(w) is None or sentence.head_of(w) not in words), words[0])
-
-
 def near_features(sentence: Sentence, words: list[Word]) -> Iterable[tuple[str, float]]:
     """How a name stands in a sentence next to the event's: its function and governor there."""
-    head = _name_head(sentence, words)
+    head = span_head(words)
     yield f"deprel={head.deprel.split(':')[0] or 'none'}", 1.0
     governor = sentence.head_of(head)
     yield f"governor={governor.lemma.lower() if governor else 'root'}", 1.0
@@ -131,7 +127,7 @@ def near_features(sentence: Sentence, words: list[Word]) -> Iterable[tuple[str, 
 
 def in_sentence_features(sentence: Sentence, words: list[Word], trigger: Word) -> Iterable[tuple[str, float]]:
     """How a name stands to the trigger in the trigger's own sentence."""
-    head = _name_head(sentence, words)
+    head = span_head(words)
     yield f"deprel={head.deprel.split(':')[0] or 'none'}", 1.0
     case = sentence.case_of(head) if sentence.has_dependencies else ""
     yield f"case={case or 'none'}", 1.0
