@@ -49,7 +49,7 @@ from evex.extract.resolve import (
 from evex.extract.triggers import TriggerMatch, find_triggers, unknown_needs
 from evex.frames import EventFrame
 from evex.learn.events import EVENT_FILTER, real_events
-from evex.learn.model import shipped_decision
+from evex.learn.model import LinearDecision, shipped_decision
 from evex.learn.participants import PARTICIPANT_CHOOSER, choose_participants
 from evex.learn.places import PLACE_CHOOSER, choose_places
 
@@ -134,28 +134,17 @@ def _frames(doc: Doc) -> None:
     doc.frames = frames
 
 
-def _learned_filter(doc: Doc) -> None:
-    """The events a shipped event filter (`python -m bench learn`) rejects are dropped; none shipped,
-    the rules' events stand."""
-    decision = shipped_decision(EVENT_FILTER)
-    if decision is not None:
-        doc.frames = real_events(doc, decision)
+def _learned(model: str, decide: Callable[[Doc, LinearDecision], list[EventFrame]]) -> Callable[[Doc], None]:
+    """A component that gives the frames to `model`'s decision where `python -m bench learn` shipped it
+    (the event filter drops events, the choosers pick participants or a place); none shipped, the rules'
+    frames stand."""
 
+    def run(doc: Doc) -> None:
+        decision = shipped_decision(model)
+        if decision is not None:
+            doc.frames = decide(doc, decision)
 
-def _learned_participants(doc: Doc) -> None:
-    """Each event's participants as a shipped participant chooser (`python -m bench learn`) picks them
-    among the article's candidates; none shipped, the rules' participants stand."""
-    decision = shipped_decision(PARTICIPANT_CHOOSER)
-    if decision is not None:
-        doc.frames = choose_participants(doc, decision)
-
-
-def _learned_places(doc: Doc) -> None:
-    """Each event's place as a shipped place chooser (`python -m bench learn`) picks it among the
-    article's places; none shipped, the rules' place stands."""
-    decision = shipped_decision(PLACE_CHOOSER)
-    if decision is not None:
-        doc.frames = choose_places(doc, decision)
+    return run
 
 
 # The rules alone: what the learned decisions are trained on and scored against (bench/learn.py).
@@ -178,11 +167,12 @@ RULE_COMPONENTS = (
 )
 COMPONENTS = (
     *RULE_COMPONENTS,
-    Component("learned event filter", ("frames", "headline", "date"), ("filtered frames",), _learned_filter),
-    Component("learned participant chooser", ("frames", "filtered frames", "persons", "pair"),
-              ("chosen participants",),
-              _learned_participants),
-    Component("learned place chooser", ("frames", "filtered frames"), ("chosen places",), _learned_places),
+    Component("learned event filter", ("frames", "headline", "date"), ("filtered frames",),
+              _learned(EVENT_FILTER, real_events)),
+    Component("learned participant chooser", ("frames", "filtered frames", "persons", "pair"), ("chosen participants",),
+              _learned(PARTICIPANT_CHOOSER, choose_participants)),
+    Component("learned place chooser", ("frames", "filtered frames"), ("chosen places",),
+              _learned(PLACE_CHOOSER, choose_places)),
 )
 
 
