@@ -80,6 +80,11 @@ def _acronyms(doc: Doc) -> None:
 
 def _pair(doc: Doc) -> None:
     doc.pair = country_pair(doc)
+
+
+def _ministers_sides(doc: Doc) -> None:
+    """Writes into `doc.persons`: a minister with no country stated in an article on the pair is of its
+    side no named person holds (`pair_side_ministers`), before any rule reads persons' countries."""
     pair_side_ministers(doc.persons, doc.pair)
 
 
@@ -151,9 +156,10 @@ def _learned(model: str, decide: Callable[[Doc, LinearDecision], list[EventFrame
 RULE_COMPONENTS = (
     Component("persons", ("sentences", "text"), ("persons",), _persons),
     Component("acronyms", ("sentences", "text"), ("acronyms",), _acronyms, acronym_sentences),
-    Component("country pair", ("sentences", "persons"), ("pair",), _pair, pair_sentences),
+    Component("country pair", ("sentences",), ("pair",), _pair, pair_sentences),
+    Component("ministers' sides", ("persons", "pair"), ("ministers' countries",), _ministers_sides),
     Component("triggers", ("sentences", "text"), ("triggers",), _triggers, trigger_sentences),
-    Component("mentions", ("triggers", "persons", "date"), ("mentions",), _mentions),
+    Component("mentions", ("triggers", "persons", "ministers' countries", "date"), ("mentions",), _mentions),
     Component("events", ("mentions", "persons", "headline"), ("events",), _events),
     Component("attendance", ("events", "persons"), ("attendance",), _attendance, attendance_sentences),
     Component("sentence participants", ("events", "persons", "attendance"), ("cooccurrence",), _cooccurrence),
