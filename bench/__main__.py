@@ -32,7 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.corpus import build_news_drop
+from bench.corpus import build_news_drop, conllu_sentences
 from bench.quality import QUALITY_MD, SHARED, run_quality, write_report
 from bench.report import RESULTS_JSON, RESULTS_MD, render
 from bench.run import STANZA_DIR, Options, run
@@ -112,11 +112,11 @@ def main(argv: list[str] | None = None) -> None:
         run_learning(args.workdir, args.shared.resolve(), args.stanza_dir.resolve(),
                      "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv), args.out)
     elif args.command == "ner":
-        from bench.ner import UD_HELD_OUT, agreement, run_ner, spacy_sentences, ud_sentences  # the `train` extra
+        from bench.ner import UD_HELD_OUT, agreement, run_ner, spacy_sentences  # the `train` extra
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
         if args.agreement:
-            texts = ud_sentences(SHARED / "data" / "ud" / UD_HELD_OUT)
+            texts = conllu_sentences(SHARED / "data" / "ud" / UD_HELD_OUT)
             golds = {f"GSD test, spaCy{' corrected' if corrected else ''}":
                      spacy_sentences(args.stanza_dir.resolve(), texts, corrected) for corrected in (False, True)}
             if (args.workdir / "dev.json").is_file():  # held-out news sentences, as corrected for training

@@ -42,10 +42,13 @@ def ud_sentences(ud_dir: Path = UD_DIR) -> list[str]:
     files = sorted(ud_dir.glob("*/*.conllu"))
     if not files:
         raise FileNotFoundError(f"no UD treebank (*.conllu) under {ud_dir}")
-    sentences: list[str] = []
-    for path in files:
-        with path.open(encoding="utf-8") as lines:
-            sentences.extend(line[len(_TEXT) :].strip() for line in lines if line.startswith(_TEXT))
+    return [sentence for path in files for sentence in conllu_sentences(path)]
+
+
+def conllu_sentences(path: Path) -> list[str]:
+    """The `# text` of each sentence of one CoNLL-U file, in order."""
+    with path.open(encoding="utf-8") as lines:
+        sentences = [line[len(_TEXT) :].strip() for line in lines if line.startswith(_TEXT)]
     return [s for s in sentences if s]
 
 

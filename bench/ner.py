@@ -246,12 +246,6 @@ def prune_delta(checkpoint: dict, keep: int) -> None:
     checkpoint["model"]["delta_emb.weight"] = weights[rows].clone()
 
 
-def ud_sentences(path: Path) -> list[str]:
-    """The raw text of each sentence of a CoNLL-U file."""
-    return [line.partition("=")[2].strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.startswith("# text =")]
-
-
 def spacy_sentences(stanza_dir: Path, texts: list[str], corrected: bool) -> list[list[dict]]:
     """`texts` on Stanza's tokens, tagged with spaCy's entities (as corrected for training if `corrected`)."""
     import spacy
