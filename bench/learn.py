@@ -140,24 +140,32 @@ def fit(examples: list[Example]) -> LinearDecision:
     return LinearDecision(EVENT_FILTER, _types(features), intercept, weights, THRESHOLD)
 
 
+def _fit_candidates(choices: list[Choice], c: float) -> tuple[frozenset[str], float, dict[str, float]]:
+    """A logistic regression over the candidates of the events the gold has: their types, the intercept
+    and the weights."""
+    labelled = [choice for choice in choices if choice.real is not None]
+    features = [choice.features for choice in labelled]
+    intercept, weights = _logistic(features, [bool(choice.real) for choice in labelled], c)
+    return _types(features), intercept, weights
+
+
+def _small(weights: dict[str, float]) -> dict[str, float]:
+    """The weights that count, rounded: a small file to review."""
+    return {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-3}
+
+
 def fit_chooser(choices: list[Choice]) -> LinearDecision:
     """The participant chooser, trained on the candidates of the events the gold has."""
-    labelled = [c for c in choices if c.real is not None]
-    features = [c.features for c in labelled]
-    intercept, weights = _logistic(features, [bool(c.real) for c in labelled], CHOOSER_C)
+    types, intercept, weights = _fit_candidates(choices, CHOOSER_C)
     # one threshold for both, the rules' choice moved by the difference of the two thresholds' log-odds
     weights[CHOSEN] = weights.get(CHOSEN, 0.0) + _log_odds(CHOOSER_THRESHOLD) - _log_odds(CHOOSER_KEEP)
-    weights = {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-3}  # a small file to review
-    return LinearDecision(PARTICIPANT_CHOOSER, _types(features), intercept, weights, CHOOSER_THRESHOLD)
+    return LinearDecision(PARTICIPANT_CHOOSER, types, intercept, _small(weights), CHOOSER_THRESHOLD)
 
 
 def fit_places(choices: list[Choice]) -> LinearDecision:
     """The place chooser, trained on the candidate places of the events the gold has."""
-    labelled = [c for c in choices if c.real is not None]
-    features = [c.features for c in labelled]
-    intercept, weights = _logistic(features, [bool(c.real) for c in labelled], PLACE_C)
-    weights = {name: round(w, 4) for name, w in weights.items() if abs(w) >= 1e-3}
-    return LinearDecision(PLACE_CHOOSER, _types(features), intercept, weights, PLACE_THRESHOLD)
+    types, intercept, weights = _fit_candidates(choices, PLACE_C)
+    return LinearDecision(PLACE_CHOOSER, types, intercept, _small(weights), PLACE_THRESHOLD)
 
 
 def folds(examples: list[Example] | list[Choice]) -> list[tuple[list[int], list[int]]]:
